@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import jsonpatch, { type Operation as JsonPatchOperation } from 'fast-json-patch';
+import { Sensitive } from '../planners/domain/sensitive.ts';
+import type { Desired, MetalIntent, ObjectIntent } from '../planners/domain/desired.ts';
+import type { ActionId } from '../planners/domain/ids.ts';
+import {
+  describeRef,
+  refKey,
+  refOf,
+  type KubernetesObject,
+} from '../planners/domain/kubernetes.ts';
+import {
+  areas,
+  type Action,
+  type Change,
+  type Plan,
+  type Warning,
+} from '../planners/domain/plan.ts';
+import type { Snapshot } from '../planners/domain/snapshot.ts';
+import {
+  fieldPath,
+  fieldSegments,
+  pointerSegments,
+  startsWithPointer,
+  toPointer,
+  valueAt,
+} from './json-pointer.ts';
+
+/** An action before the differ gives it an id and resolves what it waits for. */
+type Pending = DistributiveOmit<Action, 'id' | 'dependsOn'> & {
+  /** The dependency key of what it changes: an object's refKey or a Metal intent's key. */
+  readonly key: string;
+  readonly after: readonly string[];
+};
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A copy of `document` in which every value at a sensitive path is wrapped, so it prints masked. */
+function mask(document: unknown, sensitivePaths: readonly string[]): unknown {
+  const walk = (value: unknown, pointer: string): unknown => {
+    if (sensitivePaths.some((p) => startsWithPointer(pointer, p))) {
+      return value === undefined ? undefined : new Sensitive(value);
+    }
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${pointer}/${i}`));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k,
+          walk(v, toPointer([...pointerSegments(pointer), k])),
+        ]),
+      );
+    }
+    return value;
+  };
+  return sensitivePaths.length === 0 ? document : walk(document, '');
+}
+
+/** The fields a patch touches, with their values before and after, for people. */
+function changesOf(ops: readonly JsonPatchOperation[], before: unknown, after: unknown): Change[] {
+  const fields = new Map<string, string[]>();
+  for (const op of ops) {
+    if (op.op === 'test') continue;
+    const segments = fieldSegments(pointerSegments(op.path));
+    fields.set(toPointer(segments), segments);
+  }
+  return [...fields.values()]
+    .map((segments) => {
+      const b = valueAt(before, segments);
+      const a = valueAt(after, segments);
+      return {
+        path: fieldPath(segments),
+        ...(b === undefined ? {} : { before: b }),
+        ...(a === undefined ? {} : { after: a }),
+      };
+    })
+    .sort((x, y) => x.path.localeCompare(y.path));
+}
+
+function guard(object: KubernetesObject): JsonPatchOperation[] {
+  const rv = object.metadata?.resourceVersion;
+  return rv === undefined ? [] : [{ op: 'test', path: '/metadata/resourceVersion', value: rv }];
+}
+
+function objectActions(intent: ObjectIntent): Pending[] {
+  const sensitive = intent.sensitivePaths ?? [];
+  const base = { area: intent.area, reason: intent.reasons.join('; '), after: [] };
+  if (intent.desired === undefined) {
+    const ref = refOf(intent.observed);
+    return [
+      {
+        ...base,
+        kind: 'kubernetes.delete',
+        operation: 'delete',
+        key: refKey(ref),
+        object: ref,
+        target: describeRef(ref),
+        changes: [],
+        preconditions: {
+          uid: intent.observed.metadata?.uid ?? '',
+          resourceVersion: intent.observed.metadata?.resourceVersion ?? '',
+        },
+      },
+    ];
+  }
+  const desired = intent.desired;
+  const ref = refOf(desired);
+  const maskedDesired = mask(desired, sensitive);
+  if (intent.observed === undefined) {
+    return [
+      {
+        ...base,
+        kind: 'kubernetes.create',
+        operation: 'create',
+        key: refKey(ref),
+        object: ref,
+        target: describeRef(ref),
+        changes: changesOf(jsonpatch.compare({}, desired), {}, maskedDesired),
+        manifest: maskedDesired as KubernetesObject,
+      },
+    ];
+  }
+  const observed = intent.observed;
+  const maskedObserved = mask(observed, sensitive);
+  const ops = jsonpatch
+    .compare(observed, desired)
+    .map((op) =>
+      'value' in op ? { ...op, value: valueAt(maskedDesired, pointerSegments(op.path)) } : op,
+    );
+  const isStatus = (op: JsonPatchOperation): boolean => startsWithPointer(op.path, '/status');
+  const parts = [
+    { subresource: undefined, ops: ops.filter((op) => !isStatus(op)) },
+    { subresource: 'status' as const, ops: ops.filter(isStatus) },
+  ];
+  return parts
+    .filter((part) => part.ops.length > 0)
+    .map(({ subresource, ops: partOps }) => ({
+      ...base,
+      kind: 'kubernetes.patch' as const,
+      operation: 'update' as const,
+      key: refKey(ref),
+      object: ref,
+      target: subresource === undefined ? describeRef(ref) : `${describeRef(ref)} status`,
+      changes: changesOf(partOps, maskedObserved, maskedDesired),
+      patch: [...guard(observed), ...partOps],
+      ...(subresource === undefined ? {} : { subresource }),
+    }));
+}
+
+function metalAction(intent: MetalIntent): Pending {
+  return {
+    kind: 'metal.request',
+    area: intent.area,
+    operation: intent.operation,
+    key: intent.key,
+    after: intent.after ?? [],
+    target: intent.target,
+    reason: intent.reasons.join('; '),
+    changes: [],
+    request: intent.request,
+  };
+}
+
+function actionId(p: Pending): ActionId {
+  const subresource = p.kind === 'kubernetes.patch' ? (p.subresource ?? '') : '';
+  const identity = [p.kind, p.area, p.key, subresource, p.operation].join('\n');
+  return createHash('sha256').update(identity).digest('hex').slice(0, 12) as ActionId;
+}
+
+/** Orders actions so each follows what it depends on; ties by area, target, id (deterministic). */
+function order(actions: readonly Action[]): Action[] {
+  const rank = (a: Action): string =>
+    `${String(areas.indexOf(a.area)).padStart(2, '0')}\n${a.target}\n${a.id}`;
+  const waiting = new Map(actions.map((a) => [a.id, new Set(a.dependsOn)]));
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  const done: Action[] = [];
+  while (waiting.size > 0) {
+    const ready = [...waiting]
+      .filter(([, deps]) => deps.size === 0)
+      .map(([id]) => byId.get(id))
+      .filter((a): a is Action => a !== undefined)
+      .sort((a, b) => rank(a).localeCompare(rank(b)));
+    const next = ready[0];
+    if (next === undefined) throw new Error('plan has a dependency cycle');
+    done.push(next);
+    waiting.delete(next.id);
+    for (const deps of waiting.values()) deps.delete(next.id);
+  }
+  return done;
+}
+
+/**
+ * Compares what the planners want with what is and returns the plan: small idempotent actions,
+ * each naming its target and reason, in an order that respects their dependencies.
+ */
+export function diff(snapshot: Snapshot, desired: Desired): Plan {
+  const pending: Pending[] = [
+    ...desired.objects.flatMap(objectActions),
+    ...desired.metal.map(metalAction),
+  ];
+  const withIds = pending.map((p) => ({ ...p, id: actionId(p) }));
+  const ids = new Set(withIds.map((p) => p.id));
+  if (ids.size !== withIds.length) throw new Error('two actions of the plan share an id');
+
+  const idsByKey = new Map<string, ActionId[]>();
+  for (const p of withIds) idsByKey.set(p.key, [...(idsByKey.get(p.key) ?? []), p.id]);
+
+  // Writes to one object go one after another (area order, then status last): each is guarded by
+  // the resourceVersion the previous one left, and a conflict stops the rest of the chain.
+  const sequence = (p: (typeof withIds)[number]): number =>
+    areas.indexOf(p.area) * 2 +
+    (p.kind === 'kubernetes.patch' && p.subresource === 'status' ? 1 : 0);
+  const actions: Action[] = withIds.map((p) => {
+    const { key, after, ...action } = p;
+    const earlier = withIds
+      .filter((o) => o.key === key && sequence(o) < sequence(p))
+      .map((o) => o.id);
+    const waitsFor = after.flatMap((k) => idsByKey.get(k) ?? []);
+    const dependsOn = [...new Set([...earlier, ...waitsFor])].sort();
+    return { ...action, dependsOn };
+  });
+
+  const warnings: Warning[] = [
+    ...snapshot.problems.map((p) => ({ area: 'observation' as const, ...p })),
+    ...desired.warnings,
+  ];
+  return {
+    header: {
+      ...(snapshot.kubernetes.clusterId === undefined
+        ? {}
+        : { cluster: snapshot.kubernetes.clusterId }),
+      ...(snapshot.metal.project === undefined ? {} : { project: snapshot.metal.project.id }),
+      ...(snapshot.metal.location.metro === undefined
+        ? {}
+        : { metro: snapshot.metal.location.metro }),
+      ...(snapshot.metal.location.facility === undefined
+        ? {}
+        : { facility: snapshot.metal.location.facility }),
+      observedAt: snapshot.time,
+      source: snapshot.source,
+    },
+    actions: order(actions),
+    warnings,
+  };
+}

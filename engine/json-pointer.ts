@@ -1,0 +1,46 @@
+/** JSON Pointer helpers for rendering patches in field words. */
+
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+const plainKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const arrayIndex = /^(\d+|-)$/;
+
+/** `/metadata/labels/topology.kubernetes.io~1region` → `metadata.labels["topology.kubernetes.io/region"]` */
+export function fieldPath(segments: readonly string[]): string {
+  let out = '';
+  for (const s of segments) {
+    if (arrayIndex.test(s)) out += `[${s}]`;
+    else if (plainKey.test(s)) out += out === '' ? s : `.${s}`;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+/** The field a change belongs to: the path up to its first array index (a list changes as one). */
+export function fieldSegments(segments: readonly string[]): string[] {
+  const i = segments.findIndex((s) => arrayIndex.test(s));
+  return i === -1 ? [...segments] : segments.slice(0, i);
+}
+
+export function toPointer(segments: readonly string[]): string {
+  return segments.map((s) => `/${s.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+export function valueAt(document: unknown, segments: readonly string[]): unknown {
+  let current: unknown = document;
+  for (const s of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[s];
+  }
+  return current;
+}
+
+export function startsWithPointer(pointer: string, prefix: string): boolean {
+  return pointer === prefix || pointer.startsWith(`${prefix}/`);
+}

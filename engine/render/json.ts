@@ -1,0 +1,54 @@
+import type { Action, Plan } from '../../planners/domain/plan.ts';
+import { ageSeconds, summarise } from './summary.ts';
+import { stableJson } from './values.ts';
+
+/** Bumped when a field is removed or changes meaning; adding fields keeps it. */
+export const formatVersion = '1.0';
+
+function actionJson(action: Action): Record<string, unknown> {
+  const common = {
+    id: action.id,
+    area: action.area,
+    operation: action.operation,
+    kind: action.kind,
+    target: action.target,
+    reason: action.reason,
+    depends_on: action.dependsOn,
+    changes: action.changes,
+  };
+  switch (action.kind) {
+    case 'kubernetes.patch':
+      return {
+        ...common,
+        object: action.object,
+        subresource: action.subresource ?? null,
+        patch: action.patch,
+      };
+    case 'kubernetes.create':
+      return { ...common, object: action.object, manifest: action.manifest };
+    case 'kubernetes.delete':
+      return { ...common, object: action.object, preconditions: action.preconditions };
+    case 'metal.request':
+      return { ...common, request: action.request };
+  }
+}
+
+/** The plan for programs: deterministic, with a stable id per action and its dependencies. */
+export function renderJson(plan: Plan, now: Date): string {
+  const document = {
+    format_version: formatVersion,
+    header: {
+      cluster: plan.header.cluster ?? null,
+      project: plan.header.project ?? null,
+      metro: plan.header.metro ?? null,
+      facility: plan.header.facility ?? null,
+      observed_at: plan.header.observedAt,
+      source: plan.header.source,
+      age_seconds: ageSeconds(plan, now),
+    },
+    summary: { ...summarise(plan), converged: plan.actions.length === 0 },
+    warnings: plan.warnings,
+    actions: plan.actions.map(actionJson),
+  };
+  return `${stableJson(document, 2)}\n`;
+}

@@ -1,0 +1,42 @@
+import type { Sensitive } from './sensitive.ts';
+import type { LabelSelector } from './label-selector.ts';
+import type { ProjectId } from './ids.ts';
+
+/** Which load balancer the CCM hands Elastic IPs to (the `loadbalancer` option). */
+export type LoadBalancer =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'kube-vip' }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'metallb-configmap'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'metallb-crds'; readonly namespace: string };
+
+/** The node annotations the CCM writes; each name is configurable. */
+export interface AnnotationNames {
+  readonly localASN: string;
+  readonly peerASNs: string;
+  readonly peerIPs: string;
+  readonly srcIP: string;
+  readonly bgpPass: string;
+  readonly networkIPv4Private: string;
+  readonly eipMetro: string;
+  readonly eipFacility: string;
+}
+
+/** The effective configuration, after flags > environment > config Secret > defaults. */
+export interface Settings {
+  readonly apiKey: Sensitive;
+  readonly projectID: ProjectId;
+  readonly facility?: string;
+  readonly metro?: string;
+  readonly baseURL: string;
+  readonly loadBalancer: LoadBalancer;
+  readonly localASN: number;
+  readonly bgpPass?: Sensitive;
+  readonly annotations: AnnotationNames;
+  readonly eipTag: string;
+  readonly apiServerPort: number;
+  readonly bgpNodeSelector: LabelSelector;
+  readonly eipHealthCheckUseHostIP: boolean;
+  /** Milliseconds between full resyncs. */
+  readonly syncPeriodMs: number;
+}

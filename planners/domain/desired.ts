@@ -1,0 +1,38 @@
+import type { Area, MetalRequest, Operation, Warning } from './plan.ts';
+import type { KubernetesObject } from './kubernetes.ts';
+
+interface IntentBase {
+  readonly area: Area;
+  /** Why, in one short sentence each; joined into the action's reason. */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * How one Kubernetes object should be. `observed` absent: create it; `desired` absent: delete it;
+ * both: patch the difference. A planner builds `desired` from `observed` with immer.
+ */
+export type ObjectIntent = IntentBase & {
+  /** JSON Pointers whose values are secrets, shown as "(sensitive)". */
+  readonly sensitivePaths?: readonly string[];
+} & (
+    | { readonly observed: KubernetesObject; readonly desired: KubernetesObject }
+    | { readonly observed?: undefined; readonly desired: KubernetesObject }
+    | { readonly observed: KubernetesObject; readonly desired?: undefined }
+  );
+
+/** A Metal API request a planner decided is needed; `key` names it for dependencies. */
+export interface MetalIntent extends IntentBase {
+  readonly key: string;
+  readonly operation: Operation;
+  readonly target: string;
+  readonly request: MetalRequest;
+  /** Keys of other intents (Metal or `Kind ns/name` of objects) that must be applied first. */
+  readonly after?: readonly string[];
+}
+
+/** What the planners want, before it is compared with what is. */
+export interface Desired {
+  readonly objects: readonly ObjectIntent[];
+  readonly metal: readonly MetalIntent[];
+  readonly warnings: readonly Warning[];
+}

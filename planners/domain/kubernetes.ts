@@ -1,0 +1,37 @@
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1EndpointSlice,
+  V1Node,
+  V1Service,
+} from '@kubernetes/client-node';
+
+/** How a plan names a Kubernetes object. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export type { KubernetesObject, V1ConfigMap, V1EndpointSlice, V1Node, V1Service };
+
+export function refOf(object: KubernetesObject): ObjectRef {
+  const { apiVersion = 'v1', kind = 'Unknown', metadata } = object;
+  const name = metadata?.name ?? '';
+  return metadata?.namespace === undefined
+    ? { apiVersion, kind, name }
+    : { apiVersion, kind, namespace: metadata.namespace, name };
+}
+
+/** `Kind namespace/name` or `Kind name`: the words a plan uses for an object. */
+export function describeRef(ref: ObjectRef): string {
+  return ref.namespace === undefined
+    ? `${ref.kind} ${ref.name}`
+    : `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
+/** A key that identifies one object across a plan (kind, namespace, name). */
+export function refKey(ref: ObjectRef): string {
+  return `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}

@@ -1,0 +1,91 @@
+import type { Operation as JsonPatchOperation } from 'fast-json-patch';
+import type { ActionId, ClusterId, ProjectId } from './ids.ts';
+import type { KubernetesObject, ObjectRef } from './kubernetes.ts';
+
+/** The areas of the CCM, in the order their actions are applied and printed. */
+export const areas = ['nodes', 'bgp', 'elastic-ips', 'load-balancer', 'control-plane'] as const;
+export type Area = (typeof areas)[number];
+
+export type Operation = 'create' | 'update' | 'delete';
+
+/** One changed field, for people: `before` absent means added, `after` absent means removed. */
+export interface Change {
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+interface ActionBase {
+  readonly id: ActionId;
+  readonly area: Area;
+  readonly operation: Operation;
+  /** The target in domain words: `Node worker-1`, `reservation 198.51.100.16`. */
+  readonly target: string;
+  readonly reason: string;
+  readonly changes: readonly Change[];
+  readonly dependsOn: readonly ActionId[];
+}
+
+/** A JSON Patch on one object, guarded by the resourceVersion it was planned against. */
+export interface KubernetesPatchAction extends ActionBase {
+  readonly kind: 'kubernetes.patch';
+  readonly object: ObjectRef;
+  readonly subresource?: 'status';
+  readonly patch: readonly JsonPatchOperation[];
+}
+
+export interface KubernetesCreateAction extends ActionBase {
+  readonly kind: 'kubernetes.create';
+  readonly object: ObjectRef;
+  readonly manifest: KubernetesObject;
+}
+
+/** A delete guarded by the object's UID and resourceVersion, so only what was observed goes. */
+export interface KubernetesDeleteAction extends ActionBase {
+  readonly kind: 'kubernetes.delete';
+  readonly object: ObjectRef;
+  readonly preconditions: { readonly uid: string; readonly resourceVersion: string };
+}
+
+export interface MetalRequest {
+  /** The Metal API operationId, e.g. `requestIPReservation`. */
+  readonly operation: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Relative to the API base URL, e.g. `/projects/<id>/ips`. */
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+/** The exact Metal API request to send. */
+export interface MetalRequestAction extends ActionBase {
+  readonly kind: 'metal.request';
+  readonly request: MetalRequest;
+}
+
+export type Action =
+  KubernetesPatchAction | KubernetesCreateAction | KubernetesDeleteAction | MetalRequestAction;
+
+export type ActionKind = Action['kind'];
+
+/** Something a person should know that is not an action: a bad object skipped, a held-back delete. */
+export interface Warning {
+  readonly area: Area | 'observation';
+  readonly subject: string;
+  readonly message: string;
+}
+
+export interface PlanHeader {
+  readonly cluster?: ClusterId;
+  readonly project?: ProjectId;
+  readonly metro?: string;
+  readonly facility?: string;
+  readonly observedAt: string;
+  readonly source: string;
+}
+
+/** What would bring the observed world to the desired one: plain data, printable, replayable. */
+export interface Plan {
+  readonly header: PlanHeader;
+  readonly actions: readonly Action[];
+  readonly warnings: readonly Warning[];
+}

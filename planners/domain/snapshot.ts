@@ -1,0 +1,59 @@
+import type { Settings } from './config.ts';
+import type { ClusterId } from './ids.ts';
+import type { V1ConfigMap, V1EndpointSlice, V1Node, V1Service } from './kubernetes.ts';
+import type { BgpConfig, BgpSession, Device, Project, Reservation } from './metal.ts';
+
+/** Something observed that could not be used as it was: reported in the plan, then skipped. */
+export interface Problem {
+  /** The observed object, in domain words: `Node worker-1`, `device 3a1e…`, `metal.json devices[2]`. */
+  readonly subject: string;
+  readonly message: string;
+}
+
+export interface KubernetesState {
+  /** UID of the kube-system namespace; undefined when it could not be read. */
+  readonly clusterId?: ClusterId;
+  readonly nodes: readonly V1Node[];
+  readonly services: readonly V1Service[];
+  /** The EndpointSlices of `default/kubernetes`: where the control plane runs. */
+  readonly kubernetesEndpointSlices: readonly V1EndpointSlice[];
+  /** MetalLB's objects, when a MetalLB load balancer is configured and they exist. */
+  readonly metallb?: {
+    readonly configMap?: V1ConfigMap;
+  };
+}
+
+export interface MetalState {
+  readonly project?: Project;
+  readonly bgpConfig?: BgpConfig;
+  readonly devices: readonly Device[];
+  readonly reservations: readonly Reservation[];
+  readonly bgpSessions: readonly BgpSession[];
+  /** Where the cluster lives: from configuration or the metadata service. */
+  readonly location: { readonly metro?: string; readonly facility?: string };
+  /**
+   * True when every list answered in full and every item parsed. Anything that deletes because
+   * something is absent (a Node whose device is gone, an orphaned reservation) waits for this.
+   */
+  readonly complete: boolean;
+}
+
+export interface ProbeResult {
+  readonly url: string;
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly error?: string;
+}
+
+/** Everything the planners know: one immutable observation of both worlds, at one time. */
+export interface Snapshot {
+  /** When the observation was taken (ISO 8601); the planners' only clock. */
+  readonly time: string;
+  /** Where it was observed from, e.g. `live` or `fixture fixtures/example`. */
+  readonly source: string;
+  readonly settings: Settings;
+  readonly kubernetes: KubernetesState;
+  readonly metal: MetalState;
+  readonly probes: readonly ProbeResult[];
+  readonly problems: readonly Problem[];
+}

@@ -1,0 +1,157 @@
+import type { V1Node, V1Taint } from '@kubernetes/client-node';
+import { produce, type Draft } from 'immer';
+import type { Desired, ObjectIntent } from '../domain/desired.ts';
+import { sameJson } from '../domain/equal.ts';
+import type { DeviceId } from '../domain/ids.ts';
+import type { Device } from '../domain/metal.ts';
+import type { Warning } from '../domain/plan.ts';
+import type { Snapshot } from '../domain/snapshot.ts';
+import { nodeAddresses } from './addresses.ts';
+import { providerIdOf, readProviderId } from './provider-id.ts';
+
+export const uninitializedTaint = 'node.cloudprovider.kubernetes.io/uninitialized';
+export const shutdownTaint = 'node.cloudprovider.kubernetes.io/shutdown';
+export const regionLabel = 'topology.kubernetes.io/region';
+export const zoneLabel = 'topology.kubernetes.io/zone';
+export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
+
+type NodeDevice =
+  | { readonly kind: 'matched'; readonly device: Device; readonly by: 'provider ID' | 'hostname' }
+  | { readonly kind: 'gone'; readonly deviceId: DeviceId }
+  | { readonly kind: 'unknown'; readonly message: string };
+
+function findDevice(node: V1Node, snapshot: Snapshot): NodeDevice {
+  const name = node.metadata?.name ?? '';
+  const reading = readProviderId(node.spec?.providerID);
+  const { devices, project } = snapshot.metal;
+  const inProject = project === undefined ? 'in the project' : `in project ${project.id}`;
+  switch (reading.kind) {
+    case 'device': {
+      const device = devices.find((d) => d.id === reading.deviceId);
+      return device === undefined
+        ? { kind: 'gone', deviceId: reading.deviceId }
+        : { kind: 'matched', device, by: 'provider ID' };
+    }
+    case 'empty': {
+      const named = devices.filter((d) => d.hostname === name);
+      const [device] = named;
+      if (device !== undefined && named.length === 1) {
+        return { kind: 'matched', device, by: 'hostname' };
+      }
+      return {
+        kind: 'unknown',
+        message:
+          named.length === 0
+            ? `no provider ID and no device named "${name}" ${inProject}; left alone`
+            : `no provider ID and ${named.length} devices named "${name}" ${inProject}; left alone`,
+      };
+    }
+    case 'foreign':
+      return {
+        kind: 'unknown',
+        message: `provider ID "${reading.providerId}" is not an Equinix Metal one; left alone`,
+      };
+    case 'malformed':
+      return {
+        kind: 'unknown',
+        message: `provider ID "${reading.providerId}" is malformed (${reading.problem}); left alone`,
+      };
+  }
+}
+
+function isReady(node: V1Node): boolean {
+  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+function hasTaint(node: V1Node, key: string): boolean {
+  return node.spec?.taints?.some((t) => t.key === key) ?? false;
+}
+
+/** The taints a Node should have: ours set as the device says, everybody else's untouched. */
+function desiredTaints(node: V1Node, device: Device): V1Taint[] {
+  const others = (node.spec?.taints ?? []).filter(
+    (t) => t.key !== uninitializedTaint && t.key !== shutdownTaint,
+  );
+  const existingShutdown = node.spec?.taints?.find((t) => t.key === shutdownTaint);
+  if (device.state !== 'inactive') return others;
+  return [...others, existingShutdown ?? { key: shutdownTaint, effect: 'NoSchedule' }];
+}
+
+function setLabel(draft: Draft<V1Node>, key: string, value: string | undefined): void {
+  if (value === undefined || draft.metadata?.labels?.[key] === value) return;
+  draft.metadata ??= {};
+  draft.metadata.labels = { ...draft.metadata.labels, [key]: value };
+}
+
+function initialiseNode(node: V1Node, device: Device, by: string): ObjectIntent {
+  const taints = desiredTaints(node, device);
+  const addresses = nodeAddresses(device);
+  const desired = produce(node, (draft) => {
+    draft.spec ??= {};
+    if ((draft.spec.providerID ?? '') === '') draft.spec.providerID = providerIdOf(device.id);
+    setLabel(draft, regionLabel, device.metro);
+    setLabel(draft, zoneLabel, device.facility);
+    setLabel(draft, instanceTypeLabel, device.planSlug);
+    if (!sameJson(node.spec?.taints ?? [], taints)) {
+      if (taints.length === 0) delete draft.spec.taints;
+      else draft.spec.taints = taints;
+    }
+    if (!sameJson(node.status?.addresses, addresses)) {
+      draft.status ??= {};
+      draft.status.addresses = addresses;
+    }
+  });
+
+  const deviceName = `device ${device.hostname} (${device.id})`;
+  const reasons: string[] = [];
+  const uninitialised = (node.spec?.providerID ?? '') === '' || hasTaint(node, uninitializedTaint);
+  if (uninitialised) reasons.push(`initialise from ${deviceName}, found by ${by}`);
+  const wasShutdown = hasTaint(node, shutdownTaint);
+  if (device.state === 'inactive' && !wasShutdown)
+    reasons.push(`${deviceName} is inactive (shut down)`);
+  if (device.state !== 'inactive' && wasShutdown)
+    reasons.push(`${deviceName} is ${device.state} again`);
+  if (reasons.length === 0) reasons.push(`follow ${deviceName}: its addresses or location changed`);
+  return { area: 'nodes', observed: node, desired, reasons };
+}
+
+function nodeSubject(node: V1Node): string {
+  return `Node ${node.metadata?.name ?? '(unnamed)'}`;
+}
+
+/**
+ * Nodes follow their devices: initialised (provider ID, addresses, topology labels, taint removed),
+ * tainted while the device is shut down, and deleted once the device is gone.
+ */
+export function planNodes(snapshot: Snapshot): Pick<Desired, 'objects' | 'warnings'> {
+  const objects: ObjectIntent[] = [];
+  const warnings: Warning[] = [];
+  for (const node of snapshot.kubernetes.nodes) {
+    const found = findDevice(node, snapshot);
+    const subject = nodeSubject(node);
+    if (found.kind === 'unknown') {
+      warnings.push({ area: 'nodes', subject, message: found.message });
+    } else if (found.kind === 'matched') {
+      objects.push(initialiseNode(node, found.device, found.by));
+    } else if (!snapshot.metal.complete) {
+      warnings.push({
+        area: 'nodes',
+        subject,
+        message: `device ${found.deviceId} is not among the observed devices, but the Metal observation is incomplete; not deleted`,
+      });
+    } else if (isReady(node)) {
+      warnings.push({
+        area: 'nodes',
+        subject,
+        message: `device ${found.deviceId} no longer exists, but the Node is still Ready; not deleted until it is not`,
+      });
+    } else {
+      objects.push({
+        area: 'nodes',
+        observed: node,
+        reasons: [`device ${found.deviceId} no longer exists in the project`],
+      });
+    }
+  }
+  return { objects, warnings };
+}

@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import type {
+  AssignmentId,
+  DeviceId,
+  ProjectId,
+  ReservationId,
+} from '../../planners/domain/ids.ts';
+import type {
+  BgpConfig,
+  BgpNeighbor,
+  BgpSession,
+  Device,
+  DeviceState,
+  Project,
+  Reservation,
+} from '../../planners/domain/metal.ts';
+import type { Problem } from '../../planners/domain/snapshot.ts';
+import { Sensitive } from '../../planners/domain/sensitive.ts';
+
+/**
+ * The Metal API bodies the CCM reads, parsed at the edge into domain types. Only the fields the CCM
+ * uses are checked; everything else the API sends is ignored. A body that does not fit is an error
+ * naming the field, not a crash inside a planner.
+ */
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+  message: 'expected a UUID',
+});
+const lower = (s: string): string => s.toLowerCase();
+
+/** API links: the id is the last path segment (`/metal/v1/devices/<id>` or `/devices/<id>`). */
+const href = z.object({ href: z.string() }).transform((h) => h.href.split('/').pop() ?? '');
+
+const location = z
+  .object({ code: z.string() })
+  .nullish()
+  .transform((l) => l?.code.toLowerCase());
+
+const deviceStates = [
+  'queued',
+  'provisioning',
+  'deprovisioning',
+  'reinstalling',
+  'active',
+  'inactive',
+  'failed',
+  'powering_on',
+  'powering_off',
+  'deleted',
+] as const satisfies readonly DeviceState[];
+
+const addressFamily = z.union([z.literal(4), z.literal(6)], { message: 'expected 4 or 6' });
+
+const ipAddress = z.object({
+  address: z.string(),
+  address_family: addressFamily,
+  public: z.boolean(),
+  management: z.boolean().default(false),
+  cidr: z.number().int(),
+  parent_block: z.object({ network: z.string(), cidr: z.number().int() }).nullish(),
+});
+
+export const deviceSchema = z
+  .object({
+    id: uuid.transform(lower),
+    hostname: z.string(),
+    state: z.enum(deviceStates),
+    plan: z.object({ slug: z.string() }).nullish(),
+    metro: location,
+    facility: location,
+    ip_addresses: z.array(ipAddress).default([]),
+    tags: z.array(z.string()).default([]),
+  })
+  .transform((d): Device => ({
+    id: d.id as DeviceId,
+    hostname: d.hostname,
+    state: d.state,
+    ...(d.plan == null ? {} : { planSlug: d.plan.slug }),
+    ...(d.metro === undefined ? {} : { metro: d.metro }),
+    ...(d.facility === undefined ? {} : { facility: d.facility }),
+    addresses: d.ip_addresses.map((a) => ({
+      address: a.address,
+      family: a.address_family,
+      public: a.public,
+      management: a.management,
+      cidr: a.cidr,
+      ...(a.parent_block == null
+        ? {}
+        : { parentBlock: { network: a.parent_block.network, cidr: a.parent_block.cidr } }),
+    })),
+    tags: d.tags,
+  }));
+
+export const bgpNeighborSchema = z
+  .object({
+    address_family: addressFamily,
+    customer_as: z.number().int(),
+    customer_ip: z.string(),
+    peer_as: z.number().int(),
+    peer_ips: z.array(z.string()),
+    multihop: z.boolean().default(false),
+    md5_enabled: z.boolean().default(false),
+    md5_password: z.string().nullish(),
+  })
+  .transform((n): BgpNeighbor => ({
+    addressFamily: n.address_family,
+    customerAs: n.customer_as,
+    customerIp: n.customer_ip,
+    peerAs: n.peer_as,
+    peerIps: n.peer_ips,
+    multihop: n.multihop,
+    ...(n.md5_enabled && n.md5_password != null && n.md5_password !== ''
+      ? { md5Password: new Sensitive(n.md5_password) }
+      : {}),
+  }));
+
+export const projectSchema = z
+  .object({ id: uuid.transform(lower), name: z.string().default('') })
+  .transform((p): Project => ({ id: p.id as ProjectId, name: p.name }));
+
+/** `GET /projects/{id}/bgp-config`: 200 with no `id` means BGP was never requested. */
+export const bgpConfigSchema = z
+  .object({
+    id: uuid.nullish(),
+    status: z.enum(['requested', 'enabled', 'disabled']).nullish(),
+    asn: z.number().int().nullish(),
+    deployment_type: z.enum(['local', 'global']).nullish(),
+    md5: z.string().nullish(),
+  })
+  .transform((c): BgpConfig => ({
+    ...(c.id == null ? {} : { id: c.id }),
+    ...(c.status == null ? {} : { status: c.status }),
+    ...(c.asn == null ? {} : { asn: c.asn }),
+    ...(c.deployment_type == null ? {} : { deploymentType: c.deployment_type }),
+    ...(c.md5 == null || c.md5 === '' ? {} : { md5: new Sensitive(c.md5) }),
+  }));
+
+export const bgpSessionSchema = z
+  .object({
+    id: uuid,
+    address_family: z.enum(['ipv4', 'ipv6']),
+    device: href,
+  })
+  .transform((s): BgpSession => ({
+    id: s.id,
+    deviceId: s.device.toLowerCase() as DeviceId,
+    addressFamily: s.address_family,
+  }));
+
+const assignment = z
+  .object({ id: uuid.transform(lower), assigned_to: href.nullish() })
+  .transform((a) => ({
+    id: a.id as AssignmentId,
+    ...(a.assigned_to == null ? {} : { deviceId: a.assigned_to.toLowerCase() as DeviceId }),
+  }));
+
+export const reservationSchema = z
+  .object({
+    id: uuid.transform(lower),
+    type: z.string(),
+    address: z.string().nullish(),
+    cidr: z.number().int().nullish(),
+    state: z.enum(['created', 'pending', 'denied']).nullish(),
+    tags: z.array(z.string()).default([]),
+    assignments: z.array(assignment).default([]),
+    metro: location,
+    facility: location,
+  })
+  .transform((r): Reservation => ({
+    id: r.id as ReservationId,
+    type: r.type,
+    ...(r.address == null ? {} : { address: r.address }),
+    ...(r.cidr == null ? {} : { cidr: r.cidr }),
+    // packngo's states; a reservation without one that has an address is usable.
+    state: r.state ?? (r.address == null ? 'pending' : 'created'),
+    tags: r.tags,
+    assignments: r.assignments,
+    ...(r.metro === undefined ? {} : { metro: r.metro }),
+    ...(r.facility === undefined ? {} : { facility: r.facility }),
+  }));
+
+/** `devices[2].ip_addresses[0].address_family: expected 4 or 6` */
+export function describeIssues(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = issue.path.reduce<string>(
+        (out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : `${out}.${String(seg)}`),
+        prefix,
+      );
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export type ParseOne<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export function parseOne<T>(schema: z.ZodType<T>, raw: unknown, field: string): ParseOne<T> {
+  const result = schema.safeParse(raw);
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, error: describeIssues(result.error, field) };
+}
+
+/**
+ * Parses a list item by item: a bad item is reported as a problem (naming its id when it has one)
+ * and skipped, and the rest go on.
+ */
+export function parseEach<T>(
+  schema: z.ZodType<T>,
+  items: readonly unknown[],
+  what: string,
+): { values: T[]; problems: Problem[] } {
+  const values: T[] = [];
+  const problems: Problem[] = [];
+  items.forEach((raw, i) => {
+    const result = parseOne(schema, raw, `${what}[${i}]`);
+    if (result.ok) {
+      values.push(result.value);
+    } else {
+      const id = (raw as { id?: unknown } | null)?.id;
+      problems.push({
+        subject: typeof id === 'string' ? `${what} ${id}` : `${what}[${i}]`,
+        message: `skipped: ${result.error}`,
+      });
+    }
+  });
+  return { values, problems };
+}
