@@ -112,7 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       async (args) => {
         checkProvider(args['cloud-provider']);
         const logger = createLogger(verbosity(args.v), io.stderr);
-        const plan = await planFixture({
+        const { plan } = await planFixture({
           fixtureDir: args.fixture,
           logger,
           configure: (fixtureConfig) =>

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { planAll } from '../../planners/index.ts';
 import type { Plan } from '../../planners/domain/plan.ts';
+import type { Snapshot } from '../../planners/domain/snapshot.ts';
 import { loadFixture } from '../../providers/fixture/load.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import { diff } from '../differ.ts';
@@ -18,7 +19,9 @@ export interface PlanRequest {
 }
 
 /** Observes a fixture, runs every planner and the differ: the plan of that world. */
-export async function planFixture(request: PlanRequest): Promise<Plan> {
+export async function planFixture(
+  request: PlanRequest,
+): Promise<{ snapshot: Snapshot; plan: Plan }> {
   const fixture = await loadFixture(request.fixtureDir);
   const config = await request.configure(fixture.configPath);
   const { settings } = config;
@@ -50,7 +53,7 @@ export async function planFixture(request: PlanRequest): Promise<Plan> {
   const plan = diff(snapshot, planAll(snapshot));
   request.logger.debug({ actions: plan.actions.length, warnings: plan.warnings.length }, 'planned');
   request.logger.trace({ plan }, 'plan');
-  return plan;
+  return { snapshot, plan };
 }
 
 export function renderPlan(plan: Plan, format: OutputFormat, now: Date): string {
