@@ -1,6 +1,12 @@
 import type { Settings } from './config.ts';
 import type { ClusterId } from './ids.ts';
-import type { V1ConfigMap, V1EndpointSlice, V1Node, V1Service } from './kubernetes.ts';
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1EndpointSlice,
+  V1Node,
+  V1Service,
+} from './kubernetes.ts';
 import type { BgpConfig, BgpSession, Device, Project, Reservation } from './metal.ts';
 
 /** Something observed that could not be used as it was: reported in the plan, then skipped. */
@@ -19,7 +25,12 @@ export interface KubernetesState {
   readonly kubernetesEndpointSlices: readonly V1EndpointSlice[];
   /** MetalLB's objects, when a MetalLB load balancer is configured and they exist. */
   readonly metallb?: {
+    /** The legacy configuration (`metallb:///<ns>/<name>`); absent when it does not exist. */
     readonly configMap?: V1ConfigMap;
+    /** The CRs in the MetalLB namespace (`?crdConfiguration=true`). */
+    readonly ipAddressPools?: readonly KubernetesObject[];
+    readonly bgpAdvertisements?: readonly KubernetesObject[];
+    readonly bgpPeers?: readonly KubernetesObject[];
   };
 }
 
