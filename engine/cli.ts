@@ -104,6 +104,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             describe: 'observe from a fixture folder',
             demandOption: true,
           })
+          .option('metal', {
+            choices: ['fixture', 'api'] as const,
+            default: 'fixture' as const,
+            describe: 'observe Metal from the fixture or from the Metal API (--base-url)',
+          })
           .option('output', { choices: ['text', 'json'] as const, default: 'text' as const })
           .option('detailed-exitcode', {
             type: 'boolean',
@@ -114,6 +119,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const logger = createLogger(verbosity(args.v), io.stderr);
         const { plan } = await planFixture({
           fixtureDir: args.fixture,
+          metal: args.metal,
           logger,
           configure: (fixtureConfig) =>
             configure(args, io.env, args['provider-config'] ?? fixtureConfig, logger),

@@ -13,6 +13,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     apiKey: new Sensitive('test-token'),
     projectID: projectId,
     metro: 'da',
+    metadataURL: 'https://metadata.platformequinix.com/metadata',
     baseURL: 'https://api.equinix.com/metal/v1',
     loadBalancer: { kind: 'none' },
     localASN: 65000,

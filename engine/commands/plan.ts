@@ -1,44 +1,99 @@
 import type { Logger } from 'pino';
 import { planAll } from '../../planners/index.ts';
+import type { DeviceId } from '../../planners/domain/ids.ts';
 import type { Plan } from '../../planners/domain/plan.ts';
-import type { Snapshot } from '../../planners/domain/snapshot.ts';
-import { loadFixture } from '../../providers/fixture/load.ts';
+import type { MetalState, Problem, Snapshot } from '../../planners/domain/snapshot.ts';
+import { readProviderId } from '../../planners/nodes/provider-id.ts';
+import { loadFixture, type Fixture } from '../../providers/fixture/load.ts';
+import { MetalClient } from '../../providers/metal/client.ts';
+import { describeStartupFailure } from '../../providers/metal/errors.ts';
+import { readHostMetadata } from '../../providers/metal/metadata.ts';
+import { MetalObserver } from '../../providers/metal/observe.ts';
+import { MetalTransport } from '../../providers/metal/transport.ts';
+import type { Settings } from '../../planners/domain/config.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import { diff } from '../differ.ts';
+import { resolveLocation } from '../location.ts';
 import { renderJson } from '../render/json.ts';
 import { renderText } from '../render/text.ts';
 import { takeSnapshot } from '../snapshot.ts';
 
 export type OutputFormat = 'text' | 'json';
 
+/** Where the Metal side is observed from: the fixture's `metal.json`, or the Metal API. */
+export type MetalSource = 'fixture' | 'api';
+
 export interface PlanRequest {
   readonly fixtureDir: string;
   /** Resolves the configuration once the fixture says where its config Secret is. */
   readonly configure: (fixtureConfigPath: string) => Promise<ResolvedConfig>;
   readonly logger: Logger;
+  readonly metal?: MetalSource;
 }
 
-/** Observes a fixture, runs every planner and the differ: the plan of that world. */
+/** The devices Nodes name by provider ID: looked up even when not in the project's list. */
+function referencedDevices(fixture: Fixture): DeviceId[] {
+  return fixture.kubernetes.state.nodes.flatMap((n) => {
+    const reading = readProviderId(n.spec?.providerID);
+    return reading.kind === 'device' ? [reading.deviceId] : [];
+  });
+}
+
+async function observeMetalApi(
+  fixture: Fixture,
+  settings: Settings,
+  logger: Logger,
+): Promise<{ state: MetalState; problems: readonly Problem[] }> {
+  const transport = new MetalTransport({
+    baseURL: settings.baseURL,
+    token: settings.apiKey,
+    log: logger,
+  });
+  const observer = new MetalObserver(new MetalClient(transport), settings.projectID);
+  try {
+    const [observed, location] = await Promise.all([
+      observer.observe({
+        wantNeighbours: settings.loadBalancer.kind !== 'none',
+        referencedDevices: referencedDevices(fixture),
+      }),
+      resolveLocation(settings, (url) => readHostMetadata(url)),
+    ]);
+    const { from: _, ...where } = location;
+    return { state: { ...observed.state, location: where }, problems: observed.problems };
+  } catch (error) {
+    throw new Error(describeStartupFailure(error));
+  }
+}
+
+/** Observes a fixture (and the Metal API, if asked), runs every planner and the differ. */
 export async function planFixture(
   request: PlanRequest,
 ): Promise<{ snapshot: Snapshot; plan: Plan }> {
   const fixture = await loadFixture(request.fixtureDir);
-  const config = await request.configure(fixture.configPath);
-  const { settings } = config;
+  const { settings } = await request.configure(fixture.configPath);
+  const fromApi = request.metal === 'api';
+  const metal = fromApi
+    ? await observeMetalApi(fixture, settings, request.logger)
+    : {
+        state: {
+          ...fixture.metal.state,
+          location: {
+            ...(settings.metro === undefined ? {} : { metro: settings.metro }),
+            ...(settings.facility === undefined ? {} : { facility: settings.facility }),
+          },
+        },
+        problems: fixture.metal.problems,
+      };
   const snapshot = takeSnapshot({
     time: fixture.time,
-    source: `fixture ${fixture.dir}`,
+    source: fromApi
+      ? `fixture ${fixture.dir} and the Metal API at ${settings.baseURL}`
+      : `fixture ${fixture.dir}`,
     settings,
-    kubernetes: fixture.kubernetes,
-    metal: {
-      ...fixture.metal,
-      location: {
-        ...(settings.metro === undefined ? {} : { metro: settings.metro }),
-        ...(settings.facility === undefined ? {} : { facility: settings.facility }),
-      },
-    },
+    kubernetes: fixture.kubernetes.state,
+    metal: metal.state,
     probes: [],
-    problems: fixture.problems,
+    problems: [...fixture.kubernetes.problems, ...metal.problems],
   });
   request.logger.debug(
     {
@@ -48,11 +103,10 @@ export async function planFixture(
       reservations: snapshot.metal.reservations.length,
       problems: snapshot.problems.length,
     },
-    'observed fixture',
+    'observed',
   );
   const plan = diff(snapshot, planAll(snapshot));
   request.logger.debug({ actions: plan.actions.length, warnings: plan.warnings.length }, 'planned');
-  request.logger.trace({ plan }, 'plan');
   return { snapshot, plan };
 }
 

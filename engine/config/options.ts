@@ -87,6 +87,17 @@ export const options = {
     expected: 'a metro code such as `da`',
     parse: parse.locationCode,
   }),
+  metadataURL: option({
+    description:
+      'URL of the metadata document of the host, read when neither metro nor facility is set',
+    flag: 'metadata-url',
+    env: ['METAL_METADATA_URL'],
+    secret: ['metadataURL'],
+    default: 'https://metadata.platformequinix.com/metadata',
+    defaultText: '`https://metadata.platformequinix.com/metadata`',
+    expected: 'an http(s) URL',
+    parse: parse.httpUrl,
+  }),
   baseURL: option({
     description: 'Base URL of the Equinix Metal API',
     flag: 'base-url',

@@ -132,6 +132,7 @@ function toSettings(v: { [K in OptionName]: OptionValue<K> }): Settings {
     projectID: v.projectID,
     ...(v.facility === undefined ? {} : { facility: v.facility }),
     ...(v.metro === undefined ? {} : { metro: v.metro }),
+    metadataURL: v.metadataURL,
     baseURL: v.baseURL,
     loadBalancer: v.loadBalancer,
     localASN: v.localASN,

@@ -28,6 +28,7 @@ export interface Settings {
   readonly projectID: ProjectId;
   readonly facility?: string;
   readonly metro?: string;
+  readonly metadataURL: string;
   readonly baseURL: string;
   readonly loadBalancer: LoadBalancer;
   readonly localASN: number;

@@ -147,10 +147,12 @@ export const bgpSessionSchema = z
     addressFamily: s.address_family,
   }));
 
+/** An assignment of a reservation; href-only when not expanded, so the id may come from it. */
 const assignment = z
-  .object({ id: uuid.transform(lower), assigned_to: href.nullish() })
+  .object({ id: uuid.optional(), href: z.string().optional(), assigned_to: href.nullish() })
+  .refine((a) => a.id !== undefined || a.href !== undefined, { message: 'expected an id or href' })
   .transform((a) => ({
-    id: a.id as AssignmentId,
+    id: (a.id ?? a.href?.split('/').pop() ?? '').toLowerCase() as AssignmentId,
     ...(a.assigned_to == null ? {} : { deviceId: a.assigned_to.toLowerCase() as DeviceId }),
   }));
 

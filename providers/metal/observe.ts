@@ -1,0 +1,140 @@
+import type { DeviceId, ProjectId } from '../../planners/domain/ids.ts';
+import type {
+  BgpConfig,
+  BgpNeighbor,
+  BgpSession,
+  Device,
+  Project,
+} from '../../planners/domain/metal.ts';
+import type { MetalState, Problem } from '../../planners/domain/snapshot.ts';
+import type { MetalClient } from './client.ts';
+
+export interface MetalObservation {
+  readonly state: Omit<MetalState, 'location'>;
+  readonly problems: readonly Problem[];
+}
+
+interface CachedNeighbors {
+  readonly fingerprint: string;
+  readonly neighbors: readonly BgpNeighbor[];
+}
+
+/**
+ * What a device's BGP neighbours depend on: its own addresses and the project's BGP settings.
+ * While it holds, the cached neighbours are current and are not asked for again.
+ */
+function neighborFingerprint(device: Device, config: BgpConfig): string {
+  const own = device.addresses
+    .filter((a) => a.management)
+    .map((a) => a.address)
+    .sort();
+  return JSON.stringify([
+    own,
+    config.id ?? '',
+    config.asn ?? 0,
+    config.status ?? '',
+    config.md5 !== undefined,
+  ]);
+}
+
+/**
+ * Observes the Metal side of the world in a bounded number of calls per loop: the BGP config, the
+ * project's devices and IP reservations (every page), the project's BGP sessions, and BGP
+ * neighbours only for devices with a session whose neighbours are not cached yet. Never one call
+ * per Service, and never one call per device in steady state.
+ */
+export class MetalObserver {
+  readonly #client: MetalClient;
+  readonly #projectId: ProjectId;
+  readonly #neighbors = new Map<DeviceId, CachedNeighbors>();
+  /** The project does not change under a running CCM: read once. */
+  #project: Project | undefined;
+
+  constructor(client: MetalClient, projectId: ProjectId) {
+    this.#client = client;
+    this.#projectId = projectId;
+  }
+
+  /**
+   * @param wantNeighbours whether BGP neighbours are needed at all (a load balancer is configured)
+   * @param referencedDevices devices that Nodes name by provider ID: each one missing from the
+   *   project's list is looked up once, so a device of another project is not taken for gone
+   */
+  async observe(options: {
+    wantNeighbours: boolean;
+    referencedDevices: readonly DeviceId[];
+  }): Promise<MetalObservation> {
+    const project = this.#projectId;
+    const [projectBody, bgpConfig, devices, reservations, sessions] = await Promise.all([
+      this.#project ?? this.#client.getProject(project),
+      this.#client.getBgpConfig(project),
+      this.#client.listDevices(project),
+      this.#client.listReservations(project),
+      this.#client.listBgpSessions(project),
+    ]);
+    this.#project = projectBody;
+    const problems: Problem[] = [
+      ...devices.problems,
+      ...reservations.problems,
+      ...sessions.problems,
+    ];
+
+    const known = new Set(devices.values.map((d) => d.id));
+    const missing = [...new Set(options.referencedDevices)].filter((id) => !known.has(id));
+    const elsewhere = (await Promise.all(missing.map((id) => this.#client.getDevice(id)))).filter(
+      (d): d is Device => d !== undefined,
+    );
+
+    const all = [...devices.values, ...elsewhere];
+    const withNeighbors = options.wantNeighbours
+      ? await this.#attachNeighbors(all, bgpConfig, sessions.values, problems)
+      : all;
+    return {
+      state: {
+        project: projectBody,
+        bgpConfig,
+        devices: withNeighbors,
+        reservations: reservations.values,
+        bgpSessions: sessions.values,
+        complete: problems.length === 0,
+      },
+      problems,
+    };
+  }
+
+  async #attachNeighbors(
+    devices: readonly Device[],
+    config: BgpConfig,
+    sessions: readonly BgpSession[],
+    problems: Problem[],
+  ): Promise<Device[]> {
+    const withSession = new Set(
+      sessions.filter((s) => s.addressFamily === 'ipv4').map((s) => s.deviceId),
+    );
+    for (const id of this.#neighbors.keys()) {
+      if (!withSession.has(id)) this.#neighbors.delete(id);
+    }
+    return Promise.all(
+      devices.map(async (device): Promise<Device> => {
+        if (!withSession.has(device.id)) return device;
+        const fingerprint = neighborFingerprint(device, config);
+        const cached = this.#neighbors.get(device.id);
+        if (cached?.fingerprint === fingerprint)
+          return { ...device, bgpNeighbors: cached.neighbors };
+        try {
+          const listed = await this.#client.getBgpNeighbors(device.id);
+          problems.push(...listed.problems);
+          if (listed.problems.length > 0) return device;
+          this.#neighbors.set(device.id, { fingerprint, neighbors: listed.values });
+          return { ...device, bgpNeighbors: listed.values };
+        } catch (error) {
+          problems.push({
+            subject: `device ${device.id}`,
+            message: `BGP neighbours not read: ${error instanceof Error ? error.message : String(error)}`,
+          });
+          return device;
+        }
+      }),
+    );
+  }
+}
