@@ -30,6 +30,7 @@ export async function resolveLocation(
   } catch (error) {
     throw new Error(
       `neither metro nor facility is configured, and ${error instanceof Error ? error.message : String(error)}: ${hint}`,
+      { cause: error },
     );
   }
   if (found.metro === undefined && found.facility === undefined) {

@@ -58,10 +58,13 @@ async function observeMetalApi(
       }),
       resolveLocation(settings, (url) => readHostMetadata(url)),
     ]);
-    const { from: _, ...where } = location;
+    const where = {
+      ...(location.metro === undefined ? {} : { metro: location.metro }),
+      ...(location.facility === undefined ? {} : { facility: location.facility }),
+    };
     return { state: { ...observed.state, location: where }, problems: observed.problems };
   } catch (error) {
-    throw new Error(describeStartupFailure(error));
+    throw new Error(describeStartupFailure(error), { cause: error });
   }
 }
 

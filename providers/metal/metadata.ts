@@ -29,6 +29,8 @@ export async function readHostMetadata(url: string, timeoutMs = 5_000): Promise<
     ({ status, data } = await axios.get(url, { timeout: timeoutMs, validateStatus: () => true }));
   } catch (error) {
     const code = axios.isAxiosError(error) ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
+    // Only the code is kept: an axios error carries the whole request configuration.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(`the metadata service at ${url} did not answer (${code})`);
   }
   if (status !== 200) throw new Error(`the metadata service at ${url} answered ${status}`);

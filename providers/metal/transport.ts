@@ -210,7 +210,8 @@ export class MetalTransport {
         await this.#sleep(this.#backoff(attempt));
         continue;
       }
-      const { status, data, headers } = result;
+      const { status, headers } = result;
+      const data: unknown = result.data;
       if (status < 400) return { status, data };
       const failure = new MetalApiError({
         status,
@@ -221,10 +222,7 @@ export class MetalTransport {
       });
       if (status === 429) {
         // Rejected, so never carried out: safe to send again, once the pause is over.
-        this.#pause(
-          rateLimitPauseMs(headers as Record<string, unknown>, this.#now()) ??
-            this.#backoff(attempt + 2),
-        );
+        this.#pause(rateLimitPauseMs(headers, this.#now()) ?? this.#backoff(attempt + 2));
         this.#options.log?.warn(
           { operation: spec.operation, pausedUntil: this.#pausedUntil },
           'Metal API rate limit',
