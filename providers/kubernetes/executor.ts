@@ -1,0 +1,106 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type {
+  KubernetesCreateAction,
+  KubernetesDeleteAction,
+  KubernetesPatchAction,
+} from '../../planners/domain/plan.ts';
+import { revealDeep } from '../../planners/domain/sensitive.ts';
+import { resourceOf, resourcePath } from './resources.ts';
+import { KubeApiError, isNotFound, type KubeRest } from './rest.ts';
+
+/** The object changed since it was observed: the loop plans again instead of forcing a write. */
+export class StaleWriteError extends Error {
+  override readonly name = 'StaleWriteError';
+}
+
+/**
+ * A failed JSON Patch `test` (the resourceVersion guard) comes back as 409 Conflict or, from the
+ * patch machinery, 422 Invalid naming the test; both mean "someone wrote first".
+ */
+function isStale(error: unknown): boolean {
+  return (
+    error instanceof KubeApiError &&
+    (error.status === 409 || (error.status === 422 && /test/i.test(error.message)))
+  );
+}
+
+async function guarded<T>(target: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isStale(error))
+      throw new StaleWriteError(`${target} changed since it was observed`, { cause: error });
+    throw error;
+  }
+}
+
+export interface KubernetesExecutors {
+  readonly 'kubernetes.patch': (
+    action: KubernetesPatchAction,
+  ) => Promise<{ resourceVersion?: string }>;
+  readonly 'kubernetes.create': (
+    action: KubernetesCreateAction,
+  ) => Promise<{ resourceVersion?: string }>;
+  readonly 'kubernetes.delete': (action: KubernetesDeleteAction) => Promise<object>;
+}
+
+/** Executes the plan's Kubernetes actions: JSON Patches (status to its subresource), creates, deletes. */
+export function kubernetesExecutors(rest: KubeRest): KubernetesExecutors {
+  return {
+    'kubernetes.patch': (action) =>
+      guarded(action.target, async () => {
+        const { object } = action;
+        const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
+          ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+          name: object.name,
+          ...(action.subresource === undefined ? {} : { subresource: action.subresource }),
+        });
+        const result = await rest.request<KubernetesObject>({
+          method: 'PATCH',
+          path,
+          body: revealDeep(action.patch),
+          contentType: 'application/json-patch+json',
+          query: { fieldManager: 'metal-ccm' },
+        });
+        return versionOf(result);
+      }),
+    'kubernetes.create': (action) =>
+      guarded(action.target, async () => {
+        const { object } = action;
+        const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
+          ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+        });
+        const result = await rest.request<KubernetesObject>({
+          method: 'POST',
+          path,
+          body: revealDeep(action.manifest),
+          query: { fieldManager: 'metal-ccm' },
+        });
+        return versionOf(result);
+      }),
+    'kubernetes.delete': (action) =>
+      guarded(action.target, async () => {
+        const { object, preconditions } = action;
+        const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
+          ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+          name: object.name,
+        });
+        try {
+          await rest.request({
+            method: 'DELETE',
+            path,
+            body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions },
+          });
+        } catch (error) {
+          if (isNotFound(error)) return {}; // gone already: what was wanted
+          throw error;
+        }
+        return {};
+      }),
+  };
+}
+
+function versionOf(object: KubernetesObject | undefined): { resourceVersion?: string } {
+  const version = object?.metadata?.resourceVersion;
+  return version === undefined ? {} : { resourceVersion: version };
+}

@@ -1,0 +1,141 @@
+import type { LoadBalancer } from '../../planners/domain/config.ts';
+import { isUuid, type ClusterId } from '../../planners/domain/ids.ts';
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1EndpointSlice,
+  V1Node,
+  V1Service,
+} from '../../planners/domain/kubernetes.ts';
+import type { KubernetesState } from '../../planners/domain/snapshot.ts';
+import type { V1Namespace } from '@kubernetes/client-node';
+import { ResilientCache, type CacheEvent, type CacheLog } from './cache.ts';
+import { resourcePath, resources, type Resource } from './resources.ts';
+import type { KubeRest } from './rest.ts';
+
+export interface KubernetesObserverOptions {
+  readonly loadBalancer: LoadBalancer;
+  /** Called on every change any cache sees (the daemon debounces). */
+  readonly onChange: () => void;
+  readonly onCacheEvent?: (kind: string, event: CacheEvent) => void;
+  readonly log?: CacheLog;
+  /** For tests: shorter watches and relists. */
+  readonly watchTimeoutSeconds?: number;
+  readonly relistEveryMs?: number;
+}
+
+/**
+ * The Kubernetes side of the snapshot, from watch-based caches (never a re-list per loop): Nodes,
+ * Services, the EndpointSlices of `default/kubernetes`, MetalLB's ConfigMap or CRs when a MetalLB
+ * load balancer is configured, and the kube-system namespace for the cluster's identity.
+ */
+export class KubernetesObserver {
+  readonly #rest: KubeRest;
+  readonly #caches: ResilientCache<KubernetesObject>[] = [];
+  readonly nodes: ResilientCache<V1Node>;
+  readonly services: ResilientCache<V1Service>;
+  readonly endpointSlices: ResilientCache<V1EndpointSlice>;
+  readonly metallbConfigMap: ResilientCache<V1ConfigMap> | undefined;
+  readonly metallbObjects:
+    | {
+        readonly ipAddressPools: ResilientCache<KubernetesObject>;
+        readonly bgpAdvertisements: ResilientCache<KubernetesObject>;
+        readonly bgpPeers: ResilientCache<KubernetesObject>;
+      }
+    | undefined;
+  #clusterId: ClusterId | undefined;
+
+  constructor(rest: KubeRest, options: KubernetesObserverOptions) {
+    this.#rest = rest;
+    const cache = <T extends KubernetesObject>(
+      resource: Resource,
+      scope: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+    ): ResilientCache<T> => {
+      const made = new ResilientCache<T>(rest, {
+        resource,
+        ...scope,
+        onChange: options.onChange,
+        onEvent: (event) => options.onCacheEvent?.(resource.kind, event),
+        ...(options.log === undefined ? {} : { log: options.log }),
+        ...(options.watchTimeoutSeconds === undefined
+          ? {}
+          : { watchTimeoutSeconds: options.watchTimeoutSeconds }),
+        ...(options.relistEveryMs === undefined ? {} : { relistEveryMs: options.relistEveryMs }),
+      });
+      this.#caches.push(made);
+      return made;
+    };
+    this.nodes = cache(resources.Node);
+    this.services = cache(resources.Service);
+    this.endpointSlices = cache(resources.EndpointSlice, {
+      namespace: 'default',
+      labelSelector: 'kubernetes.io/service-name=kubernetes',
+    });
+    const lb = options.loadBalancer;
+    this.metallbConfigMap =
+      lb.kind === 'metallb-configmap'
+        ? cache(resources.ConfigMap, {
+            namespace: lb.namespace,
+            fieldSelector: `metadata.name=${lb.name}`,
+          })
+        : undefined;
+    this.metallbObjects =
+      lb.kind === 'metallb-crds'
+        ? {
+            ipAddressPools: cache(resources.IPAddressPool, { namespace: lb.namespace }),
+            bgpAdvertisements: cache(resources.BGPAdvertisement, { namespace: lb.namespace }),
+            bgpPeers: cache(resources.BGPPeer, { namespace: lb.namespace }),
+          }
+        : undefined;
+  }
+
+  /** Reads the cluster's identity and starts every cache. */
+  async start(): Promise<void> {
+    const namespace = await this.#rest.request<V1Namespace>({
+      method: 'GET',
+      path: resourcePath(resources.Namespace, { name: 'kube-system' }),
+    });
+    const uid = namespace.metadata?.uid ?? '';
+    if (!isUuid(uid)) throw new Error(`the kube-system namespace has no usable uid ("${uid}")`);
+    this.#clusterId = uid.toLowerCase() as ClusterId;
+    for (const c of this.#caches) c.start();
+  }
+
+  get synced(): boolean {
+    return this.#clusterId !== undefined && this.#caches.every((c) => c.synced);
+  }
+
+  async whenSynced(): Promise<void> {
+    await Promise.all(this.#caches.map((c) => c.whenSynced()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#caches.map((c) => c.stop()));
+  }
+
+  /** The Kubernetes part of a snapshot, as the caches hold it now. */
+  state(): KubernetesState {
+    const configMap = this.metallbConfigMap?.list()[0];
+    const crs = this.metallbObjects;
+    return {
+      ...(this.#clusterId === undefined ? {} : { clusterId: this.#clusterId }),
+      nodes: this.nodes.list(),
+      services: this.services.list(),
+      kubernetesEndpointSlices: this.endpointSlices.list(),
+      ...(this.metallbConfigMap === undefined && crs === undefined
+        ? {}
+        : {
+            metallb: {
+              ...(configMap === undefined ? {} : { configMap }),
+              ...(crs === undefined
+                ? {}
+                : {
+                    ipAddressPools: crs.ipAddressPools.list(),
+                    bgpAdvertisements: crs.bgpAdvertisements.list(),
+                    bgpPeers: crs.bgpPeers.list(),
+                  }),
+            },
+          }),
+    };
+  }
+}

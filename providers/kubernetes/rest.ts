@@ -1,0 +1,163 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+
+/** A failed Kubernetes API call, from the Status object the API server answers with. */
+export class KubeApiError extends Error {
+  override readonly name = 'KubeApiError';
+  readonly status: number;
+  /** The Status reason: `Conflict`, `NotFound`, `Forbidden`, `Invalid`, `AlreadyExists`, `Gone`, … */
+  readonly reason: string;
+
+  constructor(method: string, path: string, status: number, reason: string, message: string) {
+    super(
+      `Kubernetes ${method} ${path} failed: ${status} ${reason}${message === '' ? '' : `: ${message}`}`,
+    );
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export function isConflict(error: unknown): boolean {
+  return error instanceof KubeApiError && error.status === 409;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof KubeApiError && error.status === 404;
+}
+
+export type WatchEvent =
+  | {
+      readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+      readonly object: KubeObjectLike;
+    }
+  | {
+      readonly type: 'ERROR';
+      readonly object: { code?: number; reason?: string; message?: string };
+    };
+
+export interface KubeObjectLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; uid?: string };
+}
+
+export interface RestRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly signal?: AbortSignal;
+}
+
+const methods = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  PATCH: HttpMethod.PATCH,
+  PUT: HttpMethod.PUT,
+  DELETE: HttpMethod.DELETE,
+} as const;
+
+/**
+ * The Kubernetes API over HTTP, authenticated by client-node's KubeConfig (kubeconfig or
+ * in-cluster). Plain requests for everything, so JSON Patch, the status subresource, server-side
+ * apply and delete preconditions are all one code path.
+ */
+export class KubeRest {
+  readonly #config: KubeConfig;
+  readonly #server: string;
+  /** Per request, so a stuck API server does not stall a loop. */
+  readonly #timeoutMs: number;
+
+  constructor(config: KubeConfig, options: { timeoutMs?: number } = {}) {
+    const cluster = config.getCurrentCluster();
+    if (cluster === null) throw new Error('the kubeconfig names no current cluster');
+    this.#config = config;
+    this.#server = cluster.server.replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** A stream (a watch) has no overall timeout: its caller's signal and watchdog end it. */
+  async #send(request: RestRequest, stream = false) {
+    const url = new URL(this.#server + request.path);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const context = new RequestContext(url.toString(), methods[request.method]);
+    await this.#config.applySecurityAuthentication(context);
+    const signals = [
+      ...(stream ? [] : [AbortSignal.timeout(this.#timeoutMs)]),
+      ...(request.signal ? [request.signal] : []),
+    ];
+    return fetch(url, {
+      method: request.method,
+      headers: {
+        ...context.getHeaders(),
+        accept: 'application/json',
+        ...(request.body === undefined
+          ? {}
+          : { 'content-type': request.contentType ?? 'application/json' }),
+      },
+      dispatcher: context.getDispatcher(),
+      signal: AbortSignal.any(signals),
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+    });
+  }
+
+  /** One request; a non-2xx answer throws KubeApiError. */
+  async request<T>(request: RestRequest): Promise<T> {
+    const response = await this.#send(request);
+    const text = await response.text();
+    const body: unknown = text === '' ? undefined : JSON.parse(text);
+    if (!response.ok) {
+      const status = (body ?? {}) as { reason?: string; message?: string };
+      throw new KubeApiError(
+        request.method,
+        request.path,
+        response.status,
+        status.reason ?? response.statusText,
+        status.message ?? '',
+      );
+    }
+    return body as T;
+  }
+
+  /**
+   * A watch: calls `onEvent` per event until the server ends the stream (resolves) or it fails
+   * (rejects). `signal` stops it; the caller owns timeouts and watchdogs.
+   */
+  async watch(
+    path: string,
+    query: Readonly<Record<string, string | number | boolean | undefined>>,
+    onEvent: (event: WatchEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const response = await this.#send(
+      { method: 'GET', path, query: { ...query, watch: true }, signal },
+      true,
+    );
+    if (!response.ok || response.body === null) {
+      const text = await response.text();
+      let status: { reason?: string; message?: string } = {};
+      try {
+        status = JSON.parse(text) as typeof status;
+      } catch {
+        // not a Status object
+      }
+      throw new KubeApiError(
+        'GET',
+        path,
+        response.status,
+        status.reason ?? response.statusText,
+        status.message ?? '',
+      );
+    }
+    const lines = createInterface({ input: Readable.fromWeb(response.body), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      onEvent(JSON.parse(line) as WatchEvent);
+    }
+  }
+}
