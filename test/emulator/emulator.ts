@@ -1,0 +1,230 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MetalWorld } from '../../providers/fixture/metal.ts';
+import { Conformance } from './conformance.ts';
+import { Faults, type FaultRule } from './faults.ts';
+import { match } from './routes.ts';
+import { EmulatorWorld, type Answer, type Json } from './world.ts';
+
+export type { FaultRule as Fault } from './faults.ts';
+
+export interface EmulatorOptions {
+  readonly world: MetalWorld;
+  /** The only X-Auth-Token accepted; anything else is 401. */
+  readonly token?: string;
+  readonly host?: string;
+  readonly port?: number;
+  /** Where new Elastic IPs come from (tests use loopback ranges so probes reach local servers). */
+  readonly addressRange?: { readonly first: string; readonly count: number };
+  /** Addresses that created reservations may hold in all; beyond, requests stay pending. */
+  readonly quota?: number;
+  /** Check every request and response body against the official OpenAPI schemas (default on). */
+  readonly validate?: boolean;
+  /** Seed of the probability faults. */
+  readonly seed?: number;
+}
+
+export interface Emulator {
+  /** Base URL of the API, with the /metal/v1 prefix. */
+  readonly url: string;
+  readonly token: string;
+  /** URL of the metadata document as the given device sees it. */
+  metadataUrl(deviceId: string): string;
+  /** Requests per operationId, failed and faulted ones included. */
+  counters(): Record<string, number>;
+  resetCounters(): void;
+  inject(operation: string, fault: FaultRule): void;
+  clearFaults(): void;
+  /** Conformance failures: `<METHOD> <template> <status>: <field> <problem>`. */
+  readonly violations: readonly string[];
+  readonly world: EmulatorWorld;
+  close(): Promise<void>;
+}
+
+const prefix = '/metal/v1';
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(response: ServerResponse, answer: Answer): void {
+  const headers = {
+    ...answer.headers,
+    ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }),
+  };
+  response.writeHead(answer.status, headers);
+  response.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+}
+
+/** Starts a Metal API emulator on loopback (see README.md beside this file). */
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const world = new EmulatorWorld(options.world, {
+    ...(options.addressRange === undefined ? {} : { addressRange: options.addressRange }),
+    ...(options.quota === undefined ? {} : { quota: options.quota }),
+  });
+  const token = options.token ?? 'emulator-token';
+  const faults = new Faults(options.seed);
+  const counters: Record<string, number> = {};
+  const violations: string[] = [];
+  const conformance = options.validate === false ? undefined : new Conformance();
+
+  const count = (operation: string): void => {
+    counters[operation] = (counters[operation] ?? 0) + 1;
+  };
+
+  const control = async (request: IncomingMessage, path: string, body: string): Promise<Answer> => {
+    const command = `${request.method ?? ''} ${path}`;
+    if (command === 'GET /_emulator/counters') return { status: 200, body: counters };
+    if (command === 'POST /_emulator/counters/reset') {
+      for (const key of Object.keys(counters)) delete counters[key];
+      return { status: 204 };
+    }
+    if (command === 'POST /_emulator/faults') {
+      const { operation, fault } = JSON.parse(body) as { operation: string; fault: FaultRule };
+      faults.inject(operation, fault);
+      return { status: 204 };
+    }
+    if (command === 'DELETE /_emulator/faults') {
+      faults.clear();
+      return { status: 204 };
+    }
+    if (command === 'GET /_emulator/state') {
+      return {
+        status: 200,
+        body: {
+          devices: [...world.devices.values()],
+          reservations: [...world.reservations.values()],
+          sessions: world.sessions,
+          bgp_config: world.bgpConfig,
+        },
+      };
+    }
+    const approve = /^POST \/_emulator\/approve\/([^/]+)$/.exec(command);
+    if (approve) return { status: world.approve(approve[1] ?? '') ? 204 : 404 };
+    await Promise.resolve();
+    return { status: 404, body: { error: 'no such control' } };
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://emulator');
+    const text = await readBody(request);
+    if (url.pathname.startsWith('/_emulator/'))
+      return send(response, await control(request, url.pathname, text));
+    const metadata = /^\/_metadata\/([^/]+)\/metadata$/.exec(url.pathname);
+    if (metadata) {
+      count('metadata');
+      return send(response, world.metadataOf(metadata[1] ?? ''));
+    }
+    if (!url.pathname.startsWith(prefix))
+      return send(response, { status: 404, body: { error: 'Not found' } });
+    const found = match(request.method ?? 'GET', url.pathname.slice(prefix.length));
+    if (found === undefined) {
+      count('unknown');
+      return send(response, { status: 404, body: { error: 'Not found' } });
+    }
+    const { route, id } = found;
+    count(route.operation);
+    const check = (problems: string[]): void => {
+      violations.push(...problems);
+    };
+    /** `injected`: a fault's answer, checked against the API's Error schema only. */
+    const finish = (answer: Answer, injected = false): void => {
+      if (conformance !== undefined) {
+        const { method, template } = route;
+        const { status, body: sent } = answer;
+        check(
+          injected
+            ? conformance.checkError(method, template, status, sent)
+            : conformance.checkResponse(method, template, status, sent),
+        );
+      }
+      send(response, answer);
+    };
+
+    if (request.headers['x-auth-token'] !== token)
+      return finish({ status: 401, body: { error: 'Invalid authentication token' } });
+    const fault = faults.take(route.operation);
+    if (fault?.kind === 'drop') {
+      request.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'status') {
+      const reset = Math.ceil(Date.now() / 1000) + (fault.retryAfterSeconds ?? 1);
+      return finish(
+        {
+          status: fault.status,
+          body:
+            fault.status === 429
+              ? { errors: ['Rate limit exceeded'] }
+              : { error: 'Internal server error' },
+          headers:
+            fault.status === 429
+              ? {
+                  'x-ratelimit-limit': '100',
+                  'x-ratelimit-remaining': '0',
+                  'x-ratelimit-reset': String(reset),
+                  ...(fault.retryAfterSeconds === undefined
+                    ? {}
+                    : { 'retry-after': String(fault.retryAfterSeconds) }),
+                }
+              : {},
+        },
+        true,
+      );
+    }
+    let body: Json = {};
+    if (text !== '') {
+      try {
+        body = JSON.parse(text) as Json;
+      } catch {
+        return finish({ status: 422, body: { errors: ['body is not JSON'] } });
+      }
+      if (conformance !== undefined)
+        check(conformance.checkRequest(route.method, route.template, body));
+    }
+    const answer = route.handle({ world, id, query: url.searchParams, body });
+    if (fault?.kind === 'lose-response') {
+      request.socket.destroy();
+      return;
+    }
+    finish(answer);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      send(response, { status: 500, body: { error: String(error) } });
+    });
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  return {
+    url: `${origin}${prefix}`,
+    token,
+    metadataUrl: (deviceId) => `${origin}/_metadata/${deviceId}/metadata`,
+    counters: () => ({ ...counters }),
+    resetCounters: () => {
+      for (const key of Object.keys(counters)) delete counters[key];
+    },
+    inject: (operation, fault) => {
+      faults.inject(operation, fault);
+    },
+    clearFaults: () => {
+      faults.clear();
+    },
+    violations,
+    world,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
