@@ -31,6 +31,8 @@ import type { MetalAnswer, MetalRequestSpec, MetalTransport } from './transport.
 export interface Listed<T> {
   readonly values: T[];
   readonly problems: Problem[];
+  /** Ids of items the API listed that did not parse. */
+  readonly skippedIds: string[];
 }
 
 export interface ReservationRequest {

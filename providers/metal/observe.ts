@@ -79,9 +79,10 @@ export class MetalObserver {
       ...sessions.problems,
     ];
 
-    const known = new Set(devices.values.map((d) => d.id));
+    // A device listed but unparseable is there; looking it up again would not help.
+    const known = new Set<string>([...devices.values.map((d) => d.id), ...devices.skippedIds]);
     const missing = [...new Set(options.referencedDevices)].filter((id) => !known.has(id));
-    const elsewhere = (await Promise.all(missing.map((id) => this.#client.getDevice(id)))).filter(
+    const elsewhere = (await Promise.all(missing.map((id) => this.#lookUp(id, problems)))).filter(
       (d): d is Device => d !== undefined,
     );
 
@@ -100,6 +101,19 @@ export class MetalObserver {
       },
       problems,
     };
+  }
+
+  /** A device a Node names but the project's list lacks: gone (404), elsewhere, or unknown. */
+  async #lookUp(id: DeviceId, problems: Problem[]): Promise<Device | undefined> {
+    try {
+      return await this.#client.getDevice(id);
+    } catch (error) {
+      problems.push({
+        subject: `device ${id}`,
+        message: `not read: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return undefined;
+    }
   }
 
   async #attachNeighbors(

@@ -212,20 +212,23 @@ export function parseEach<T>(
   schema: z.ZodType<T>,
   items: readonly unknown[],
   what: string,
-): { values: T[]; problems: Problem[] } {
+): { values: T[]; problems: Problem[]; skippedIds: string[] } {
   const values: T[] = [];
   const problems: Problem[] = [];
+  /** Ids of items that were there but did not parse: present, though unusable. */
+  const skippedIds: string[] = [];
   items.forEach((raw, i) => {
     const result = parseOne(schema, raw, `${what}[${i}]`);
     if (result.ok) {
       values.push(result.value);
     } else {
       const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') skippedIds.push(id.toLowerCase());
       problems.push({
         subject: typeof id === 'string' ? `${what} ${id}` : `${what}[${i}]`,
         message: `skipped: ${result.error}`,
       });
     }
   });
-  return { values, problems };
+  return { values, problems, skippedIds };
 }

@@ -37,6 +37,8 @@ export interface Emulator {
   clearFaults(): void;
   /** Conformance failures: `<METHOD> <template> <status>: <field> <problem>`. */
   readonly violations: readonly string[];
+  /** Forget the violations so far (after a test that sent a bad request on purpose). */
+  clearViolations(): void;
   readonly world: EmulatorWorld;
   close(): Promise<void>;
 }
@@ -66,19 +68,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   const token = options.token ?? 'emulator-token';
   const faults = new Faults(options.seed);
-  const counters: Record<string, number> = {};
+  const counters = new Map<string, number>();
   const violations: string[] = [];
   const conformance = options.validate === false ? undefined : new Conformance();
 
   const count = (operation: string): void => {
-    counters[operation] = (counters[operation] ?? 0) + 1;
+    counters.set(operation, (counters.get(operation) ?? 0) + 1);
   };
 
   const control = async (request: IncomingMessage, path: string, body: string): Promise<Answer> => {
     const command = `${request.method ?? ''} ${path}`;
-    if (command === 'GET /_emulator/counters') return { status: 200, body: counters };
+    if (command === 'GET /_emulator/counters')
+      return { status: 200, body: Object.fromEntries(counters) };
     if (command === 'POST /_emulator/counters/reset') {
-      for (const key of Object.keys(counters)) delete counters[key];
+      counters.clear();
       return { status: 204 };
     }
     if (command === 'POST /_emulator/faults') {
@@ -110,19 +113,25 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://emulator');
     const text = await readBody(request);
-    if (url.pathname.startsWith('/_emulator/'))
-      return send(response, await control(request, url.pathname, text));
+    if (url.pathname.startsWith('/_emulator/')) {
+      send(response, await control(request, url.pathname, text));
+      return;
+    }
     const metadata = /^\/_metadata\/([^/]+)\/metadata$/.exec(url.pathname);
     if (metadata) {
       count('metadata');
-      return send(response, world.metadataOf(metadata[1] ?? ''));
+      send(response, world.metadataOf(metadata[1] ?? ''));
+      return;
     }
-    if (!url.pathname.startsWith(prefix))
-      return send(response, { status: 404, body: { error: 'Not found' } });
+    if (!url.pathname.startsWith(prefix)) {
+      send(response, { status: 404, body: { error: 'Not found' } });
+      return;
+    }
     const found = match(request.method ?? 'GET', url.pathname.slice(prefix.length));
     if (found === undefined) {
       count('unknown');
-      return send(response, { status: 404, body: { error: 'Not found' } });
+      send(response, { status: 404, body: { error: 'Not found' } });
+      return;
     }
     const { route, id } = found;
     count(route.operation);
@@ -143,8 +152,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       send(response, answer);
     };
 
-    if (request.headers['x-auth-token'] !== token)
-      return finish({ status: 401, body: { error: 'Invalid authentication token' } });
+    if (request.headers['x-auth-token'] !== token) {
+      finish({ status: 401, body: { error: 'Invalid authentication token' } });
+      return;
+    }
     const fault = faults.take(route.operation);
     if (fault?.kind === 'drop') {
       request.socket.destroy();
@@ -153,7 +164,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault?.kind === 'status') {
       const reset = Math.ceil(Date.now() / 1000) + (fault.retryAfterSeconds ?? 1);
-      return finish(
+      finish(
         {
           status: fault.status,
           body:
@@ -174,13 +185,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         },
         true,
       );
+      return;
     }
     let body: Json = {};
     if (text !== '') {
       try {
         body = JSON.parse(text) as Json;
       } catch {
-        return finish({ status: 422, body: { errors: ['body is not JSON'] } });
+        finish({ status: 422, body: { errors: ['body is not JSON'] } });
+        return;
       }
       if (conformance !== undefined)
         check(conformance.checkRequest(route.method, route.template, body));
@@ -207,9 +220,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     url: `${origin}${prefix}`,
     token,
     metadataUrl: (deviceId) => `${origin}/_metadata/${deviceId}/metadata`,
-    counters: () => ({ ...counters }),
+    counters: () => Object.fromEntries(counters),
     resetCounters: () => {
-      for (const key of Object.keys(counters)) delete counters[key];
+      counters.clear();
     },
     inject: (operation, fault) => {
       faults.inject(operation, fault);
@@ -218,6 +231,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       faults.clear();
     },
     violations,
+    clearViolations: () => {
+      violations.length = 0;
+    },
     world,
     close: () =>
       new Promise<void>((resolve) => {

@@ -339,16 +339,14 @@ export class EmulatorWorld {
   }
 
   /**
-   * A reservation still assigned to a device is refused (422): the sources do not say what the
-   * API does, and refusing is the choice that cannot strand a device with a deleted address.
+   * Deleting a reservation releases it with its assignments (the sources do not say; the spec
+   * declares no 422 here, so the emulator does not invent one). Deleting an assignment unassigns.
    */
   deleteIPAddress(id: string): Answer {
     const key = id.toLowerCase();
     const reservation = this.reservations.get(key);
     if (reservation !== undefined) {
-      if (((reservation['assignments'] ?? []) as Json[]).length > 0) {
-        return unprocessable('Cannot delete a reservation that is assigned; unassign it first');
-      }
+      for (const a of (reservation['assignments'] ?? []) as Json[]) this.#unassign(a);
       this.reservations.delete(key);
       return noContent;
     }
@@ -357,14 +355,17 @@ export class EmulatorWorld {
     found.reservation['assignments'] = (found.reservation['assignments'] as Json[]).filter(
       (a) => a['id'] !== key,
     );
-    const deviceId = lastSegment(found.assignment['assigned_to']);
-    const device = this.devices.get(deviceId);
+    this.#unassign(found.assignment);
+    return noContent;
+  }
+
+  #unassign(assignment: Json): void {
+    const device = this.devices.get(lastSegment(assignment['assigned_to']));
     if (device !== undefined) {
       device['ip_addresses'] = ((device['ip_addresses'] ?? []) as Json[]).filter(
-        (a) => a['id'] !== key,
+        (a) => a['id'] !== assignment['id'],
       );
     }
-    return noContent;
   }
 
   createIPAssignment(deviceId: string, body: Json): Answer {

@@ -1,0 +1,407 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from './emulator.ts';
+import { syntheticProject as project, syntheticWorld, uuidOf } from './synthetic.ts';
+
+let emulator: Emulator;
+const device0 = uuidOf(1, 0);
+const device1 = uuidOf(1, 1);
+
+beforeEach(async () => {
+  emulator = await startEmulator({
+    world: syntheticWorld({ devices: 3, reservations: 2 }),
+    addressRange: { first: '127.0.100.1', count: 4 },
+    quota: 4,
+  });
+});
+
+afterEach(async () => {
+  // Every answer given, and every request received, fitted the official schemas.
+  expect(emulator.violations).toEqual([]);
+  await emulator.close();
+});
+
+async function call(method: string, path: string, body?: unknown, token = emulator.token) {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text === '' ? undefined : JSON.parse(text)) as Record<string, unknown>,
+  };
+}
+
+const enableBgp = () =>
+  call('POST', `/projects/${project}/bgp-configs`, {
+    deployment_type: 'local',
+    asn: 65000,
+    md5: 'Abc123Def456',
+  });
+const reserve = (body: Record<string, unknown> = {}) =>
+  call('POST', `/projects/${project}/ips`, {
+    type: 'public_ipv4',
+    quantity: 1,
+    metro: 'da',
+    tags: ['usage=test'],
+    ...body,
+  });
+
+describe('the Metal API emulator', () => {
+  it('refuses a wrong token with 401 and an error body', async () => {
+    const answer = await call('GET', `/projects/${project}`, undefined, 'wrong');
+    expect(answer).toMatchObject({ status: 401, body: { error: 'Invalid authentication token' } });
+    expect(answer.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('serves the project, and 404 for another', async () => {
+    expect(await call('GET', `/projects/${project}`)).toMatchObject({
+      status: 200,
+      body: { id: project },
+    });
+    expect(await call('GET', `/projects/${uuidOf(9, 9)}`)).toMatchObject({
+      status: 404,
+      body: { error: 'Not found' },
+    });
+  });
+
+  it('pages devices with meta, 10 by default', async () => {
+    emulator.world.devices.clear();
+    const many = syntheticWorld({ devices: 12, reservations: 0 }).devices as Record<
+      string,
+      unknown
+    >[];
+    for (const d of many) emulator.world.devices.set(String(d['id']), d);
+    const first = await call('GET', `/projects/${project}/devices`);
+    expect((first.body['devices'] as unknown[]).length).toBe(10);
+    expect(first.body['meta']).toMatchObject({
+      total: 12,
+      current_page: 1,
+      last_page: 2,
+      next: { href: `/metal/v1/projects/${project}/devices?page=2&per_page=10` },
+    });
+    const second = await call('GET', `/projects/${project}/devices?page=2&per_page=10`);
+    expect((second.body['devices'] as unknown[]).length).toBe(2);
+    expect(second.body['meta']).not.toHaveProperty('next');
+    expect(second.body['meta']).toHaveProperty('previous');
+  });
+
+  it('serves a device, and 404 for an unknown one', async () => {
+    expect(await call('GET', `/devices/${device0}`)).toMatchObject({
+      status: 200,
+      body: { id: device0, hostname: 'node-0' },
+    });
+    expect((await call('GET', `/devices/${uuidOf(9, 9)}`)).status).toBe(404);
+  });
+
+  it('answers an empty BGP config until BGP is requested, then enables it; twice is 422', async () => {
+    expect(await call('GET', `/projects/${project}/bgp-config`)).toMatchObject({
+      status: 200,
+      body: {},
+    });
+    expect((await enableBgp()).status).toBe(204);
+    expect(await call('GET', `/projects/${project}/bgp-config`)).toMatchObject({
+      body: { status: 'enabled', asn: 65000, deployment_type: 'local', md5: 'Abc123Def456' },
+    });
+    expect((await enableBgp()).status).toBe(422);
+  });
+
+  it('checks the BGP request: md5 rules, asn', async () => {
+    const bad = await call('POST', `/projects/${project}/bgp-configs`, {
+      deployment_type: 'local',
+      asn: 65000,
+      md5: 'short',
+    });
+    expect(bad).toMatchObject({ status: 422, body: { errors: [expect.stringMatching(/md5/)] } });
+    // The conformance check saw the bad request too: it validates what clients send.
+    expect(emulator.violations).toEqual([
+      expect.stringMatching(
+        /^POST \/projects\/\{id\}\/bgp-configs request: \/md5 must match pattern/,
+      ),
+    ]);
+    emulator.clearViolations();
+  });
+
+  it('creates BGP sessions once: "already has session" the second time', async () => {
+    expect(
+      (await call('POST', `/devices/${device0}/bgp/sessions`, { address_family: 'ipv4' })).status,
+    ).toBe(422); // BGP off
+    await enableBgp();
+    expect(
+      await call('POST', `/devices/${device0}/bgp/sessions`, { address_family: 'ipv4' }),
+    ).toMatchObject({ status: 201, body: { address_family: 'ipv4' } });
+    const again = await call('POST', `/devices/${device0}/bgp/sessions`, {
+      address_family: 'ipv4',
+    });
+    expect(again.status).toBe(422);
+    expect(JSON.stringify(again.body)).toContain('already has session');
+    const sessions = await call('GET', `/projects/${project}/bgp/sessions`);
+    expect(
+      (sessions.body['bgp_sessions'] as { device: { href: string } }[]).map((s) => s.device.href),
+    ).toEqual([`/metal/v1/devices/${device0}`]);
+  });
+
+  it('gives BGP neighbours only with project BGP and a session, and the metadata document agrees', async () => {
+    expect(await call('GET', `/devices/${device0}/bgp/neighbors`)).toMatchObject({
+      body: { bgp_neighbors: [] },
+    });
+    await enableBgp();
+    await call('POST', `/devices/${device0}/bgp/sessions`, { address_family: 'ipv4' });
+    const neighbours = await call('GET', `/devices/${device0}/bgp/neighbors`);
+    expect(neighbours.body['bgp_neighbors']).toEqual([
+      expect.objectContaining({
+        address_family: 4,
+        customer_as: 65000,
+        customer_ip: '10.0.0.1',
+        peer_as: 65530,
+        peer_ips: ['169.254.255.1', '169.254.255.2'],
+        md5_password: 'Abc123Def456',
+      }),
+    ]);
+    const metadata = (await (await fetch(emulator.metadataUrl(device0))).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(metadata).toMatchObject({
+      id: device0,
+      hostname: 'node-0',
+      metro: 'da',
+      facility: 'da11',
+      plan: 'c3.small.x86',
+      bgp_neighbors: neighbours.body['bgp_neighbors'],
+    });
+    const other = (await (await fetch(emulator.metadataUrl(device1))).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(other).not.toHaveProperty('bgp_neighbors');
+    expect((await fetch(emulator.metadataUrl(uuidOf(9, 9)))).status).toBe(404);
+  });
+
+  it('lists reservations with assignments expanded only when asked', async () => {
+    const created = await reserve();
+    const address = created.body['address'] as string;
+    await call('POST', `/devices/${device0}/ips`, { address });
+    const plain = await call('GET', `/projects/${project}/ips`);
+    const mine = (plain.body['ip_addresses'] as Record<string, unknown>[]).find(
+      (r) => r['address'] === address,
+    )!;
+    expect(mine['assignments']).toEqual([{ href: expect.stringMatching(/^\/metal\/v1\/ips\//) }]);
+    const full = await call('GET', `/projects/${project}/ips?include=assignments`);
+    const expanded = (full.body['ip_addresses'] as Record<string, unknown>[]).find(
+      (r) => r['address'] === address,
+    )!;
+    expect(expanded['assignments']).toEqual([
+      expect.objectContaining({ address, assigned_to: { href: `/metal/v1/devices/${device0}` } }),
+    ]);
+    expect((full.body['meta'] as Record<string, unknown>)['total']).toBe(3);
+  });
+
+  it('filters reservations by types in both forms', async () => {
+    await reserve({ type: 'global_ipv4', metro: undefined });
+    expect(
+      (
+        (await call('GET', `/projects/${project}/ips?types=global_ipv4`)).body[
+          'ip_addresses'
+        ] as unknown[]
+      ).length,
+    ).toBe(1);
+    expect(
+      (
+        (await call('GET', `/projects/${project}/ips?types=global_ipv4,public_ipv4`)).body[
+          'ip_addresses'
+        ] as unknown[]
+      ).length,
+    ).toBe(3);
+    expect(
+      (
+        (await call('GET', `/projects/${project}/ips?types=global_ipv4&types=public_ipv4`)).body[
+          'ip_addresses'
+        ] as unknown[]
+      ).length,
+    ).toBe(3);
+  });
+
+  it('reserves /32s from its range with their tags, and validates the request', async () => {
+    const created = await reserve({
+      tags: ['usage=cloud-provider-equinix-metal-auto', 'cluster=c'],
+    });
+    expect(created).toMatchObject({
+      status: 201,
+      body: {
+        state: 'created',
+        address: '127.0.100.1',
+        cidr: 32,
+        tags: ['usage=cloud-provider-equinix-metal-auto', 'cluster=c'],
+        metro: { code: 'da' },
+      },
+    });
+    expect((await reserve({ metro: undefined })).status).toBe(422);
+    expect((await reserve({ quantity: 3 })).status).toBe(422);
+  });
+
+  it('keeps a request over quota pending (or refuses it when asked to), until approved', async () => {
+    // The synthetic project holds 2 addresses; the quota is 4.
+    await reserve();
+    await reserve();
+    expect((await reserve({ fail_on_approval_required: true })).status).toBe(422);
+    const pending = await reserve();
+    expect(pending.body).toMatchObject({ state: 'pending' });
+    expect(pending.body).not.toHaveProperty('address');
+    // Equinix staff approve it: it gets an address.
+    expect(emulator.world.approve(String(pending.body['id']))).toBe(true);
+    expect(await call('GET', `/ips/${String(pending.body['id'])}`)).toMatchObject({
+      body: { state: 'created', address: expect.any(String) },
+    });
+  });
+
+  it('gets, assigns, unassigns and deletes a reservation (with its assignments)', async () => {
+    const created = await reserve();
+    const id = String(created.body['id']);
+    expect(await call('GET', `/ips/${id}`)).toMatchObject({
+      status: 200,
+      body: { id, type: 'public_ipv4' },
+    });
+    const assignment = await call('POST', `/devices/${device1}/ips`, {
+      address: `${String(created.body['address'])}/32`,
+    });
+    expect(assignment).toMatchObject({
+      status: 201,
+      body: {
+        public: true,
+        management: false,
+        cidr: 32,
+        assigned_to: { href: `/metal/v1/devices/${device1}` },
+      },
+    });
+    const assignmentId = String(assignment.body['id']);
+    expect(await call('GET', `/ips/${assignmentId}`)).toMatchObject({
+      status: 200,
+      body: { id: assignmentId },
+    });
+    expect((await call('DELETE', `/ips/${assignmentId}`)).status).toBe(204);
+    expect(
+      ((await call('GET', `/devices/${device1}/ips`)).body['ip_addresses'] as { id: string }[]).map(
+        (a) => a.id,
+      ),
+    ).not.toContain(assignmentId);
+    await call('POST', `/devices/${device1}/ips`, { address: String(created.body['address']) });
+    expect((await call('DELETE', `/ips/${id}`)).status).toBe(204);
+    expect((await call('GET', `/ips/${id}`)).status).toBe(404);
+    expect(
+      (
+        (await call('GET', `/devices/${device1}/ips`)).body['ip_addresses'] as { address: string }[]
+      ).map((a) => a.address),
+    ).not.toContain(created.body['address']);
+    expect((await call('DELETE', `/ips/${id}`)).status).toBe(404);
+  });
+
+  it('refuses to assign an unknown, pending or already assigned address', async () => {
+    expect((await call('POST', `/devices/${device0}/ips`, { address: '192.0.2.1' })).status).toBe(
+      422,
+    );
+    const created = await reserve();
+    const address = String(created.body['address']);
+    expect((await call('POST', `/devices/${device0}/ips`, { address })).status).toBe(201);
+    expect((await call('POST', `/devices/${device1}/ips`, { address })).status).toBe(422);
+    expect((await call('POST', `/devices/${uuidOf(9, 9)}/ips`, { address })).status).toBe(404);
+  });
+
+  it('lists metros and facilities', async () => {
+    const metros = await call('GET', '/locations/metros');
+    expect((metros.body['metros'] as { code: string }[]).map((m) => m.code)).toContain('da');
+    const facilities = await call('GET', '/facilities');
+    expect((facilities.body['facilities'] as { code: string }[]).map((f) => f.code)).toContain(
+      'da11',
+    );
+    expect((await call('GET', `/projects/${project}/facilities`)).status).toBe(200);
+  });
+
+  it('counts requests per operation, failed ones included', async () => {
+    await call('GET', `/projects/${project}`);
+    await call('GET', `/projects/${project}`, undefined, 'wrong');
+    await call('GET', `/devices/${device0}`);
+    expect(emulator.counters()).toEqual({ findProjectById: 2, findDeviceById: 1 });
+    emulator.resetCounters();
+    expect(emulator.counters()).toEqual({});
+  });
+});
+
+describe('emulator faults', () => {
+  it('answers 429 with rate-limit headers', async () => {
+    emulator.inject('findProjectById', { kind: 'status', status: 429, retryAfterSeconds: 2 });
+    const limited = await call('GET', `/projects/${project}`);
+    expect(limited).toMatchObject({ status: 429, body: { errors: ['Rate limit exceeded'] } });
+    expect(limited.headers.get('retry-after')).toBe('2');
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
+    expect((await call('GET', `/projects/${project}`)).status).toBe(200); // once by default
+  });
+
+  it('answers 5xx the given number of times, for one operation or all', async () => {
+    emulator.inject('*', { kind: 'status', status: 503, times: 2 });
+    expect((await call('GET', `/devices/${device0}`)).status).toBe(503);
+    expect((await call('GET', `/projects/${project}`)).status).toBe(503);
+    expect((await call('GET', `/projects/${project}`)).status).toBe(200);
+  });
+
+  it('adds latency', async () => {
+    emulator.inject('findProjectById', { kind: 'latency', ms: 150 });
+    const started = Date.now();
+    expect((await call('GET', `/projects/${project}`)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('drops a connection before doing anything', async () => {
+    emulator.inject('requestIPReservation', { kind: 'drop' });
+    await expect(reserve()).rejects.toThrow();
+    expect(emulator.world.reservations.size).toBe(2);
+  });
+
+  it('loses the answer of a write that happened', async () => {
+    emulator.inject('requestIPReservation', { kind: 'lose-response' });
+    await expect(reserve({ tags: ['lost'] })).rejects.toThrow();
+    const tags = [...emulator.world.reservations.values()].map((r) => r['tags']);
+    expect(tags).toContainEqual(['lost']);
+  });
+
+  it('fires probability faults reproducibly from its seed', async () => {
+    const runs: number[][] = [];
+    for (let run = 0; run < 2; run++) {
+      const seeded = await startEmulator({
+        world: syntheticWorld({ devices: 1, reservations: 0 }),
+        seed: 42,
+      });
+      seeded.inject('*', { kind: 'status', status: 500, probability: 0.5 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const r = await fetch(`${seeded.url}/projects/${project}`, {
+          headers: { 'X-Auth-Token': seeded.token },
+        });
+        statuses.push(r.status);
+      }
+      runs.push(statuses);
+      await seeded.close();
+    }
+    expect(runs[0]).toEqual(runs[1]);
+    expect(runs[0]).toContain(500);
+    expect(runs[0]).toContain(200);
+  });
+
+  it('is controlled over HTTP too, for other processes', async () => {
+    const origin = emulator.url.replace('/metal/v1', '');
+    await fetch(`${origin}/_emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        operation: 'findProjectById',
+        fault: { kind: 'status', status: 500 },
+      }),
+    });
+    expect((await call('GET', `/projects/${project}`)).status).toBe(500);
+    expect(await (await fetch(`${origin}/_emulator/counters`)).json()).toEqual({
+      findProjectById: 1,
+    });
+  });
+});
