@@ -25,6 +25,8 @@ export interface ApplyOptions {
   /** Print-only mode: nothing is executed, every action is reported as skipped. */
   readonly dryRun: boolean;
   readonly logger?: Logger;
+  /** Asked before each action starts; false skips what has not started (leadership lost). */
+  readonly shouldContinue?: () => boolean;
 }
 
 /** Outcomes in plan order. */
@@ -112,6 +114,11 @@ export async function apply(
         });
         waiting.splice(i, 1);
         i = 0; // a skip may unblock-as-skipped others earlier in the list
+        continue;
+      }
+      if (options.shouldContinue?.() === false) {
+        outcomes.set(action.id, { id: action.id, status: 'skipped', reason: 'stopped' });
+        waiting.splice(i, 1);
         continue;
       }
       if (running.size < options.concurrency && deps.every((o) => o?.status === 'applied')) {

@@ -5,11 +5,29 @@ import { resolveConfig, type ResolvedConfig } from './config/resolve.ts';
 import { readSecretFile } from './config/secret-file.ts';
 import { planFixture, renderPlan } from './commands/plan.ts';
 import { createLogger, type Logger } from './logging.ts';
+import { Daemon } from './daemon.ts';
+import { duration } from './config/parsers.ts';
 
 export interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where the daemon hears SIGTERM and SIGINT (the process, for the real thing). */
+  readonly signals?: NodeJS.EventEmitter;
+}
+
+function untilSignalled(signals: NodeJS.EventEmitter | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    signals?.once('SIGTERM', resolve);
+    signals?.once('SIGINT', resolve);
+  });
+}
+
+function durationFlag(flag: string, raw: string): number {
+  const parsed = duration(raw);
+  if (!parsed.ok)
+    throw new UsageError([`--${flag}: expected a duration such as 15s, got "${raw}"`]);
+  return parsed.value;
 }
 
 /** A failure the user can fix; printed as one line per problem, exit code 1. */
@@ -126,6 +144,62 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         });
         io.stdout.write(renderPlan(plan, args.output, new Date(plan.header.observedAt)));
         exitCode = args['detailed-exitcode'] === true && plan.actions.length > 0 ? 2 : 0;
+      },
+    )
+    .command(
+      ['run', '$0'],
+      'run the CCM against the cluster and the Metal API (the default command)',
+      (y) =>
+        y
+          .option('health-address', {
+            type: 'string',
+            default: '0.0.0.0:10258',
+            describe: 'host:port of /healthz, /readyz and /metrics',
+          })
+          .option('leader-elect-lease-duration', { type: 'string', default: '15s' })
+          .option('leader-elect-renew-deadline', { type: 'string', default: '10s' })
+          .option('leader-elect-retry-period', { type: 'string', default: '2s' })
+          .option('leader-elect-resource-name', {
+            type: 'string',
+            default: 'cloud-controller-manager',
+          })
+          .option('leader-elect-resource-namespace', { type: 'string', default: 'kube-system' }),
+      async (args) => {
+        checkProvider(args['cloud-provider']);
+        const logger = createLogger(verbosity(args.v), io.stdout);
+        const config = await configure(args, io.env, args['provider-config'], logger);
+        const daemon = new Daemon({
+          settings: config.settings,
+          ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
+          dryRun: args['dry-run'] === true,
+          healthAddress: args['health-address'],
+          logger,
+          leaderElection: {
+            enabled: args['leader-elect'] === true,
+            name: args['leader-elect-resource-name'],
+            namespace: args['leader-elect-resource-namespace'],
+            leaseDurationMs: durationFlag(
+              'leader-elect-lease-duration',
+              args['leader-elect-lease-duration'],
+            ),
+            renewDeadlineMs: durationFlag(
+              'leader-elect-renew-deadline',
+              args['leader-elect-renew-deadline'],
+            ),
+            retryPeriodMs: durationFlag(
+              'leader-elect-retry-period',
+              args['leader-elect-retry-period'],
+            ),
+          },
+        });
+        await daemon.start();
+        logger.info(
+          { dryRun: args['dry-run'] === true, leaderElect: args['leader-elect'] === true },
+          'running',
+        );
+        await untilSignalled(io.signals);
+        logger.info('stopping');
+        await daemon.stop();
       },
     )
     .demandCommand(1, 'name a command')

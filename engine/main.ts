@@ -5,4 +5,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  signals: process,
 });
+// The daemon's handles are closed; anything left (a stuck socket) must not keep a stopped CCM alive.
+process.exit();

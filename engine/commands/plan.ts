@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import { planAll } from '../../planners/index.ts';
-import type { DeviceId } from '../../planners/domain/ids.ts';
 import type { Plan } from '../../planners/domain/plan.ts';
 import type { MetalState, Problem, Snapshot } from '../../planners/domain/snapshot.ts';
-import { readProviderId } from '../../planners/nodes/provider-id.ts';
+import { referencedDevices } from '../../planners/nodes/provider-id.ts';
 import { loadFixture, type Fixture } from '../../providers/fixture/load.ts';
 import { MetalClient } from '../../providers/metal/client.ts';
 import { describeStartupFailure } from '../../providers/metal/errors.ts';
@@ -31,14 +30,6 @@ export interface PlanRequest {
   readonly metal?: MetalSource;
 }
 
-/** The devices Nodes name by provider ID: looked up even when not in the project's list. */
-function referencedDevices(fixture: Fixture): DeviceId[] {
-  return fixture.kubernetes.state.nodes.flatMap((n) => {
-    const reading = readProviderId(n.spec?.providerID);
-    return reading.kind === 'device' ? [reading.deviceId] : [];
-  });
-}
-
 async function observeMetalApi(
   fixture: Fixture,
   settings: Settings,
@@ -54,7 +45,7 @@ async function observeMetalApi(
     const [observed, location] = await Promise.all([
       observer.observe({
         wantNeighbours: settings.loadBalancer.kind !== 'none',
-        referencedDevices: referencedDevices(fixture),
+        referencedDevices: referencedDevices(fixture.kubernetes.state.nodes),
       }),
       resolveLocation(settings, (url) => readHostMetadata(url)),
     ]);

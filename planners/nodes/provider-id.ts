@@ -1,3 +1,4 @@
+import type { V1Node } from '@kubernetes/client-node';
 import { isUuid, type DeviceId } from '../domain/ids.ts';
 
 export const providerName = 'equinixmetal';
@@ -29,4 +30,12 @@ export function readProviderId(providerId: string | undefined): ProviderIdReadin
 
 export function providerIdOf(deviceId: DeviceId): string {
   return `${providerName}://${deviceId}`;
+}
+
+/** The devices Nodes name by provider ID: the Metal observation looks these up even when absent. */
+export function referencedDevices(nodes: readonly V1Node[]): DeviceId[] {
+  return nodes.flatMap((n) => {
+    const reading = readProviderId(n.spec?.providerID);
+    return reading.kind === 'device' ? [reading.deviceId] : [];
+  });
 }

@@ -154,10 +154,19 @@ export class KubeRest {
         status.message ?? '',
       );
     }
-    const lines = createInterface({ input: Readable.fromWeb(response.body), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      onEvent(JSON.parse(line) as WatchEvent);
+    const body = Readable.fromWeb(response.body);
+    // A stream error reaches the loop below through readline; once the caller stops the watch, the
+    // abort that follows is expected and must not surface as an uncaught error.
+    body.on('error', () => undefined);
+    const lines = createInterface({ input: body, crlfDelay: Infinity });
+    try {
+      for await (const line of lines) {
+        if (line.trim() === '') continue;
+        onEvent(JSON.parse(line) as WatchEvent);
+      }
+    } finally {
+      lines.close();
+      body.destroy();
     }
   }
 }

@@ -1,0 +1,222 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
+import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
+import { admin, asCcm, eventually, kube, unique } from './support.ts';
+
+let observer: KubernetesObserver | undefined;
+afterEach(async () => {
+  await observer?.stop();
+  observer = undefined;
+});
+
+const node = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { test: 'caches' } },
+});
+
+async function observe(
+  loadBalancer: ConstructorParameters<typeof KubernetesObserver>[1]['loadBalancer'] = {
+    kind: 'none',
+  },
+) {
+  let changes = 0;
+  observer = new KubernetesObserver(asCcm(), {
+    loadBalancer,
+    onChange: () => {
+      changes++;
+    },
+    watchTimeoutSeconds: 5,
+  });
+  await observer.start();
+  await observer.whenSynced();
+  return { observer, changes: () => changes };
+}
+
+describe('Kubernetes caches on a real API server', () => {
+  it('see Nodes, Services and the EndpointSlices of default/kubernetes come, change and go', async () => {
+    const { observer: o, changes } = await observe();
+    expect(o.state().clusterId).toMatch(/^[0-9a-f-]{36}$/);
+    const api = admin();
+    const name = unique('cache-node');
+    await api.request({ method: 'POST', path: resourcePath(resources.Node), body: node(name) });
+    await eventually(
+      async () => o.state().nodes.some((n) => n.metadata?.name === name),
+      5000,
+      'the new Node',
+    );
+    await api.request({
+      method: 'PATCH',
+      path: resourcePath(resources.Node, { name }),
+      body: { metadata: { labels: { changed: 'yes' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    await eventually(
+      async () =>
+        o.state().nodes.find((n) => n.metadata?.name === name)?.metadata?.labels?.['changed'] ===
+        'yes',
+      5000,
+      'the label',
+    );
+    await api.request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) });
+    await eventually(
+      async () => !o.state().nodes.some((n) => n.metadata?.name === name),
+      5000,
+      'the Node gone',
+    );
+
+    const service = unique('svc');
+    await api.request({
+      method: 'POST',
+      path: resourcePath(resources.Service, { namespace: 'default' }),
+      body: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: service },
+        spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+      },
+    });
+    await eventually(
+      async () => o.state().services.some((s) => s.metadata?.name === service),
+      5000,
+      'the Service',
+    );
+    await api.request({
+      method: 'DELETE',
+      path: resourcePath(resources.Service, { namespace: 'default', name: service }),
+    });
+    await eventually(
+      async () => !o.state().services.some((s) => s.metadata?.name === service),
+      5000,
+      'the Service gone',
+    );
+
+    const slice = unique('kubernetes');
+    const slicePath = resourcePath(resources.EndpointSlice, { namespace: 'default' });
+    await api.request({
+      method: 'POST',
+      path: slicePath,
+      body: {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: slice, labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: ['10.0.0.1'] }],
+        ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+      },
+    });
+    // Another Service's slice is not watched.
+    await api.request({
+      method: 'POST',
+      path: slicePath,
+      body: {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: unique('other'), labels: { 'kubernetes.io/service-name': 'other' } },
+        addressType: 'IPv4',
+        endpoints: [],
+      },
+    });
+    await eventually(
+      async () => o.state().kubernetesEndpointSlices.some((s) => s.metadata?.name === slice),
+      5000,
+      'the slice',
+    );
+    expect(
+      o
+        .state()
+        .kubernetesEndpointSlices.every(
+          (s) => s.metadata?.labels?.['kubernetes.io/service-name'] === 'kubernetes',
+        ),
+    ).toBe(true);
+    await api.request({
+      method: 'DELETE',
+      path: resourcePath(resources.EndpointSlice, { namespace: 'default', name: slice }),
+    });
+    await eventually(
+      async () => !o.state().kubernetesEndpointSlices.some((s) => s.metadata?.name === slice),
+      5000,
+      'the slice gone',
+    );
+    expect(changes()).toBeGreaterThan(0);
+  });
+
+  it('see the MetalLB ConfigMap, and MetalLB CRs, when configured', async () => {
+    const api = admin();
+    const { observer: o } = await observe({
+      kind: 'metallb-configmap',
+      namespace: 'metallb-system',
+      name: 'config',
+    });
+    expect(o.state().metallb).toEqual({});
+    await api.request({
+      method: 'POST',
+      path: resourcePath(resources.ConfigMap, { namespace: 'metallb-system' }),
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'config' },
+        data: { config: 'peers: []\n' },
+      },
+    });
+    await eventually(
+      async () => o.state().metallb?.configMap?.data?.['config'] === 'peers: []\n',
+      5000,
+      'the ConfigMap',
+    );
+    await api.request({
+      method: 'DELETE',
+      path: resourcePath(resources.ConfigMap, { namespace: 'metallb-system', name: 'config' }),
+    });
+    await eventually(
+      async () => o.state().metallb?.configMap === undefined,
+      5000,
+      'the ConfigMap gone',
+    );
+    await o.stop();
+
+    const crs = await observe({ kind: 'metallb-crds', namespace: 'metallb-system' });
+    const pool = unique('pool');
+    await api.request({
+      method: 'POST',
+      path: resourcePath(resources.IPAddressPool, { namespace: 'metallb-system' }),
+      body: {
+        apiVersion: 'metallb.io/v1beta1',
+        kind: 'IPAddressPool',
+        metadata: { name: pool },
+        spec: { addresses: ['198.51.100.16/32'], autoAssign: false },
+      },
+    });
+    await eventually(
+      async () =>
+        crs.observer.state().metallb?.ipAddressPools?.some((p) => p.metadata?.name === pool),
+      5000,
+      'the pool',
+    );
+    await api.request({
+      method: 'DELETE',
+      path: resourcePath(resources.IPAddressPool, { namespace: 'metallb-system', name: pool }),
+    });
+    await eventually(
+      async () => crs.observer.state().metallb?.ipAddressPools?.length === 0,
+      5000,
+      'the pool gone',
+    );
+  });
+
+  it('keep up across a kube-apiserver restart: a change made after it reaches the cache', async () => {
+    const { observer: o } = await observe();
+    const restarted = await fetch(`${kube().controlUrl}/restart-apiserver`, { method: 'POST' });
+    expect(restarted.status).toBe(204);
+    const name = unique('after-restart');
+    const started = Date.now();
+    await admin().request({ method: 'POST', path: resourcePath(resources.Node), body: node(name) });
+    await eventually(
+      async () => o.state().nodes.some((n) => n.metadata?.name === name),
+      10_000,
+      'the Node created after the restart',
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await admin().request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) });
+  });
+});
