@@ -14,13 +14,17 @@ export class StaleWriteError extends Error {
 }
 
 /**
- * A failed JSON Patch `test` (the resourceVersion guard) comes back as 409 Conflict or, from the
- * patch machinery, 422 Invalid naming the test; both mean "someone wrote first".
+ * Someone wrote first: 409 Conflict (delete preconditions, creates), or a JSON Patch that no longer
+ * applies to the object — its resourceVersion `test` failed, or a path it names is gone — which
+ * the API server answers with 422 and this generic message. (A field that fails validation is a
+ * 422 too, but with a message naming the field: that is a real error, not a stale one.)
  */
 function isStale(error: unknown): boolean {
   return (
     error instanceof KubeApiError &&
-    (error.status === 409 || (error.status === 422 && /test/i.test(error.message)))
+    (error.status === 409 ||
+      (error.status === 422 &&
+        error.message.includes('the server rejected our request due to an error in our request')))
   );
 }
 

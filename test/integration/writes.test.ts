@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import type { ActionId } from '../../planners/domain/ids.ts';
+import type { KubernetesDeleteAction, KubernetesPatchAction } from '../../planners/domain/plan.ts';
+import { Sensitive } from '../../planners/domain/sensitive.ts';
+import { kubernetesExecutors, StaleWriteError } from '../../providers/kubernetes/executor.ts';
+import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
+import { KubeApiError } from '../../providers/kubernetes/rest.ts';
+import { admin, asCcm, unique } from './support.ts';
+
+interface NodeBody {
+  metadata: {
+    name: string;
+    uid: string;
+    resourceVersion: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: { providerID?: string };
+  status?: { addresses?: { type: string; address: string }[] };
+}
+
+async function createNode(): Promise<NodeBody> {
+  const name = unique('write-node');
+  return admin().request<NodeBody>({
+    method: 'POST',
+    path: resourcePath(resources.Node),
+    body: { apiVersion: 'v1', kind: 'Node', metadata: { name } },
+  });
+}
+
+function patch(
+  node: NodeBody,
+  ops: KubernetesPatchAction['patch'],
+  subresource?: 'status',
+): KubernetesPatchAction {
+  return {
+    id: 'p' as ActionId,
+    kind: 'kubernetes.patch',
+    area: 'nodes',
+    operation: 'update',
+    target: `Node ${node.metadata.name}`,
+    reason: 'test',
+    changes: [],
+    dependsOn: [],
+    object: { apiVersion: 'v1', kind: 'Node', name: node.metadata.name },
+    patch: [
+      { op: 'test', path: '/metadata/resourceVersion', value: node.metadata.resourceVersion },
+      ...ops,
+    ],
+    ...(subresource === undefined ? {} : { subresource }),
+  };
+}
+
+const read = (name: string) =>
+  admin().request<NodeBody>({ method: 'GET', path: resourcePath(resources.Node, { name }) });
+
+describe('Kubernetes writes on a real API server, as the CCM', () => {
+  const write = kubernetesExecutors(asCcm());
+
+  it('patches spec and metadata with the resourceVersion guard, and reveals secrets only on the wire', async () => {
+    const node = await createNode();
+    const result = await write['kubernetes.patch'](
+      patch(node, [
+        {
+          op: 'add',
+          path: '/spec/providerID',
+          value: 'equinixmetal://00000000-0000-4000-8000-000000000001',
+        },
+        {
+          op: 'add',
+          path: '/metadata/annotations',
+          value: { 'metal.equinix.com/bgp-pass': new Sensitive('c2VjcmV0') },
+        },
+      ]),
+    );
+    const after = await read(node.metadata.name);
+    expect(after.spec?.providerID).toBe('equinixmetal://00000000-0000-4000-8000-000000000001');
+    expect(after.metadata.annotations?.['metal.equinix.com/bgp-pass']).toBe('c2VjcmV0');
+    expect(result.resourceVersion).toBe(after.metadata.resourceVersion);
+  });
+
+  it('writes addresses through the status subresource (the main resource ignores them)', async () => {
+    const node = await createNode();
+    const addresses = [{ type: 'InternalIP', address: '10.0.0.9' }];
+    await write['kubernetes.patch'](
+      patch(node, [{ op: 'add', path: '/status/addresses', value: addresses }], 'status'),
+    );
+    expect((await read(node.metadata.name)).status?.addresses).toEqual(addresses);
+  });
+
+  it('refuses a write planned against an older version: re-planned, not forced or lost', async () => {
+    const node = await createNode();
+    // Someone else writes first.
+    await admin().request({
+      method: 'PATCH',
+      path: resourcePath(resources.Node, { name: node.metadata.name }),
+      body: { metadata: { labels: { other: 'writer' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    const stale = patch(node, [{ op: 'add', path: '/spec/providerID', value: 'equinixmetal://x' }]);
+    await expect(write['kubernetes.patch'](stale)).rejects.toBeInstanceOf(StaleWriteError);
+    const after = await read(node.metadata.name);
+    expect(after.spec?.providerID).toBeUndefined();
+    expect(after.metadata.labels?.['other']).toBe('writer');
+    // Planned again from what is there now, it goes through.
+    await write['kubernetes.patch'](
+      patch(after, [{ op: 'add', path: '/spec/providerID', value: 'equinixmetal://x' }]),
+    );
+    expect((await read(node.metadata.name)).spec?.providerID).toBe('equinixmetal://x');
+  });
+
+  it('deletes only the object it observed (UID and resourceVersion preconditions); gone is done', async () => {
+    const node = await createNode();
+    const remove = (observed: NodeBody): KubernetesDeleteAction => ({
+      id: 'd' as ActionId,
+      kind: 'kubernetes.delete',
+      area: 'nodes',
+      operation: 'delete',
+      target: `Node ${observed.metadata.name}`,
+      reason: 'test',
+      changes: [],
+      dependsOn: [],
+      object: { apiVersion: 'v1', kind: 'Node', name: observed.metadata.name },
+      preconditions: {
+        uid: observed.metadata.uid,
+        resourceVersion: observed.metadata.resourceVersion,
+      },
+    });
+    await admin().request({
+      method: 'PATCH',
+      path: resourcePath(resources.Node, { name: node.metadata.name }),
+      body: { metadata: { labels: { touched: 'yes' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    await expect(write['kubernetes.delete'](remove(node))).rejects.toBeInstanceOf(StaleWriteError);
+    const current = await read(node.metadata.name);
+    await write['kubernetes.delete'](remove(current));
+    await expect(read(node.metadata.name)).rejects.toMatchObject({ status: 404 });
+    await expect(write['kubernetes.delete'](remove(current))).resolves.toEqual({});
+  });
+});
+
+describe('the CCM identity (deploy/template/deployment.yaml RBAC)', () => {
+  const ccm = asCcm();
+
+  it('can do what the CCM needs', async () => {
+    const node = await createNode();
+    await ccm.request({
+      method: 'GET',
+      path: resourcePath(resources.Namespace, { name: 'kube-system' }),
+    });
+    await ccm.request({ method: 'GET', path: resourcePath(resources.Node) });
+    await ccm.request({ method: 'GET', path: resourcePath(resources.Service) });
+    await ccm.request({
+      method: 'PATCH',
+      path: resourcePath(resources.Node, { name: node.metadata.name, subresource: 'status' }),
+      body: [{ op: 'add', path: '/status/addresses', value: [] }],
+      contentType: 'application/json-patch+json',
+    });
+    await ccm
+      .request({
+        method: 'POST',
+        path: resourcePath(resources.Lease, { namespace: 'kube-system' }),
+        body: {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: 'cloud-controller-manager' },
+          spec: {},
+        },
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof KubeApiError && error.status === 409)) throw error;
+      });
+    await ccm.request({
+      method: 'POST',
+      path: resourcePath(resources.Event, { namespace: 'default' }),
+      body: {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { generateName: 'rbac-check-' },
+        eventTime: new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'),
+        reportingController: 'metal-ccm',
+        reportingInstance: 'test',
+        action: 'Check',
+        reason: 'Check',
+        type: 'Normal',
+        regarding: { apiVersion: 'v1', kind: 'Node', name: node.metadata.name },
+      },
+    });
+  });
+
+  it.each([
+    [
+      'read Secrets outside its own',
+      'GET',
+      resourcePath(resources.Secret, { namespace: 'kube-system' }),
+    ],
+    [
+      'create ConfigMaps in default',
+      'POST',
+      resourcePath(resources.ConfigMap, { namespace: 'default' }),
+    ],
+    ['delete a namespace', 'DELETE', resourcePath(resources.Namespace, { name: 'default' })],
+    ['read another namespace', 'GET', resourcePath(resources.Namespace, { name: 'default' })],
+  ] as const)('is forbidden to %s, and says so loudly', async (_, method, path) => {
+    const attempt = ccm.request({
+      method,
+      path,
+      ...(method === 'POST'
+        ? { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } }
+        : {}),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(KubeApiError);
+    await expect(attempt).rejects.toMatchObject({
+      status: 403,
+      reason: 'Forbidden',
+      message: expect.stringMatching(/forbidden.*cloud-controller-manager/),
+    });
+  });
+});
