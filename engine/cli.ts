@@ -6,7 +6,7 @@ import { readSecretFile } from './config/secret-file.ts';
 import { planFixture, renderPlan } from './commands/plan.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { Daemon } from './daemon.ts';
-import { duration } from './config/parsers.ts';
+import { anyDuration } from './config/parsers.ts';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -24,7 +24,7 @@ function untilSignalled(signals: NodeJS.EventEmitter | undefined): Promise<void>
 }
 
 function durationFlag(flag: string, raw: string): number {
-  const parsed = duration(raw);
+  const parsed = anyDuration(raw);
   if (!parsed.ok)
     throw new UsageError([`--${flag}: expected a duration such as 15s, got "${raw}"`]);
   return parsed.value;

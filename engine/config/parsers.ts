@@ -98,21 +98,23 @@ export const annotationName = fromSchema(
 );
 
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** Go-style durations (`30s`, `1m30s`, `500ms`); a bare number is seconds. */
-export const duration = fromSchema(
-  z
-    .union([z.number().transform((n) => `${n}s`), z.string().trim()])
-    .transform((s, ctx) => {
-      if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-      const parts = [...s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-      if (parts.length === 0 || parts.map((p) => p[0]).join('') !== s) {
-        ctx.addIssue({ code: 'custom', message: 'not a duration' });
-        return z.NEVER;
-      }
-      return parts.reduce((ms, [, n = '0', u = 's']) => ms + Number(n) * (units[u] ?? 0), 0);
-    })
-    .pipe(z.number().min(1000, 'shorter than 1s')),
-);
+/** Go-style durations (`30s`, `1m30s`, `500ms`) in milliseconds; a bare number is seconds. */
+const durationSchema = z
+  .union([z.number().transform((n) => `${String(n)}s`), z.string().trim()])
+  .transform((s, ctx) => {
+    if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
+    const parts = [...s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== s) {
+      ctx.addIssue({ code: 'custom', message: 'not a duration' });
+      return z.NEVER;
+    }
+    return parts.reduce((ms, [, n = '0', u = 's']) => ms + Number(n) * (units[u] ?? 0), 0);
+  });
+
+export const anyDuration = fromSchema(durationSchema.pipe(z.number().positive('not positive')));
+
+/** A period of the CCM's own loops: at least a second. */
+export const duration = fromSchema(durationSchema.pipe(z.number().min(1000, 'shorter than 1s')));
 
 export const labelSelector: Parser<LabelSelector> = (raw) =>
   typeof raw === 'string' ? parseLabelSelector(raw) : { ok: false, error: 'not a string' };

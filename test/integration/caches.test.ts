@@ -41,7 +41,7 @@ describe('Kubernetes caches on a real API server', () => {
     const name = unique('cache-node');
     await api.request({ method: 'POST', path: resourcePath(resources.Node), body: node(name) });
     await eventually(
-      async () => o.state().nodes.some((n) => n.metadata?.name === name),
+      () => o.state().nodes.some((n) => n.metadata?.name === name),
       5000,
       'the new Node',
     );
@@ -52,7 +52,7 @@ describe('Kubernetes caches on a real API server', () => {
       contentType: 'application/merge-patch+json',
     });
     await eventually(
-      async () =>
+      () =>
         o.state().nodes.find((n) => n.metadata?.name === name)?.metadata?.labels?.['changed'] ===
         'yes',
       5000,
@@ -60,7 +60,7 @@ describe('Kubernetes caches on a real API server', () => {
     );
     await api.request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) });
     await eventually(
-      async () => !o.state().nodes.some((n) => n.metadata?.name === name),
+      () => !o.state().nodes.some((n) => n.metadata?.name === name),
       5000,
       'the Node gone',
     );
@@ -77,7 +77,7 @@ describe('Kubernetes caches on a real API server', () => {
       },
     });
     await eventually(
-      async () => o.state().services.some((s) => s.metadata?.name === service),
+      () => o.state().services.some((s) => s.metadata?.name === service),
       5000,
       'the Service',
     );
@@ -86,7 +86,7 @@ describe('Kubernetes caches on a real API server', () => {
       path: resourcePath(resources.Service, { namespace: 'default', name: service }),
     });
     await eventually(
-      async () => !o.state().services.some((s) => s.metadata?.name === service),
+      () => !o.state().services.some((s) => s.metadata?.name === service),
       5000,
       'the Service gone',
     );
@@ -118,7 +118,7 @@ describe('Kubernetes caches on a real API server', () => {
       },
     });
     await eventually(
-      async () => o.state().kubernetesEndpointSlices.some((s) => s.metadata?.name === slice),
+      () => o.state().kubernetesEndpointSlices.some((s) => s.metadata?.name === slice),
       5000,
       'the slice',
     );
@@ -134,7 +134,7 @@ describe('Kubernetes caches on a real API server', () => {
       path: resourcePath(resources.EndpointSlice, { namespace: 'default', name: slice }),
     });
     await eventually(
-      async () => !o.state().kubernetesEndpointSlices.some((s) => s.metadata?.name === slice),
+      () => !o.state().kubernetesEndpointSlices.some((s) => s.metadata?.name === slice),
       5000,
       'the slice gone',
     );
@@ -160,7 +160,7 @@ describe('Kubernetes caches on a real API server', () => {
       },
     });
     await eventually(
-      async () => o.state().metallb?.configMap?.data?.['config'] === 'peers: []\n',
+      () => o.state().metallb?.configMap?.data?.['config'] === 'peers: []\n',
       5000,
       'the ConfigMap',
     );
@@ -168,11 +168,7 @@ describe('Kubernetes caches on a real API server', () => {
       method: 'DELETE',
       path: resourcePath(resources.ConfigMap, { namespace: 'metallb-system', name: 'config' }),
     });
-    await eventually(
-      async () => o.state().metallb?.configMap === undefined,
-      5000,
-      'the ConfigMap gone',
-    );
+    await eventually(() => o.state().metallb?.configMap === undefined, 5000, 'the ConfigMap gone');
     await o.stop();
 
     const crs = await observe({ kind: 'metallb-crds', namespace: 'metallb-system' });
@@ -188,8 +184,7 @@ describe('Kubernetes caches on a real API server', () => {
       },
     });
     await eventually(
-      async () =>
-        crs.observer.state().metallb?.ipAddressPools?.some((p) => p.metadata?.name === pool),
+      () => crs.observer.state().metallb?.ipAddressPools?.some((p) => p.metadata?.name === pool),
       5000,
       'the pool',
     );
@@ -198,7 +193,7 @@ describe('Kubernetes caches on a real API server', () => {
       path: resourcePath(resources.IPAddressPool, { namespace: 'metallb-system', name: pool }),
     });
     await eventually(
-      async () => crs.observer.state().metallb?.ipAddressPools?.length === 0,
+      () => crs.observer.state().metallb?.ipAddressPools?.length === 0,
       5000,
       'the pool gone',
     );
@@ -212,7 +207,7 @@ describe('Kubernetes caches on a real API server', () => {
     const started = Date.now();
     await admin().request({ method: 'POST', path: resourcePath(resources.Node), body: node(name) });
     await eventually(
-      async () => o.state().nodes.some((n) => n.metadata?.name === name),
+      () => o.state().nodes.some((n) => n.metadata?.name === name),
       10_000,
       'the Node created after the restart',
     );

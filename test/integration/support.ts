@@ -26,7 +26,7 @@ export function unique(prefix: string): string {
 
 /** Polls until `check` returns a value (not undefined/false), or fails with what it saw last. */
 export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 15_000,
   what = 'condition',
 ): Promise<T> {
