@@ -9,13 +9,15 @@ import { kubernetesExecutors } from '../providers/kubernetes/executor.ts';
 import { LeaderElector } from '../providers/kubernetes/leader.ts';
 import { KubernetesObserver } from '../providers/kubernetes/observe.ts';
 import { KubeRest } from '../providers/kubernetes/rest.ts';
+import { EventRecorder } from '../providers/kubernetes/events.ts';
+import type { Action } from '../planners/domain/plan.ts';
 import { MetalClient } from '../providers/metal/client.ts';
 import { describeStartupFailure } from '../providers/metal/errors.ts';
 import { metalExecutor } from '../providers/metal/executor.ts';
 import { readHostMetadata } from '../providers/metal/metadata.ts';
 import { MetalObserver } from '../providers/metal/observe.ts';
 import { MetalTransport } from '../providers/metal/transport.ts';
-import { apply, type Executors } from './applier.ts';
+import { apply, type Executors, type Outcome } from './applier.ts';
 import { diff } from './differ.ts';
 import { serveHealth } from './health.ts';
 import { resolveLocation, type Location } from './location.ts';
@@ -75,6 +77,7 @@ export class Daemon {
   #location: Location | undefined;
   #elector: LeaderElector | undefined;
   #executors: Executors | undefined;
+  #events: EventRecorder | undefined;
   #health: Server | undefined;
   #leading = false;
   #metalError: string | undefined = 'not observed yet';
@@ -134,6 +137,7 @@ export class Daemon {
     this.#metal = new MetalObserver(client, settings.projectID);
 
     const rest = new KubeRest(loadKubeConfig(this.#options.kubeconfig));
+    this.#events = new EventRecorder(rest, { instance: hostname() });
     this.#executors = { ...kubernetesExecutors(rest), 'metal.request': metalExecutor(client) };
     this.#kubernetes = new KubernetesObserver(rest, {
       loadBalancer: settings.loadBalancer,
@@ -307,16 +311,42 @@ export class Daemon {
       // Leadership lost mid-plan: what has not started does not start.
       shouldContinue: () => this.#leading && !this.#stopped,
     });
+    const byId = new Map(plan.actions.map((a) => [a.id, a]));
     for (const outcome of report.outcomes) {
-      const action = plan.actions.find((a) => a.id === outcome.id);
-      if (action !== undefined)
-        this.metrics.actions.inc({ area: action.area, kind: action.kind, result: outcome.status });
+      const action = byId.get(outcome.id);
+      if (action === undefined) continue;
+      this.metrics.actions.inc({ area: action.area, kind: action.kind, result: outcome.status });
+      await this.#recordEvent(action, outcome);
     }
     const failed = report.outcomes.some((o) => o.status !== 'applied');
     this.metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });
     end();
     // What was applied changes what the planners see: look again at once (a conflict re-plans).
     this.#request(failed ? 'retry' : 'applier', failed ? 1000 : 0);
+  }
+
+  /** A Normal Event for an applied action, a Warning for a failed one, on the object it was for. */
+  async #recordEvent(action: Action, outcome: Outcome): Promise<void> {
+    if (
+      this.#events === undefined ||
+      action.regarding === undefined ||
+      outcome.status === 'skipped'
+    )
+      return;
+    const verb = { create: 'Create', update: 'Update', delete: 'Delete' }[action.operation];
+    const event =
+      outcome.status === 'applied'
+        ? { type: 'Normal' as const, reason: action.event, note: action.reason }
+        : {
+            type: 'Warning' as const,
+            reason: `${action.event}Failed`,
+            note: `${action.reason}: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`,
+          };
+    try {
+      await this.#events.record({ regarding: action.regarding, action: verb, ...event });
+    } catch (error) {
+      this.#log.warn({ err: String(error), reason: event.reason }, 'event not recorded');
+    }
   }
 
   /** Stops applying at once, finishes the loop under way, releases the lease, closes. */

@@ -83,6 +83,9 @@ function guard(object: KubernetesObject): JsonPatchOperation[] {
 function objectActions(intent: ObjectIntent): Pending[] {
   const sensitive = intent.sensitivePaths ?? [];
   const base = { area: intent.area, reason: intent.reasons.join('; '), after: [] };
+  const event = (kind: string, verb: string): { event: string } => ({
+    event: intent.event ?? `${kind}${verb}`,
+  });
   if (intent.desired === undefined) {
     const ref = refOf(intent.observed);
     return [
@@ -92,6 +95,8 @@ function objectActions(intent: ObjectIntent): Pending[] {
         operation: 'delete',
         key: refKey(ref),
         object: ref,
+        regarding: ref,
+        ...event(ref.kind, 'Deleted'),
         target: describeRef(ref),
         changes: [],
         preconditions: {
@@ -112,6 +117,8 @@ function objectActions(intent: ObjectIntent): Pending[] {
         operation: 'create',
         key: refKey(ref),
         object: ref,
+        regarding: ref,
+        ...event(ref.kind, 'Created'),
         target: describeRef(ref),
         changes: changesOf(jsonpatch.compare({}, desired), {}, maskedDesired),
         manifest: maskedDesired as KubernetesObject,
@@ -138,6 +145,8 @@ function objectActions(intent: ObjectIntent): Pending[] {
       operation: 'update' as const,
       key: refKey(ref),
       object: ref,
+      regarding: ref,
+      ...event(ref.kind, 'Updated'),
       target: subresource === undefined ? describeRef(ref) : `${describeRef(ref)} status`,
       changes: changesOf(partOps, maskedObserved, maskedDesired),
       patch: [...guard(observed), ...partOps],
@@ -156,6 +165,8 @@ function metalAction(intent: MetalIntent): Pending {
     reason: intent.reasons.join('; '),
     changes: [],
     request: intent.request,
+    event: intent.event ?? 'MetalRequested',
+    ...(intent.regarding === undefined ? {} : { regarding: intent.regarding }),
   };
 }
 

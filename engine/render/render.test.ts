@@ -25,6 +25,7 @@ const plan: Plan = {
       operation: 'update',
       target: 'Node w1',
       reason: 'initialise from device w1',
+      event: 'Test',
       object: { apiVersion: 'v1', kind: 'Node', name: 'w1' },
       patch: [{ op: 'test', path: '/metadata/resourceVersion', value: '5' }],
       dependsOn: [],
@@ -47,6 +48,7 @@ const plan: Plan = {
       operation: 'create',
       target: 'BGP of project 0f6b',
       reason: 'a load balancer is configured',
+      event: 'Test',
       request: {
         operation: 'requestBgpConfig',
         method: 'POST',
@@ -63,6 +65,7 @@ const plan: Plan = {
       operation: 'delete',
       target: 'Node gone',
       reason: 'device gone',
+      event: 'Test',
       object: { apiVersion: 'v1', kind: 'Node', name: 'gone' },
       preconditions: { uid: 'u', resourceVersion: '9' },
       dependsOn: [],

@@ -1,10 +1,12 @@
 import type { Area, MetalRequest, Operation, Warning } from './plan.ts';
-import type { KubernetesObject } from './kubernetes.ts';
+import type { KubernetesObject, ObjectRef } from './kubernetes.ts';
 
 interface IntentBase {
   readonly area: Area;
   /** Why, in one short sentence each; joined into the action's reason. */
   readonly reasons: readonly string[];
+  /** The CamelCase reason of the Event the applied change leaves (default: `<Kind><Verb>d`). */
+  readonly event?: string;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface MetalIntent extends IntentBase {
   readonly request: MetalRequest;
   /** Keys of other intents (Metal or `Kind ns/name` of objects) that must be applied first. */
   readonly after?: readonly string[];
+  /** The Kubernetes object this request is for (its Events tell what happened). */
+  readonly regarding?: ObjectRef;
 }
 
 /** What the planners want, before it is compared with what is. */

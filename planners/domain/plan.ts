@@ -24,6 +24,10 @@ interface ActionBase {
   readonly reason: string;
   readonly changes: readonly Change[];
   readonly dependsOn: readonly ActionId[];
+  /** The object a person would look at (its Events tell what happened): a Node, a Service. */
+  readonly regarding?: ObjectRef;
+  /** The CamelCase reason of the Event an applied action leaves, e.g. `NodeInitialized`. */
+  readonly event: string;
 }
 
 /** A JSON Patch on one object, guarded by the resourceVersion it was planned against. */

@@ -112,7 +112,12 @@ function initialiseNode(node: V1Node, device: Device, by: string): ObjectIntent 
   if (device.state !== 'inactive' && wasShutdown)
     reasons.push(`${deviceName} is ${device.state} again`);
   if (reasons.length === 0) reasons.push(`follow ${deviceName}: its addresses or location changed`);
-  return { area: 'nodes', observed: node, desired, reasons };
+  const event = uninitialised
+    ? 'NodeInitialized'
+    : device.state === 'inactive' && !wasShutdown
+      ? 'NodeShutdown'
+      : 'NodeSynced';
+  return { area: 'nodes', observed: node, desired, reasons, event };
 }
 
 function nodeSubject(node: V1Node): string {
@@ -150,6 +155,7 @@ export function planNodes(snapshot: Snapshot): Pick<Desired, 'objects' | 'warnin
         area: 'nodes',
         observed: node,
         reasons: [`device ${found.deviceId} no longer exists in the project`],
+        event: 'NodeDeleted',
       });
     }
   }

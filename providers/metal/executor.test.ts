@@ -41,6 +41,7 @@ const action = (request: MetalRequest): MetalRequestAction => ({
   operation: 'create',
   target: 'test',
   reason: 'test',
+  event: 'Test',
   changes: [],
   dependsOn: [],
   request,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionId } from '../../planners/domain/ids.ts';
 import type { KubernetesDeleteAction, KubernetesPatchAction } from '../../planners/domain/plan.ts';
 import { Sensitive } from '../../planners/domain/sensitive.ts';
+import { EventRecorder } from '../../providers/kubernetes/events.ts';
 import { kubernetesExecutors, StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { KubeApiError } from '../../providers/kubernetes/rest.ts';
@@ -40,6 +41,7 @@ function patch(
     operation: 'update',
     target: `Node ${node.metadata.name}`,
     reason: 'test',
+    event: 'Test',
     changes: [],
     dependsOn: [],
     object: { apiVersion: 'v1', kind: 'Node', name: node.metadata.name },
@@ -118,6 +120,7 @@ describe('Kubernetes writes on a real API server, as the CCM', () => {
       operation: 'delete',
       target: `Node ${observed.metadata.name}`,
       reason: 'test',
+      event: 'Test',
       changes: [],
       dependsOn: [],
       object: { apiVersion: 'v1', kind: 'Node', name: observed.metadata.name },
@@ -137,6 +140,32 @@ describe('Kubernetes writes on a real API server, as the CCM', () => {
     await write['kubernetes.delete'](remove(current));
     await expect(read(node.metadata.name)).rejects.toMatchObject({ status: 404 });
     await expect(write['kubernetes.delete'](remove(current))).resolves.toEqual({});
+  });
+});
+
+describe('Events', () => {
+  it('are recorded on the object, and a repeat raises the series count instead of flooding', async () => {
+    const node = await createNode();
+    const recorder = new EventRecorder(asCcm(), { instance: 'test' });
+    const event = {
+      regarding: { apiVersion: 'v1', kind: 'Node', name: node.metadata.name },
+      type: 'Warning' as const,
+      reason: 'NodeSyncedFailed',
+      action: 'Update',
+      note: 'stuck',
+    };
+    await recorder.record(event);
+    await recorder.record(event);
+    await recorder.record(event);
+    const events = await admin().request<{
+      items: { reason: string; regarding: { name: string }; series?: { count: number } }[];
+    }>({
+      method: 'GET',
+      path: resourcePath(resources.Event, { namespace: 'default' }),
+    });
+    const mine = events.items.filter((e) => e.regarding.name === node.metadata.name);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ reason: 'NodeSyncedFailed', series: { count: 3 } });
   });
 });
 

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { ObjectRef } from '../../planners/domain/kubernetes.ts';
+import { resourcePath, resources } from './resources.ts';
+import type { KubeRest } from './rest.ts';
+
+export interface EventInput {
+  readonly regarding: ObjectRef & { readonly uid?: string };
+  readonly type: 'Normal' | 'Warning';
+  /** Stable, CamelCase: what a person filters on (`NodeInitialized`, `ActionFailed`). */
+  readonly reason: string;
+  /** The action's verb, e.g. `Update`. */
+  readonly action: string;
+  readonly note: string;
+}
+
+interface Recorded {
+  readonly name: string;
+  readonly namespace: string;
+  count: number;
+  at: number;
+}
+
+const microTime = (ms: number): string =>
+  new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+/**
+ * Events (events.k8s.io/v1) on the objects the CCM acts on. The same event again within the
+ * window is not a new object: its series count goes up, so a stuck action does not flood.
+ */
+export class EventRecorder {
+  readonly #rest: KubeRest;
+  readonly #instance: string;
+  readonly #windowMs: number;
+  readonly #recent = new Map<string, Recorded>();
+
+  constructor(rest: KubeRest, options: { instance: string; windowMs?: number }) {
+    this.#rest = rest;
+    this.#instance = options.instance;
+    this.#windowMs = options.windowMs ?? 10 * 60_000;
+  }
+
+  async record(event: EventInput): Promise<void> {
+    const now = Date.now();
+    const { regarding } = event;
+    // Events of cluster-scoped objects (Nodes) live in `default`, as kubelet's and the scheduler's do.
+    const namespace = regarding.namespace ?? 'default';
+    const key = [
+      regarding.kind,
+      regarding.namespace ?? '',
+      regarding.name,
+      event.type,
+      event.reason,
+      event.note,
+    ].join('\n');
+    const previous = this.#recent.get(key);
+    if (previous !== undefined && now - previous.at < this.#windowMs) {
+      previous.count++;
+      previous.at = now;
+      await this.#rest.request({
+        method: 'PATCH',
+        path: resourcePath(resources.Event, { namespace: previous.namespace, name: previous.name }),
+        body: { series: { count: previous.count, lastObservedTime: microTime(now) } },
+        contentType: 'application/merge-patch+json',
+      });
+      return;
+    }
+    const created = await this.#rest.request<{ metadata: { name: string } }>({
+      method: 'POST',
+      path: resourcePath(resources.Event, { namespace }),
+      body: {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        // As client-go names events: the object's name and a unique hexadecimal suffix.
+        metadata: {
+          name: `${regarding.name}.${now.toString(16)}${randomBytes(3).toString('hex')}`,
+          namespace,
+        },
+        eventTime: microTime(now),
+        reportingController: 'metal-ccm',
+        reportingInstance: this.#instance,
+        action: event.action,
+        reason: event.reason,
+        type: event.type,
+        note: event.note.slice(0, 1000),
+        regarding: {
+          apiVersion: regarding.apiVersion,
+          kind: regarding.kind,
+          name: regarding.name,
+          ...(regarding.namespace === undefined ? {} : { namespace: regarding.namespace }),
+          ...(regarding.uid === undefined ? {} : { uid: regarding.uid }),
+        },
+      },
+    });
+    this.#recent.set(key, { name: created.metadata.name, namespace, count: 1, at: now });
+    for (const [k, r] of this.#recent) if (now - r.at >= this.#windowMs) this.#recent.delete(k);
+  }
+}
