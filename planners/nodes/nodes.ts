@@ -2,62 +2,18 @@ import type { V1Node, V1Taint } from '@kubernetes/client-node';
 import { produce, type Draft } from 'immer';
 import type { Desired, ObjectIntent } from '../domain/desired.ts';
 import { sameJson } from '../domain/equal.ts';
-import type { DeviceId } from '../domain/ids.ts';
 import type { Device } from '../domain/metal.ts';
 import type { Warning } from '../domain/plan.ts';
 import type { Snapshot } from '../domain/snapshot.ts';
 import { nodeAddresses } from './addresses.ts';
-import { providerIdOf, readProviderId } from './provider-id.ts';
+import { findDevice } from './match.ts';
+import { providerIdOf } from './provider-id.ts';
 
 export const uninitializedTaint = 'node.cloudprovider.kubernetes.io/uninitialized';
 export const shutdownTaint = 'node.cloudprovider.kubernetes.io/shutdown';
 export const regionLabel = 'topology.kubernetes.io/region';
 export const zoneLabel = 'topology.kubernetes.io/zone';
 export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
-
-type NodeDevice =
-  | { readonly kind: 'matched'; readonly device: Device; readonly by: 'provider ID' | 'hostname' }
-  | { readonly kind: 'gone'; readonly deviceId: DeviceId }
-  | { readonly kind: 'unknown'; readonly message: string };
-
-function findDevice(node: V1Node, snapshot: Snapshot): NodeDevice {
-  const name = node.metadata?.name ?? '';
-  const reading = readProviderId(node.spec?.providerID);
-  const { devices, project } = snapshot.metal;
-  const inProject = project === undefined ? 'in the project' : `in project ${project.id}`;
-  switch (reading.kind) {
-    case 'device': {
-      const device = devices.find((d) => d.id === reading.deviceId);
-      return device === undefined
-        ? { kind: 'gone', deviceId: reading.deviceId }
-        : { kind: 'matched', device, by: 'provider ID' };
-    }
-    case 'empty': {
-      const named = devices.filter((d) => d.hostname === name);
-      const [device] = named;
-      if (device !== undefined && named.length === 1) {
-        return { kind: 'matched', device, by: 'hostname' };
-      }
-      return {
-        kind: 'unknown',
-        message:
-          named.length === 0
-            ? `no provider ID and no device named "${name}" ${inProject}; left alone`
-            : `no provider ID and ${named.length} devices named "${name}" ${inProject}; left alone`,
-      };
-    }
-    case 'foreign':
-      return {
-        kind: 'unknown',
-        message: `provider ID "${reading.providerId}" is not an Equinix Metal one; left alone`,
-      };
-    case 'malformed':
-      return {
-        kind: 'unknown',
-        message: `provider ID "${reading.providerId}" is malformed (${reading.problem}); left alone`,
-      };
-  }
-}
 
 function isReady(node: V1Node): boolean {
   return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;

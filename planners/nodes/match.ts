@@ -1,0 +1,54 @@
+import type { V1Node } from '@kubernetes/client-node';
+import type { DeviceId } from '../domain/ids.ts';
+import type { Device } from '../domain/metal.ts';
+import type { Snapshot } from '../domain/snapshot.ts';
+import { readProviderId } from './provider-id.ts';
+
+/** What the project says about a Node: its device, that the device is gone, or nothing usable. */
+export type NodeDevice =
+  | { readonly kind: 'matched'; readonly device: Device; readonly by: 'provider ID' | 'hostname' }
+  | { readonly kind: 'gone'; readonly deviceId: DeviceId }
+  | { readonly kind: 'unknown'; readonly message: string };
+
+/**
+ * A Node's device: by provider ID (`equinixmetal://`, `packet://`, bare UUID), or by hostname =
+ * device name when the provider ID is empty.
+ */
+export function findDevice(node: V1Node, snapshot: Snapshot): NodeDevice {
+  const name = node.metadata?.name ?? '';
+  const reading = readProviderId(node.spec?.providerID);
+  const { devices, project } = snapshot.metal;
+  const inProject = project === undefined ? 'in the project' : `in project ${project.id}`;
+  switch (reading.kind) {
+    case 'device': {
+      const device = devices.find((d) => d.id === reading.deviceId);
+      return device === undefined
+        ? { kind: 'gone', deviceId: reading.deviceId }
+        : { kind: 'matched', device, by: 'provider ID' };
+    }
+    case 'empty': {
+      const named = devices.filter((d) => d.hostname === name);
+      const [device] = named;
+      if (device !== undefined && named.length === 1) {
+        return { kind: 'matched', device, by: 'hostname' };
+      }
+      return {
+        kind: 'unknown',
+        message:
+          named.length === 0
+            ? `no provider ID and no device named "${name}" ${inProject}; left alone`
+            : `no provider ID and ${named.length} devices named "${name}" ${inProject}; left alone`,
+      };
+    }
+    case 'foreign':
+      return {
+        kind: 'unknown',
+        message: `provider ID "${reading.providerId}" is not an Equinix Metal one; left alone`,
+      };
+    case 'malformed':
+      return {
+        kind: 'unknown',
+        message: `provider ID "${reading.providerId}" is malformed (${reading.problem}); left alone`,
+      };
+  }
+}
