@@ -10,7 +10,7 @@ import { LeaderElector } from '../providers/kubernetes/leader.ts';
 import { KubernetesObserver } from '../providers/kubernetes/observe.ts';
 import { KubeRest } from '../providers/kubernetes/rest.ts';
 import { EventRecorder } from '../providers/kubernetes/events.ts';
-import type { Action } from '../planners/domain/plan.ts';
+import type { Action, Warning } from '../planners/domain/plan.ts';
 import { MetalClient } from '../providers/metal/client.ts';
 import { describeStartupFailure } from '../providers/metal/errors.ts';
 import { metalExecutor } from '../providers/metal/executor.ts';
@@ -278,6 +278,7 @@ export class Daemon {
       problems: observed.problems,
     });
     const plan = diff(snapshot, planAll(snapshot));
+    if (this.#leading && !this.#options.dryRun) await this.#recordWarnings(plan.warnings);
     if (this.#options.dryRun) {
       this.#log.info(
         { trigger, actions: plan.actions.length, plan: renderText(plan, new Date()) },
@@ -323,6 +324,25 @@ export class Daemon {
     end();
     // What was applied changes what the planners see: look again at once (a conflict re-plans).
     this.#request(failed ? 'retry' : 'applier', failed ? 1000 : 0);
+  }
+
+  /** A Warning Event for each plan warning about an object (repeats only raise the count). */
+  async #recordWarnings(warnings: readonly Warning[]): Promise<void> {
+    for (const w of warnings) {
+      if (this.#events === undefined || w.regarding === undefined || w.event === undefined)
+        continue;
+      try {
+        await this.#events.record({
+          regarding: w.regarding,
+          type: 'Warning',
+          reason: w.event,
+          action: 'Plan',
+          note: w.message,
+        });
+      } catch (error) {
+        this.#log.warn({ err: String(error), reason: w.event }, 'event not recorded');
+      }
+    }
   }
 
   /** A Normal Event for an applied action, a Warning for a failed one, on the object it was for. */

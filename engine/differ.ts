@@ -82,7 +82,7 @@ function guard(object: KubernetesObject): JsonPatchOperation[] {
 
 function objectActions(intent: ObjectIntent): Pending[] {
   const sensitive = intent.sensitivePaths ?? [];
-  const base = { area: intent.area, reason: intent.reasons.join('; '), after: [] };
+  const base = { area: intent.area, reason: intent.reasons.join('; '), after: intent.after ?? [] };
   const event = (kind: string, verb: string): { event: string } => ({
     event: intent.event ?? `${kind}${verb}`,
   });

@@ -29,6 +29,24 @@ export const redactedPaths = [
   '*.stringData',
 ];
 
+/** Keys whose values are secrets wherever they appear, however deep (e.g. a Node's bgp-pass annotation). */
+const secretKey = /(bgp-pass|password|md5|apikey|api-key|x-auth-token|token)$/i;
+
+/** A copy of a log object with every value under a secret-looking key masked, at any depth. */
+export function maskSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  // Errors go to pino's own serializer; ours carry no secrets (the Metal client never keeps axios's).
+  if (value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      secretKey.test(k) && typeof v === 'string' ? '(sensitive)' : maskSecrets(v, depth + 1),
+    ]),
+  );
+}
+
 /** `--v=N` as upstream: 0–1 info, 2–4 debug (calls and results), 5 and up trace (everything). */
 export function levelForVerbosity(v: number): Level {
   if (v >= 5) return 'trace';
@@ -42,6 +60,7 @@ export function createLogger(verbosity: number, destination: DestinationStream):
       name: 'metal-ccm',
       level: levelForVerbosity(verbosity),
       redact: { paths: redactedPaths, censor: '(sensitive)' },
+      formatters: { log: (object) => maskSecrets(object) as Record<string, unknown> },
     },
     destination,
   );

@@ -1,9 +1,19 @@
 import type { Desired } from './domain/desired.ts';
 import type { Snapshot } from './domain/snapshot.ts';
+import { planBgp } from './bgp/bgp.ts';
+import { planElasticIps } from './elastic-ips/elastic-ips.ts';
 import { planNodes } from './nodes/nodes.ts';
 
 /** Every area's planner over one snapshot: what the cluster and the project should look like. */
 export function planAll(snapshot: Snapshot): Desired {
-  const nodes = planNodes(snapshot);
-  return { objects: [...nodes.objects], metal: [], warnings: [...nodes.warnings] };
+  const parts = [
+    { metal: [], ...planNodes(snapshot) },
+    planBgp(snapshot),
+    planElasticIps(snapshot),
+  ];
+  return {
+    objects: parts.flatMap((p) => p.objects),
+    metal: parts.flatMap((p) => p.metal),
+    warnings: parts.flatMap((p) => p.warnings),
+  };
 }

@@ -16,6 +16,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     metadataURL: 'https://metadata.platformequinix.com/metadata',
     baseURL: 'https://api.equinix.com/metal/v1',
     loadBalancer: { kind: 'none' },
+    eipLimit: 10,
     localASN: 65000,
     annotations: {
       localASN: 'metal.equinix.com/node-asn',

@@ -119,6 +119,27 @@ export const options = {
     parse: (raw) =>
       typeof raw === 'string' ? parseLoadBalancer(raw) : { ok: false, error: 'not a string' },
   }),
+  loadBalancerClass: option<string | undefined>({
+    description:
+      'The spec.loadBalancerClass of the Services this CCM serves, besides those without a class',
+    flag: 'load-balancer-class',
+    env: ['METAL_LOAD_BALANCER_CLASS'],
+    secret: ['loadBalancerClass'],
+    defaultText: 'none (only Services without a class)',
+    expected: 'a class name such as `example.com/metal`',
+    parse: parse.annotationName,
+  }),
+  eipLimit: option({
+    description:
+      'Most Service Elastic IPs to announce (Equinix limits the prefixes a BGP session accepts); 0 turns the guard off',
+    flag: 'eip-limit',
+    env: ['METAL_EIP_LIMIT'],
+    secret: ['eipLimit'],
+    default: 10,
+    defaultText: '`10`',
+    expected: 'a whole number, 0 for no limit',
+    parse: parse.count,
+  }),
   localASN: option({
     description: 'BGP ASN of the cluster nodes, used when enabling BGP on the project',
     flag: 'local-asn',

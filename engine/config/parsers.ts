@@ -30,6 +30,8 @@ export const text = fromSchema(z.string());
 
 export const asn = fromSchema(wholeNumber.pipe(z.number().int().min(1).max(4294967295)));
 
+export const count = fromSchema(wholeNumber.pipe(z.number().int().min(0)));
+
 export const port = fromSchema(wholeNumber.pipe(z.number().int().min(0).max(65535)));
 
 const truthy = ['1', 't', 'true', 'yes', 'on'];

@@ -135,6 +135,8 @@ function toSettings(v: { [K in OptionName]: OptionValue<K> }): Settings {
     metadataURL: v.metadataURL,
     baseURL: v.baseURL,
     loadBalancer: v.loadBalancer,
+    ...(v.loadBalancerClass === undefined ? {} : { loadBalancerClass: v.loadBalancerClass }),
+    eipLimit: v.eipLimit,
     localASN: v.localASN,
     ...(v.bgpPass === undefined ? {} : { bgpPass: v.bgpPass }),
     annotations: {

@@ -31,6 +31,10 @@ export interface Settings {
   readonly metadataURL: string;
   readonly baseURL: string;
   readonly loadBalancer: LoadBalancer;
+  /** Services with this `spec.loadBalancerClass` are ours too (those without a class always are). */
+  readonly loadBalancerClass?: string;
+  /** Most Service Elastic IPs announced; 0 = no limit. */
+  readonly eipLimit: number;
   readonly localASN: number;
   readonly bgpPass?: Sensitive;
   readonly annotations: AnnotationNames;

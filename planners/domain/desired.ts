@@ -7,6 +7,8 @@ interface IntentBase {
   readonly reasons: readonly string[];
   /** The CamelCase reason of the Event the applied change leaves (default: `<Kind><Verb>d`). */
   readonly event?: string;
+  /** Keys of what must be applied first: a Metal intent's `key`, or an object's `refKey`. */
+  readonly after?: readonly string[];
 }
 
 /**
@@ -28,8 +30,6 @@ export interface MetalIntent extends IntentBase {
   readonly operation: Operation;
   readonly target: string;
   readonly request: MetalRequest;
-  /** Keys of other intents (Metal or `Kind ns/name` of objects) that must be applied first. */
-  readonly after?: readonly string[];
   /** The Kubernetes object this request is for (its Events tell what happened). */
   readonly regarding?: ObjectRef;
 }

@@ -76,6 +76,10 @@ export interface Warning {
   readonly area: Area | 'observation';
   readonly subject: string;
   readonly message: string;
+  /** The object to leave a Warning Event on, when there is one. */
+  readonly regarding?: ObjectRef;
+  /** That Event's CamelCase reason. */
+  readonly event?: string;
 }
 
 export interface PlanHeader {

@@ -1,0 +1,191 @@
+import type { V1Node } from '@kubernetes/client-node';
+import { annotationPointer, withAnnotations } from '../domain/annotations.ts';
+import type { AnnotationNames } from '../domain/config.ts';
+import type { Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
+import { refOf } from '../domain/kubernetes.ts';
+import { matchesLabels } from '../domain/label-selector.ts';
+import type { BgpNeighbor, Device } from '../domain/metal.ts';
+import type { Warning } from '../domain/plan.ts';
+import type { Snapshot } from '../domain/snapshot.ts';
+import { findDevice } from '../nodes/match.ts';
+
+export const projectBgpKey = 'project-bgp';
+
+/** The per-peer annotations later kube-vip and upstream versions read (LOADBALANCERS.md (c)). */
+type PerPeerField = 'node-asn' | 'peer-asn' | 'peer-ip' | 'src-ip' | 'bgp-pass' | 'peer-multi-hop';
+const perPeer = (n: number, field: PerPeerField): string =>
+  `metal.equinix.com/bgp-peers-${String(n)}-${field}`;
+const perPeerPattern =
+  /^metal\.equinix\.com\/bgp-peers-\d+-(node-asn|peer-asn|peer-ip|src-ip|bgp-pass|peer-multi-hop)$/;
+
+/** Every annotation name the BGP planner writes, so it can take back what it no longer wants. */
+function ownedAnnotation(names: AnnotationNames): (name: string) => boolean {
+  const fixed = new Set([
+    names.localASN,
+    names.peerASNs,
+    names.peerIPs,
+    names.srcIP,
+    names.bgpPass,
+    names.networkIPv4Private,
+  ]);
+  return (name) => fixed.has(name) || perPeerPattern.test(name);
+}
+
+const byAddress = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+/** The CIDR of the project's private network the device is part of. */
+function privateNetwork(device: Device): string | undefined {
+  const own = device.addresses.find(
+    (a) => a.family === 4 && !a.public && a.management && a.parentBlock !== undefined,
+  );
+  return own?.parentBlock === undefined
+    ? undefined
+    : `${own.parentBlock.network}/${String(own.parentBlock.cidr)}`;
+}
+
+/** The BGP facts of a device as node annotations, in the README's form and the per-peer form. */
+function bgpAnnotations(
+  device: Device,
+  neighbors: readonly BgpNeighbor[],
+  names: AnnotationNames,
+): Record<string, string> {
+  const [first] = neighbors;
+  if (first === undefined) return {};
+  const peers = [...new Set(neighbors.flatMap((n) => n.peerIps))].sort(byAddress);
+  const peerAsns = [...new Set(neighbors.map((n) => String(n.peerAs)))].sort(byAddress);
+  const password = first.md5Password?.reveal();
+  const encoded = password === undefined ? undefined : Buffer.from(password).toString('base64');
+  const network = privateNetwork(device);
+  const out: Record<string, string> = {
+    [names.localASN]: String(first.customerAs),
+    [names.peerASNs]: peerAsns.join(','),
+    [names.peerIPs]: peers.join(','),
+    [names.srcIP]: first.customerIp,
+    ...(encoded === undefined ? {} : { [names.bgpPass]: encoded }),
+    ...(network === undefined ? {} : { [names.networkIPv4Private]: network }),
+  };
+  peers.forEach((ip, n) => {
+    const neighbor = neighbors.find((x) => x.peerIps.includes(ip)) ?? first;
+    out[perPeer(n, 'node-asn')] = String(neighbor.customerAs);
+    out[perPeer(n, 'peer-asn')] = String(neighbor.peerAs);
+    out[perPeer(n, 'peer-ip')] = ip;
+    out[perPeer(n, 'src-ip')] = neighbor.customerIp;
+    out[perPeer(n, 'peer-multi-hop')] = String(neighbor.multihop);
+    if (encoded !== undefined) out[perPeer(n, 'bgp-pass')] = encoded;
+  });
+  return out;
+}
+
+/** Wherever a secret goes: the README-form password and every per-peer one. */
+function sensitivePaths(
+  annotations: Readonly<Record<string, string>>,
+  names: AnnotationNames,
+): string[] {
+  return Object.keys(annotations)
+    .filter((name) => name === names.bgpPass || name.endsWith('-bgp-pass'))
+    .map(annotationPointer);
+}
+
+function projectBgp(snapshot: Snapshot): MetalIntent | undefined {
+  const config = snapshot.metal.bgpConfig;
+  if (config?.id !== undefined && config.status !== 'disabled') return undefined;
+  const { settings } = snapshot;
+  const project = settings.projectID;
+  return {
+    area: 'bgp',
+    key: projectBgpKey,
+    operation: 'create',
+    target: `BGP of project ${project}`,
+    reasons: [
+      config?.status === 'disabled'
+        ? 'BGP is disabled on the project and a load balancer needs it'
+        : 'a load balancer needs BGP and the project has none',
+    ],
+    event: 'ProjectBgpEnabled',
+    request: {
+      operation: 'requestBgpConfig',
+      method: 'POST',
+      path: `/projects/${project}/bgp-configs`,
+      body: {
+        deployment_type: 'local',
+        asn: settings.localASN,
+        ...(settings.bgpPass === undefined ? {} : { md5: settings.bgpPass }),
+        use_case: 'kubernetes-load-balancer',
+      },
+    },
+  };
+}
+
+/**
+ * BGP for a load balancer: enabled on the project, a session on the device of every node the BGP
+ * node selector picks (asked for only when the project's session list lacks it), and the device's
+ * BGP facts written on its Node; taken back from nodes that leave the selector.
+ */
+export function planBgp(snapshot: Snapshot): Desired {
+  const { settings } = snapshot;
+  if (settings.loadBalancer.kind === 'none') return { objects: [], metal: [], warnings: [] };
+  const names = settings.annotations;
+  const owned = ownedAnnotation(names);
+  const project = projectBgp(snapshot);
+  const metal: MetalIntent[] = project === undefined ? [] : [project];
+  const objects: ObjectIntent[] = [];
+  const warnings: Warning[] = [];
+  const withSession = new Set(
+    snapshot.metal.bgpSessions.filter((s) => s.addressFamily === 'ipv4').map((s) => s.deviceId),
+  );
+
+  for (const node of snapshot.kubernetes.nodes) {
+    const ref = refOf(node);
+    const annotate = (wanted: Record<string, string>, reason: string, event: string): void => {
+      const desired = withAnnotations<V1Node>(node, wanted, owned);
+      if (desired !== node) {
+        objects.push({
+          area: 'bgp',
+          observed: node,
+          desired,
+          reasons: [reason],
+          event,
+          sensitivePaths: sensitivePaths({ ...node.metadata?.annotations, ...wanted }, names),
+        });
+      }
+    };
+    if (!matchesLabels(settings.bgpNodeSelector, node.metadata?.labels)) {
+      annotate(
+        {},
+        `Node is outside the BGP node selector "${settings.bgpNodeSelector.source}"`,
+        'BgpAnnotationsRemoved',
+      );
+      continue;
+    }
+    const found = findDevice(node, snapshot);
+    if (found.kind !== 'matched' || found.device.state !== 'active') continue;
+    const { device } = found;
+    if (!withSession.has(device.id)) {
+      metal.push({
+        area: 'bgp',
+        key: `bgp-session ${device.id}`,
+        operation: 'create',
+        target: `BGP session of device ${device.hostname} (${device.id})`,
+        reasons: ['the device of a BGP node has no IPv4 session'],
+        event: 'BgpSessionCreated',
+        regarding: ref,
+        ...(project === undefined ? {} : { after: [projectBgpKey] }),
+        request: {
+          operation: 'createBgpSession',
+          method: 'POST',
+          path: `/devices/${device.id}/bgp/sessions`,
+          body: { address_family: 'ipv4' },
+        },
+      });
+      continue;
+    }
+    const neighbors = device.bgpNeighbors?.filter((n) => n.addressFamily === 4);
+    if (neighbors === undefined || neighbors.length === 0) continue; // not known yet: wait, take nothing away
+    annotate(
+      bgpAnnotations(device, neighbors, names),
+      `describe the BGP peering of device ${device.hostname} (${device.id})`,
+      'BgpAnnotated',
+    );
+  }
+  return { objects, metal, warnings };
+}
