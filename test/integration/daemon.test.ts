@@ -30,6 +30,12 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const d of daemons) if (d.process.exitCode === null) await d.kill();
   await emulator.close();
+  // Nodes are cluster-wide: leave none for the next file's CCM to find.
+  for (const n of (await nodes()).items) {
+    await admin()
+      .request({ method: 'DELETE', path: resourcePath(resources.Node, { name: n.metadata.name }) })
+      .catch(() => undefined);
+  }
 });
 
 const config = { apiKey: 'daemon-test-token', projectID: project, metro: 'da' };

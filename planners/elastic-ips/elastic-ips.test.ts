@@ -1,0 +1,189 @@
+import type { V1Service } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { settings, snapshot } from '../../test/builders.ts';
+import type { ClusterId, ReservationId } from '../domain/ids.ts';
+import type { Reservation } from '../domain/metal.ts';
+import type { Snapshot } from '../domain/snapshot.ts';
+import { serviceHash, serviceTags } from '../domain/tags.ts';
+import { planElasticIps } from './elastic-ips.ts';
+
+const cluster = 'c0ffee00-0000-4000-8000-000000000001' as ClusterId;
+
+function service(
+  name: string,
+  extra: Partial<V1Service['spec']> = {},
+  annotations?: Record<string, string>,
+): V1Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: 'default',
+      resourceVersion: '1',
+      ...(annotations ? { annotations } : {}),
+    },
+    spec: { type: 'LoadBalancer', ...extra },
+  };
+}
+
+function reservation(
+  n: number,
+  tags: string[],
+  address = `198.51.100.${String(n)}`,
+  state: Reservation['state'] = 'created',
+): Reservation {
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` as ReservationId,
+    type: 'public_ipv4',
+    address,
+    cidr: 32,
+    state,
+    tags,
+    assignments: [],
+  };
+}
+
+function world(parts: {
+  services?: V1Service[];
+  reservations?: Reservation[];
+  complete?: boolean;
+  lb?: boolean;
+}): Snapshot {
+  const base = snapshot({
+    settings: settings({
+      loadBalancer: parts.lb === false ? { kind: 'none' } : { kind: 'kube-vip' },
+    }),
+    complete: parts.complete ?? true,
+  });
+  return {
+    ...base,
+    kubernetes: { ...base.kubernetes, clusterId: cluster, services: parts.services ?? [] },
+    metal: { ...base.metal, reservations: parts.reservations ?? [] },
+  };
+}
+
+describe('service tags', () => {
+  it('hash namespace/name as the upstream Go CCM does: standard base64 of SHA-256, 44 characters', () => {
+    expect(serviceHash('default', 'web')).toBe('grOt6dAM0WQqTUIOZw1s2Y60hJou4P9m1mieZFyOsz8=');
+    expect(serviceHash('default', 'web')).toHaveLength(44);
+    expect(serviceTags('default', 'web', cluster)).toEqual([
+      'usage=cloud-provider-equinix-metal-auto',
+      'service=grOt6dAM0WQqTUIOZw1s2Y60hJou4P9m1mieZFyOsz8=',
+      `cluster=${cluster}`,
+    ]);
+  });
+});
+
+describe('planElasticIps', () => {
+  it('does nothing without a load balancer', () => {
+    expect(planElasticIps(world({ lb: false, services: [service('web')] }))).toEqual({
+      objects: [],
+      metal: [],
+      warnings: [],
+    });
+  });
+
+  it('requests a /32 in the Service’s facility over its metro over the configured metro', () => {
+    const out = planElasticIps(
+      world({
+        services: [
+          service('a'),
+          service('b', {}, { 'metal.equinix.com/eip-metro': 'SV' }),
+          service(
+            'c',
+            {},
+            { 'metal.equinix.com/eip-metro': 'sv', 'metal.equinix.com/eip-facility': 'sv15' },
+          ),
+        ],
+      }),
+    );
+    const bodies = out.metal.map((m) => m.request.body as Record<string, unknown>);
+    expect(bodies.map((b) => [b['metro'], b['facility']])).toEqual([
+      ['da', undefined],
+      ['sv', undefined],
+      [undefined, 'sv15'],
+    ]);
+    // The finalizer goes on before the reservation is requested.
+    expect(out.metal.every((m) => m.after?.[0]?.startsWith('v1/Service/default/'))).toBe(true);
+  });
+
+  it('claims Services of its own class, and leaves other classes alone', () => {
+    const snap = world({
+      services: [
+        service('mine', { loadBalancerClass: 'example.com/metal' }),
+        service('theirs', { loadBalancerClass: 'other' }),
+      ],
+    });
+    const claimed = planElasticIps({
+      ...snap,
+      settings: { ...snap.settings, loadBalancerClass: 'example.com/metal' },
+    });
+    expect(claimed.metal.map((m) => m.target)).toEqual(['Elastic IP for Service default/mine']);
+  });
+
+  it('keeps the reservation in use of two for one Service, and releases the other', () => {
+    const tags = serviceTags('default', 'web', cluster);
+    const out = planElasticIps(
+      world({
+        services: [service('web', { loadBalancerIP: '198.51.100.9' })],
+        reservations: [reservation(1, tags), reservation(9, tags)],
+      }),
+    );
+    expect(out.metal.map((m) => `${m.request.method} ${m.request.path}`)).toEqual([
+      'DELETE /ips/00000000-0000-4000-8000-000000000001',
+    ]);
+  });
+
+  it('collects an orphaned reservation only from a complete observation', () => {
+    const orphan = reservation(3, serviceTags('default', 'gone', cluster));
+    expect(planElasticIps(world({ reservations: [orphan] })).metal).toHaveLength(1);
+    const held = planElasticIps(world({ reservations: [orphan], complete: false }));
+    expect(held.metal).toEqual([]);
+    expect(held.warnings[0]?.message).toMatch(/incomplete; not released/);
+  });
+
+  it('never touches a reservation of another cluster, an untagged one, or the control-plane EIP', () => {
+    const other = reservation(
+      4,
+      serviceTags('default', 'web', 'd00dfeed-0000-4000-8000-000000000002' as ClusterId),
+    );
+    const untagged = reservation(5, ['team=db']);
+    const controlPlane = reservation(6, [...serviceTags('kube-system', 'x', cluster), 'cp-eip']);
+    const snap = world({ reservations: [other, untagged, controlPlane] });
+    expect(
+      planElasticIps({ ...snap, settings: { ...snap.settings, eipTag: 'cp-eip' } }).metal,
+    ).toEqual([]);
+  });
+
+  it('waits without a cluster identity, saying why', () => {
+    const snap = world({ services: [service('web')] });
+    const out = planElasticIps({
+      ...snap,
+      kubernetes: { ...snap.kubernetes, clusterId: undefined },
+    });
+    expect(out.metal).toEqual([]);
+    expect(out.warnings[0]?.message).toMatch(/cluster tag\) is unknown/);
+  });
+
+  it('reports a bad location annotation on the Service and goes on with the others', () => {
+    const out = planElasticIps(
+      world({
+        services: [
+          service('bad', {}, { 'metal.equinix.com/eip-facility': 'x y' }),
+          service('good'),
+        ],
+      }),
+    );
+    expect(out.warnings).toEqual([
+      expect.objectContaining({
+        subject: 'Service default/bad',
+        event: 'InvalidElasticIPLocation',
+        message: expect.stringMatching(
+          /annotation metal.equinix.com\/eip-facility: expected a facility code/,
+        ),
+      }),
+    ]);
+    expect(out.metal.map((m) => m.target)).toEqual(['Elastic IP for Service default/good']);
+  });
+});
