@@ -30,7 +30,8 @@ export const redactedPaths = [
 ];
 
 /** Keys whose values are secrets wherever they appear, however deep (e.g. a Node's bgp-pass annotation). */
-const secretKey = /(bgp-pass|password|md5|apikey|api-key|x-auth-token|token)$/i;
+/** ConfigMap and Secret `data` too: the MetalLB ConfigMap holds the BGP password. */
+const secretKey = /(bgp-pass|password|md5|apikey|api-key|x-auth-token|token)$|^(data|stringData)$/i;
 
 /** A copy of a log object with every value under a secret-looking key masked, at any depth. */
 export function maskSecrets(value: unknown, depth = 0): unknown {
@@ -42,7 +43,9 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
       k,
-      secretKey.test(k) && typeof v === 'string' ? '(sensitive)' : maskSecrets(v, depth + 1),
+      secretKey.test(k) && (typeof v === 'string' || /^(data|stringData)$/.test(k))
+        ? '(sensitive)'
+        : maskSecrets(v, depth + 1),
     ]),
   );
 }

@@ -2,6 +2,7 @@ import type { Desired } from './domain/desired.ts';
 import type { Snapshot } from './domain/snapshot.ts';
 import { planBgp } from './bgp/bgp.ts';
 import { planElasticIps } from './elastic-ips/elastic-ips.ts';
+import { planMetalLB } from './load-balancers/metallb.ts';
 import { planNodes } from './nodes/nodes.ts';
 
 /** Every area's planner over one snapshot: what the cluster and the project should look like. */
@@ -10,6 +11,7 @@ export function planAll(snapshot: Snapshot): Desired {
     { metal: [], ...planNodes(snapshot) },
     planBgp(snapshot),
     planElasticIps(snapshot),
+    planMetalLB(snapshot),
   ];
   return {
     objects: parts.flatMap((p) => p.objects),

@@ -7,6 +7,7 @@ import { takeSnapshot } from '../engine/snapshot.ts';
 import { planAll } from '../planners/index.ts';
 import type { V1Node, V1Service } from '../planners/domain/kubernetes.ts';
 import { referencedDevices } from '../planners/nodes/provider-id.ts';
+import { selectMetalLB } from '../providers/fixture/kubernetes.ts';
 import { metalWorldSchema } from '../providers/fixture/metal.ts';
 import { MetalClient } from '../providers/metal/client.ts';
 import { metalExecutor } from '../providers/metal/executor.ts';
@@ -32,9 +33,18 @@ describe('plan, apply, plan again', () => {
           new MetalTransport({ baseURL: emulator.url, token: snapshot.settings.apiKey }),
         );
         const observer = new MetalObserver(client, snapshot.settings.projectID);
+        const metallb = snapshot.kubernetes.metallb;
+        const metallbObjects = [
+          ...(metallb?.configMap === undefined ? [] : [metallb.configMap]),
+          ...(metallb?.passwordSecret === undefined ? [] : [metallb.passwordSecret]),
+          ...(metallb?.bgpPeers ?? []),
+          ...(metallb?.ipAddressPools ?? []),
+          ...(metallb?.bgpAdvertisements ?? []),
+        ];
         const cluster = new MemoryWorld([
           ...snapshot.kubernetes.nodes,
           ...snapshot.kubernetes.services,
+          ...metallbObjects,
         ]);
         const executors = { ...cluster.executors, 'metal.request': metalExecutor(client) };
         let rounds = 0;
@@ -51,6 +61,11 @@ describe('plan, apply, plan again', () => {
               ...snapshot.kubernetes,
               nodes,
               services: objects.filter((o): o is V1Service => o.kind === 'Service'),
+              metallb: selectMetalLB(
+                objects,
+                snapshot.settings.loadBalancer,
+                metallb?.crdsMissing !== true,
+              ),
             },
             metal: { ...observed.state, location: snapshot.metal.location },
             problems: observed.problems,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import jsonpatch from 'fast-json-patch';
 import type { Executors } from '../engine/applier.ts';
 import { refKey, refOf, type KubernetesObject } from '../planners/domain/kubernetes.ts';
@@ -77,6 +78,8 @@ export class MemoryWorld {
         const key = refKey(action.object);
         if (this.objects.has(key)) throw new ConflictError(`${key} already exists`);
         const object = revealDeep(action.manifest) as KubernetesObject;
+        object.metadata ??= {};
+        object.metadata.uid = randomUUID();
         const resourceVersion = this.bump(object);
         this.objects.set(key, object);
         return { resourceVersion };

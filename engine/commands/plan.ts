@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import { planAll } from '../../planners/index.ts';
 import type { Plan } from '../../planners/domain/plan.ts';
-import type { MetalState, Problem, Snapshot } from '../../planners/domain/snapshot.ts';
+import type {
+  KubernetesState,
+  MetalState,
+  Problem,
+  Snapshot,
+} from '../../planners/domain/snapshot.ts';
+import { selectMetalLB } from '../../providers/fixture/kubernetes.ts';
 import { referencedDevices } from '../../planners/nodes/provider-id.ts';
 import { loadFixture, type Fixture } from '../../providers/fixture/load.ts';
 import { MetalClient } from '../../providers/metal/client.ts';
@@ -59,6 +65,17 @@ async function observeMetalApi(
   }
 }
 
+function withMetalLB(fixture: Fixture, settings: Settings): KubernetesState {
+  const metallb = selectMetalLB(
+    fixture.kubernetes.metallbObjects,
+    settings.loadBalancer,
+    fixture.metallbCrds,
+  );
+  return metallb === undefined
+    ? fixture.kubernetes.state
+    : { ...fixture.kubernetes.state, metallb };
+}
+
 /** Observes a fixture (and the Metal API, if asked), runs every planner and the differ. */
 export async function planFixture(
   request: PlanRequest,
@@ -84,7 +101,7 @@ export async function planFixture(
       ? `fixture ${fixture.dir} and the Metal API at ${settings.baseURL}`
       : `fixture ${fixture.dir}`,
     settings,
-    kubernetes: fixture.kubernetes.state,
+    kubernetes: withMetalLB(fixture, settings),
     metal: metal.state,
     probes: [],
     problems: [...fixture.kubernetes.problems, ...metal.problems],

@@ -5,6 +5,7 @@ import type { Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
 import { refOf } from '../domain/kubernetes.ts';
 import { matchesLabels } from '../domain/label-selector.ts';
 import type { BgpNeighbor, Device } from '../domain/metal.ts';
+import type { Sensitive } from '../domain/sensitive.ts';
 import type { Warning } from '../domain/plan.ts';
 import type { Snapshot } from '../domain/snapshot.ts';
 import { findDevice } from '../nodes/match.ts';
@@ -84,6 +85,50 @@ function sensitivePaths(
   return Object.keys(annotations)
     .filter((name) => name === names.bgpPass || name.endsWith('-bgp-pass'))
     .map(annotationPointer);
+}
+
+/** One BGP peering of a node: what a BGP speaker on it needs to open a session to one router. */
+export interface NodePeer {
+  readonly node: V1Node;
+  /** The node's `kubernetes.io/hostname` label (its name when the label is absent). */
+  readonly hostname: string;
+  readonly index: number;
+  readonly myAsn: number;
+  readonly peerAsn: number;
+  readonly peerAddress: string;
+  readonly sourceAddress: string;
+  readonly multihop: boolean;
+  readonly password?: Sensitive;
+}
+
+/** Every (node, peer IP) of the nodes the BGP node selector picks whose neighbours are known. */
+export function nodePeers(snapshot: Snapshot): NodePeer[] {
+  const { settings } = snapshot;
+  return [...snapshot.kubernetes.nodes]
+    .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
+    .flatMap((node) => {
+      if (!matchesLabels(settings.bgpNodeSelector, node.metadata?.labels)) return [];
+      const found = findDevice(node, snapshot);
+      if (found.kind !== 'matched' || found.device.state !== 'active') return [];
+      const neighbors = found.device.bgpNeighbors?.filter((n) => n.addressFamily === 4) ?? [];
+      const peers = [...new Set(neighbors.flatMap((n) => n.peerIps))].sort(byAddress);
+      const name = node.metadata?.name ?? '';
+      return peers.map((ip, index): NodePeer => {
+        // Every peer IP came from a neighbour, so the find cannot miss.
+        const n = neighbors.find((x) => x.peerIps.includes(ip)) as BgpNeighbor;
+        return {
+          node,
+          hostname: node.metadata?.labels?.['kubernetes.io/hostname'] ?? name,
+          index,
+          myAsn: n.customerAs,
+          peerAsn: n.peerAs,
+          peerAddress: ip,
+          sourceAddress: n.customerIp,
+          multihop: n.multihop,
+          ...(n.md5Password === undefined ? {} : { password: n.md5Password }),
+        };
+      });
+    });
 }
 
 function projectBgp(snapshot: Snapshot): MetalIntent | undefined {

@@ -31,6 +31,10 @@ export interface KubernetesState {
     readonly ipAddressPools?: readonly KubernetesObject[];
     readonly bgpAdvertisements?: readonly KubernetesObject[];
     readonly bgpPeers?: readonly KubernetesObject[];
+    /** The Secret holding the BGP password the CCM's BGPPeers refer to. */
+    readonly passwordSecret?: KubernetesObject;
+    /** The metallb.io CRDs are not installed (CRD mode). */
+    readonly crdsMissing?: boolean;
   };
 }
 

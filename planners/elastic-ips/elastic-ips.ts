@@ -2,6 +2,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
 import type { LoadBalancer } from '../domain/config.ts';
 import type { Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
+import type { ClusterId } from '../domain/ids.ts';
 import { describeRef, refKey, refOf } from '../domain/kubernetes.ts';
 import type { Reservation } from '../domain/metal.ts';
 import type { Warning } from '../domain/plan.ts';
@@ -193,13 +194,7 @@ export function planElasticIps(snapshot: Snapshot): Desired {
     });
     return out;
   }
-  const tagged = new Map<string, Reservation[]>();
-  for (const r of snapshot.metal.reservations) {
-    if (!ownedBy(r.tags, cluster) || (settings.eipTag !== '' && r.tags.includes(settings.eipTag)))
-      continue;
-    const tag = r.tags.find((t) => t.startsWith('service=')) ?? '';
-    tagged.set(tag, [...(tagged.get(tag) ?? []), r]);
-  }
+  const tagged = taggedReservations(snapshot, cluster);
   const claimed = new Set<string>();
   const services = [...snapshot.kubernetes.services].sort((a, b) => name(a).localeCompare(name(b)));
   const wanted = services.filter((s) => wantsElasticIp(s, settings.loadBalancerClass));
@@ -350,6 +345,46 @@ export function planElasticIps(snapshot: Snapshot): Desired {
     }
   }
   return out;
+}
+
+/** This cluster's Service reservations by their `service=` tag (the control-plane EIP excluded). */
+function taggedReservations(snapshot: Snapshot, cluster: ClusterId): Map<string, Reservation[]> {
+  const tagged = new Map<string, Reservation[]>();
+  const { eipTag } = snapshot.settings;
+  for (const r of snapshot.metal.reservations) {
+    if (!ownedBy(r.tags, cluster) || (eipTag !== '' && r.tags.includes(eipTag))) continue;
+    const tag = r.tags.find((t) => t.startsWith('service=')) ?? '';
+    tagged.set(tag, [...(tagged.get(tag) ?? []), r]);
+  }
+  return tagged;
+}
+
+/**
+ * The Elastic IP each LoadBalancer Service of ours has now (its tagged reservation, or the one its
+ * user chose): what a load balancer must announce. Never the control-plane EIP.
+ */
+export function serviceElasticIps(snapshot: Snapshot): { service: V1Service; address: string }[] {
+  const cluster = snapshot.kubernetes.clusterId;
+  if (cluster === undefined || snapshot.settings.loadBalancer.kind === 'none') return [];
+  const tagged = taggedReservations(snapshot, cluster);
+  return [...snapshot.kubernetes.services]
+    .filter((s) => wantsElasticIp(s, snapshot.settings.loadBalancerClass))
+    .sort((a, b) => name(a).localeCompare(name(b)))
+    .flatMap((service) => {
+      const mine =
+        tagged.get(serviceTag(service.metadata?.namespace ?? '', service.metadata?.name ?? '')) ??
+        [];
+      const requested = service.spec?.loadBalancerIP;
+      const chosen =
+        requested !== undefined && requested !== '' && !mine.some((r) => r.address === requested)
+          ? snapshot.metal.reservations.find(
+              (r) => r.address === requested && r.state === 'created',
+            )
+          : chooseReservation(service, mine);
+      return chosen?.state === 'created' && chosen.address !== undefined
+        ? [{ service, address: chosen.address }]
+        : [];
+    });
 }
 
 function pushService(
