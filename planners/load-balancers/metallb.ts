@@ -9,11 +9,9 @@ import { describeRef, refOf } from '../domain/kubernetes.ts';
 import { generatedName, labelValue } from '../domain/names.ts';
 import type { Warning } from '../domain/plan.ts';
 import type { Snapshot } from '../domain/snapshot.ts';
+import { managedBy, passwordSecretName } from '../domain/metallb.ts';
 import { serviceElasticIps } from '../elastic-ips/elastic-ips.ts';
 
-/** The label on every MetalLB object the CCM creates; objects without it are never touched. */
-export const managedBy = { key: 'app.kubernetes.io/managed-by', value: 'metal-ccm' } as const;
-export const passwordSecretName = 'metal-ccm-bgp-password';
 export const advertisementName = 'metal-ccm';
 /** ConfigMap mode: our pools are named so, our peers carry this selector, which matches no node. */
 const poolPrefix = 'metal-ccm/';

@@ -26,6 +26,11 @@ export interface CacheOptions {
   readonly backoffMaxMs?: number;
   readonly onChange?: () => void;
   readonly onEvent?: (event: CacheEvent) => void;
+  /**
+   * The resource may not exist (a CRD not installed): a 404 leaves the cache synced, empty and
+   * `missing`, and the list is tried again later.
+   */
+  readonly optional?: boolean;
   readonly log?: CacheLog;
 }
 
@@ -57,6 +62,7 @@ export class ResilientCache<T extends KubeObjectLike> {
   readonly #stop = new AbortController();
   #running: Promise<void> | undefined;
   #syncedWaiters: (() => void)[] = [];
+  #missing = false;
 
   constructor(rest: KubeRest, options: CacheOptions) {
     this.#rest = rest;
@@ -65,6 +71,17 @@ export class ResilientCache<T extends KubeObjectLike> {
 
   get synced(): boolean {
     return this.#synced;
+  }
+
+  /** An optional resource the API server does not serve (its CRD is not installed). */
+  get missing(): boolean {
+    return this.#missing;
+  }
+
+  #markSynced(): void {
+    if (this.#synced) return;
+    this.#synced = true;
+    for (const resolve of this.#syncedWaiters.splice(0)) resolve();
   }
 
   /** Every object, sorted by namespace/name. */
@@ -128,6 +145,22 @@ export class ResilientCache<T extends KubeObjectLike> {
         this.#emit('watch-ended');
       } catch (error) {
         if (this.#stopped()) break;
+        if (
+          this.#options.optional === true &&
+          error instanceof KubeApiError &&
+          error.status === 404
+        ) {
+          if (!this.#missing || this.#items.size > 0) {
+            this.#missing = true;
+            this.#items = new Map();
+            this.#options.onChange?.();
+          }
+          this.#markSynced();
+          mustList = true;
+          this.#failures = Math.max(this.#failures, 5); // look again now and then, not at once
+          await this.#pause();
+          continue;
+        }
         if (error instanceof GoneError) {
           this.#emit('gone');
           mustList = true;
@@ -152,7 +185,7 @@ export class ResilientCache<T extends KubeObjectLike> {
 
   #pause(): Promise<void> {
     const base = this.#options.backoffBaseMs ?? 200;
-    const max = this.#options.backoffMaxMs ?? 5_000;
+    const max = this.#options.backoffMaxMs ?? (this.#missing ? 30_000 : 5_000);
     const ms =
       Math.min(max, base * 2 ** Math.min(this.#failures - 1, 10)) * (0.5 + Math.random() / 2);
     return new Promise((resolve) => {
@@ -188,15 +221,14 @@ export class ResilientCache<T extends KubeObjectLike> {
       [...items].some(
         ([k, v]) => this.#items.get(k)?.metadata?.resourceVersion !== v.metadata?.resourceVersion,
       );
+    const wasMissing = this.#missing;
+    this.#missing = false;
     this.#items = items;
     this.#version = version;
     this.#lastList = Date.now();
     this.#emit('listed', { count: items.size });
-    if (!this.#synced) {
-      this.#synced = true;
-      for (const resolve of this.#syncedWaiters.splice(0)) resolve();
-    }
-    if (changed) this.#options.onChange?.();
+    this.#markSynced();
+    if (changed || wasMissing) this.#options.onChange?.();
   }
 
   async #watch(): Promise<void> {

@@ -12,6 +12,7 @@ import type { V1Namespace } from '@kubernetes/client-node';
 import { ResilientCache, type CacheEvent, type CacheLog } from './cache.ts';
 import { resourcePath, resources, type Resource } from './resources.ts';
 import type { KubeRest } from './rest.ts';
+import { passwordSecretName } from '../../planners/domain/metallb.ts';
 
 export interface KubernetesObserverOptions {
   readonly loadBalancer: LoadBalancer;
@@ -41,6 +42,7 @@ export class KubernetesObserver {
         readonly ipAddressPools: ResilientCache<KubernetesObject>;
         readonly bgpAdvertisements: ResilientCache<KubernetesObject>;
         readonly bgpPeers: ResilientCache<KubernetesObject>;
+        readonly passwordSecret: ResilientCache<KubernetesObject>;
       }
     | undefined;
   #clusterId: ClusterId | undefined;
@@ -49,7 +51,12 @@ export class KubernetesObserver {
     this.#rest = rest;
     const cache = <T extends KubernetesObject>(
       resource: Resource,
-      scope: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+      scope: {
+        namespace?: string;
+        labelSelector?: string;
+        fieldSelector?: string;
+        optional?: boolean;
+      } = {},
     ): ResilientCache<T> => {
       const made = new ResilientCache<T>(rest, {
         resource,
@@ -82,9 +89,20 @@ export class KubernetesObserver {
     this.metallbObjects =
       lb.kind === 'metallb-crds'
         ? {
-            ipAddressPools: cache(resources.IPAddressPool, { namespace: lb.namespace }),
-            bgpAdvertisements: cache(resources.BGPAdvertisement, { namespace: lb.namespace }),
-            bgpPeers: cache(resources.BGPPeer, { namespace: lb.namespace }),
+            ipAddressPools: cache(resources.IPAddressPool, {
+              namespace: lb.namespace,
+              optional: true,
+            }),
+            bgpAdvertisements: cache(resources.BGPAdvertisement, {
+              namespace: lb.namespace,
+              optional: true,
+            }),
+            bgpPeers: cache(resources.BGPPeer, { namespace: lb.namespace, optional: true }),
+            // Only the one Secret the CCM writes: that is all its RBAC lets it read.
+            passwordSecret: cache(resources.Secret, {
+              namespace: lb.namespace,
+              fieldSelector: `metadata.name=${passwordSecretName}`,
+            }),
           }
         : undefined;
   }
@@ -133,6 +151,14 @@ export class KubernetesObserver {
                     ipAddressPools: crs.ipAddressPools.list(),
                     bgpAdvertisements: crs.bgpAdvertisements.list(),
                     bgpPeers: crs.bgpPeers.list(),
+                    ...(crs.passwordSecret.list()[0] === undefined
+                      ? {}
+                      : { passwordSecret: crs.passwordSecret.list()[0] }),
+                    ...(crs.ipAddressPools.missing ||
+                    crs.bgpPeers.missing ||
+                    crs.bgpAdvertisements.missing
+                      ? { crdsMissing: true }
+                      : {}),
                   }),
             },
           }),
