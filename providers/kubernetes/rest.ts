@@ -4,6 +4,31 @@ import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-
 import { fetch } from 'undici';
 
 /** A failed Kubernetes API call, from the Status object the API server answers with. */
+/**
+ * The error for a non-2xx answer. Its body is usually a Status object, but not always: a group the
+ * API server does not serve (a CRD not installed) answers a plain-text "404 page not found".
+ */
+function apiError(
+  method: string,
+  path: string,
+  response: { status: number; statusText: string },
+  text: string,
+): KubeApiError {
+  let status: { reason?: string; message?: string } = {};
+  try {
+    status = JSON.parse(text) as typeof status;
+  } catch {
+    // not a Status object: the HTTP status text says enough
+  }
+  return new KubeApiError(
+    method,
+    path,
+    response.status,
+    status.reason ?? response.statusText,
+    status.message ?? '',
+  );
+}
+
 export class KubeApiError extends Error {
   override readonly name = 'KubeApiError';
   readonly status: number;
@@ -110,18 +135,8 @@ export class KubeRest {
   async request<T>(request: RestRequest): Promise<T> {
     const response = await this.#send(request);
     const text = await response.text();
-    const body: unknown = text === '' ? undefined : JSON.parse(text);
-    if (!response.ok) {
-      const status = (body ?? {}) as { reason?: string; message?: string };
-      throw new KubeApiError(
-        request.method,
-        request.path,
-        response.status,
-        status.reason ?? response.statusText,
-        status.message ?? '',
-      );
-    }
-    return body as T;
+    if (!response.ok) throw apiError(request.method, request.path, response, text);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
   /**
@@ -138,22 +153,8 @@ export class KubeRest {
       { method: 'GET', path, query: { ...query, watch: true }, signal },
       true,
     );
-    if (!response.ok || response.body === null) {
-      const text = await response.text();
-      let status: { reason?: string; message?: string } = {};
-      try {
-        status = JSON.parse(text) as typeof status;
-      } catch {
-        // not a Status object
-      }
-      throw new KubeApiError(
-        'GET',
-        path,
-        response.status,
-        status.reason ?? response.statusText,
-        status.message ?? '',
-      );
-    }
+    if (!response.ok || response.body === null)
+      throw apiError('GET', path, response, await response.text());
     const body = Readable.fromWeb(response.body);
     // A stream error reaches the loop below through readline; once the caller stops the watch, the
     // abort that follows is expected and must not surface as an uncaught error.

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ResilientCache } from '../../providers/kubernetes/cache.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { admin, asCcm, eventually, kube, unique } from './support.ts';
@@ -197,6 +198,26 @@ describe('Kubernetes caches on a real API server', () => {
       5000,
       'the pool gone',
     );
+  });
+
+  it('treat a resource the API server does not serve (a CRD not installed) as missing, and stay synced', async () => {
+    // As admin: the CCM's RBAC would answer 403 for a group it was never granted, before any 404.
+    const cache = new ResilientCache(admin(), {
+      resource: {
+        apiVersion: 'example.com/v1',
+        kind: 'Missing',
+        plural: 'missings',
+        namespaced: true,
+      },
+      namespace: 'metallb-system',
+      optional: true,
+    });
+    cache.start();
+    await cache.whenSynced();
+    expect(cache.synced).toBe(true);
+    expect(cache.missing).toBe(true);
+    expect(cache.list()).toEqual([]);
+    await cache.stop();
   });
 
   it('keep up across a kube-apiserver restart: a change made after it reaches the cache', async () => {

@@ -4,7 +4,7 @@ import { serviceTag } from '../../planners/domain/tags.ts';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { startEmulator, type Emulator } from '../emulator/emulator.ts';
-import { admin, eventually, startDaemon, type RunningDaemon } from './support.ts';
+import { admin, eventually, forceDelete, startDaemon, type RunningDaemon } from './support.ts';
 
 interface ServiceBody {
   metadata: { name: string; finalizers?: string[]; annotations?: Record<string, string> };
@@ -91,6 +91,8 @@ afterAll(async () => {
       .request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) })
       .catch(() => undefined);
   }
+  for (const name of ['web', 'api', 'crash'])
+    await forceDelete(resourcePath(resources.Service, { namespace: 'default', name }));
 });
 
 describe('Elastic IPs and BGP end to end (kube-vip), on a real API server and the Metal emulator', () => {

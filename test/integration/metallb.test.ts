@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { startEmulator, type Emulator } from '../emulator/emulator.ts';
-import { admin, eventually, startDaemon, type RunningDaemon } from './support.ts';
+import { admin, eventually, forceDelete, startDaemon, type RunningDaemon } from './support.ts';
 
 const project = '0f6b7b9e-2c1a-4e6f-9a57-3f0c1c0d6a11';
 const nodes = ['cp-1', 'worker-1'];
@@ -105,23 +105,17 @@ afterEach(async () => {
     ['default', 'web'],
     ['default', 'api'],
     ['kube-system', 'cloud-provider-equinix-metal-kubernetes-external'],
-  ] as const) {
-    const path = resourcePath(resources.Service, { namespace: ns, name });
+  ] as const)
+    await forceDelete(resourcePath(resources.Service, { namespace: ns, name }));
+  // What MetalLB mode left behind: the next file starts from an empty metallb-system.
+  await forceDelete(
+    resourcePath(resources.ConfigMap, { namespace: 'metallb-system', name: 'config' }),
+  );
+  for (const r of [resources.BGPPeer, resources.IPAddressPool, resources.BGPAdvertisement])
     await admin()
-      .request({
-        method: 'PATCH',
-        path,
-        body: { metadata: { finalizers: null } },
-        contentType: 'application/merge-patch+json',
-      })
+      .request({ method: 'DELETE', path: resourcePath(r, { namespace: 'metallb-system' }) })
       .catch(() => undefined);
-    await admin()
-      .request({ method: 'DELETE', path })
-      .catch(() => undefined);
-  }
 });
-
-afterAll(() => undefined);
 
 const config = (loadbalancer: string) => ({
   apiKey: 'metallb-token',

@@ -17,6 +17,21 @@ export function restFor(kubeconfig: string): KubeRest {
 export const admin = () => restFor(kube().adminKubeconfig);
 export const asCcm = () => restFor(kube().ccmKubeconfig);
 
+/** Deletes an object whatever holds it (finalizers are stripped first); absent is fine. */
+export async function forceDelete(path: string): Promise<void> {
+  await admin()
+    .request({
+      method: 'PATCH',
+      path,
+      body: { metadata: { finalizers: null } },
+      contentType: 'application/merge-patch+json',
+    })
+    .catch(() => undefined);
+  await admin()
+    .request({ method: 'DELETE', path })
+    .catch(() => undefined);
+}
+
 let counter = 0;
 /** A name no other test uses (Nodes are cluster-wide and the API server is shared). */
 export function unique(prefix: string): string {
