@@ -156,6 +156,28 @@ describe('planElasticIps', () => {
     ).toEqual([]);
   });
 
+  it('refuses a Service that asks for the control-plane EIP in spec.loadBalancerIP', () => {
+    const controlPlane = reservation(6, ['cp-eip'], '198.51.100.6');
+    const user = reservation(7, ['team=web'], '198.51.100.7');
+    const snap = world({
+      services: [
+        service('hijack', { loadBalancerIP: '198.51.100.6' }),
+        service('chosen', { loadBalancerIP: '198.51.100.7' }),
+      ],
+      reservations: [controlPlane, user],
+    });
+    const out = planElasticIps({ ...snap, settings: { ...snap.settings, eipTag: 'cp-eip' } });
+    expect(out.warnings).toEqual([
+      expect.objectContaining({
+        subject: 'Service default/hijack',
+        event: 'ElasticIPRefused',
+        message: expect.stringMatching(/is the control-plane Elastic IP/),
+      }),
+    ]);
+    expect(out.objects.map((o) => o.desired?.metadata?.name)).toEqual(['chosen']);
+    expect(out.metal).toEqual([]);
+  });
+
   it('waits without a cluster identity, saying why', () => {
     const snap = world({ services: [service('web')] });
     const out = planElasticIps({

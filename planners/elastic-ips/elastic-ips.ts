@@ -228,10 +228,16 @@ export function planElasticIps(snapshot: Snapshot): Desired {
     const requested = service.spec?.loadBalancerIP;
     if (requested !== undefined && requested !== '' && !mine.some((r) => r.address === requested)) {
       // The user chose the address: use that reservation of the project, never release it.
-      const theirs = snapshot.metal.reservations.find(
-        (r) => r.address === requested && r.state === 'created',
+      const theirs = requestedReservation(snapshot, requested);
+      const controlPlane = snapshot.metal.reservations.some(
+        (r) => r.address === requested && isControlPlaneEip(r, snapshot.settings.eipTag),
       );
-      if (theirs === undefined)
+      if (controlPlane)
+        warn(
+          `spec.loadBalancerIP ${requested} is the control-plane Elastic IP (tag ${snapshot.settings.eipTag}); it is never a Service's, nothing done`,
+          'ElasticIPRefused',
+        );
+      else if (theirs === undefined)
         warn(
           `spec.loadBalancerIP ${requested} is not an address of a reservation in the project; nothing done`,
           'ElasticIPUnknown',
@@ -347,12 +353,24 @@ export function planElasticIps(snapshot: Snapshot): Desired {
   return out;
 }
 
+/** The control-plane Elastic IP is never a Service's, whoever asks for it. */
+const isControlPlaneEip = (r: Reservation, eipTag: string): boolean =>
+  eipTag !== '' && r.tags.includes(eipTag);
+
+/** The created reservation whose address a Service's user chose (never the control-plane EIP). */
+const requestedReservation = (snapshot: Snapshot, address: string): Reservation | undefined =>
+  snapshot.metal.reservations.find(
+    (r) =>
+      r.address === address &&
+      r.state === 'created' &&
+      !isControlPlaneEip(r, snapshot.settings.eipTag),
+  );
+
 /** This cluster's Service reservations by their `service=` tag (the control-plane EIP excluded). */
 function taggedReservations(snapshot: Snapshot, cluster: ClusterId): Map<string, Reservation[]> {
   const tagged = new Map<string, Reservation[]>();
-  const { eipTag } = snapshot.settings;
   for (const r of snapshot.metal.reservations) {
-    if (!ownedBy(r.tags, cluster) || (eipTag !== '' && r.tags.includes(eipTag))) continue;
+    if (!ownedBy(r.tags, cluster) || isControlPlaneEip(r, snapshot.settings.eipTag)) continue;
     const tag = r.tags.find((t) => t.startsWith('service=')) ?? '';
     tagged.set(tag, [...(tagged.get(tag) ?? []), r]);
   }
@@ -377,9 +395,7 @@ export function serviceElasticIps(snapshot: Snapshot): { service: V1Service; add
       const requested = service.spec?.loadBalancerIP;
       const chosen =
         requested !== undefined && requested !== '' && !mine.some((r) => r.address === requested)
-          ? snapshot.metal.reservations.find(
-              (r) => r.address === requested && r.state === 'created',
-            )
+          ? requestedReservation(snapshot, requested)
           : chooseReservation(service, mine);
       return chosen?.state === 'created' && chosen.address !== undefined
         ? [{ service, address: chosen.address }]

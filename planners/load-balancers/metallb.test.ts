@@ -1,0 +1,103 @@
+import type { KubernetesObject, V1ConfigMap } from '@kubernetes/client-node';
+import { produce, type Draft } from 'immer';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { fixtureRun } from '../../test/fixture-plan.ts';
+import type { Snapshot } from '../domain/snapshot.ts';
+import { planMetalLB } from './metallb.ts';
+
+async function converged(mode: 'configmap' | 'crds'): Promise<Snapshot> {
+  return (await fixtureRun(`metallb-${mode}-converged`)).snapshot;
+}
+
+/** worker-1's device now sources BGP from another private address. */
+const moveWorker1 = (d: Draft<Snapshot>): void => {
+  const device = d.metal.devices.find((x) => x.hostname === 'worker-1');
+  for (const n of device?.bgpNeighbors ?? []) n.customerIp = '10.70.17.99';
+};
+
+const desiredConfig = (snapshot: Snapshot): Record<string, unknown[]> & { text: string } => {
+  const [intent] = planMetalLB(snapshot).objects;
+  const text = (intent?.desired as V1ConfigMap | undefined)?.data?.['config'] ?? '';
+  return { ...(parse(text) as Record<string, unknown[]>), text };
+};
+
+describe('planMetalLB, legacy ConfigMap', () => {
+  it('changes nothing in a converged world', async () => {
+    expect(planMetalLB(await converged('configmap'))).toEqual({
+      objects: [],
+      metal: [],
+      warnings: [],
+    });
+  });
+
+  it('updates the peers of a node whose address changed, keeping comments and hand-written entries', async () => {
+    const snapshot = produce(await converged('configmap'), (d) => {
+      moveWorker1(d);
+      const cm = d.kubernetes.metallb?.configMap;
+      if (cm?.data !== undefined)
+        cm.data['config'] = `# written by hand: do not lose me\n${cm.data['config'] ?? ''}`;
+    });
+    const config = desiredConfig(snapshot);
+    expect(config.text).toContain('# written by hand: do not lose me');
+    expect(config['bgp-communities']).toEqual({ 'no-advertise': '65535:65282' });
+    const sources = (config['peers'] as Record<string, unknown>[])
+      .filter((p) => JSON.stringify(p).includes('"worker-1"'))
+      .map((p) => p['source-address']);
+    expect(sources).toEqual(['10.70.17.99', '10.70.17.99']);
+  });
+
+  it('reports a missing ConfigMap and plans nothing for it', async () => {
+    const snapshot = produce(await converged('configmap'), (d) => {
+      d.kubernetes.metallb = {};
+    });
+    const desired = planMetalLB(snapshot);
+    expect(desired.objects).toEqual([]);
+    expect(desired.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('does not exist'),
+    ]);
+  });
+});
+
+describe('planMetalLB, CRDs', () => {
+  it('changes nothing in a converged world', async () => {
+    expect(planMetalLB(await converged('crds')).objects).toEqual([]);
+  });
+
+  it('updates the BGPPeers of a node whose address changed, and only those', async () => {
+    const desired = planMetalLB(produce(await converged('crds'), moveWorker1));
+    expect(
+      desired.objects.map((o) => [
+        o.event,
+        o.desired?.metadata?.name,
+        (o.desired as { spec?: { sourceAddress?: string } }).spec?.sourceAddress,
+      ]),
+    ).toEqual([
+      ['MetalLBObjectUpdated', expect.stringMatching(/^worker-1-0-/), '10.70.17.99'],
+      ['MetalLBObjectUpdated', expect.stringMatching(/^worker-1-1-/), '10.70.17.99'],
+    ]);
+  });
+
+  it('leaves alone an object of the same name that the CCM did not label as its own', async () => {
+    const snapshot = produce(await converged('crds'), (d) => {
+      const peer = d.kubernetes.metallb?.bgpPeers?.find((p) =>
+        p.metadata?.name?.startsWith('cp-1-0-'),
+      ) as Draft<KubernetesObject>;
+      peer.metadata!.labels = {};
+    });
+    const desired = planMetalLB(snapshot);
+    expect(desired.objects).toEqual([]);
+    expect(desired.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('not the CCM'),
+    ]);
+  });
+
+  it('reports CRDs that are not installed and plans nothing for MetalLB', async () => {
+    const snapshot = produce(await converged('crds'), (d) => {
+      d.kubernetes.metallb = { crdsMissing: true };
+    });
+    const desired = planMetalLB(snapshot);
+    expect(desired.objects).toEqual([]);
+    expect(desired.warnings.map((w) => w.event)).toEqual(['MetalLBCRDsMissing']);
+  });
+});
