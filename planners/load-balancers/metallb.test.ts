@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1ConfigMap } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -18,7 +18,8 @@ const moveWorker1 = (d: Draft<Snapshot>): void => {
 
 const desiredConfig = (snapshot: Snapshot): Record<string, unknown[]> & { text: string } => {
   const [intent] = planMetalLB(snapshot).objects;
-  const text = (intent?.desired as V1ConfigMap | undefined)?.data?.['config'] ?? '';
+  const data = (intent?.desired as { data?: Record<string, string> } | undefined)?.data;
+  const text = data?.['config'] ?? '';
   return { ...(parse(text) as Record<string, unknown[]>), text };
 };
 
