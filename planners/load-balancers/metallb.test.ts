@@ -16,11 +16,11 @@ const moveWorker1 = (d: Draft<Snapshot>): void => {
   for (const n of device?.bgpNeighbors ?? []) n.customerIp = '10.70.17.99';
 };
 
-const desiredConfig = (snapshot: Snapshot): Record<string, unknown[]> & { text: string } => {
+const desiredConfig = (snapshot: Snapshot): { document: Record<string, unknown>; text: string } => {
   const [intent] = planMetalLB(snapshot).objects;
   const data = (intent?.desired as { data?: Record<string, string> } | undefined)?.data;
   const text = data?.['config'] ?? '';
-  return { ...(parse(text) as Record<string, unknown[]>), text };
+  return { document: parse(text) as Record<string, unknown>, text };
 };
 
 describe('planMetalLB, legacy ConfigMap', () => {
@@ -41,8 +41,8 @@ describe('planMetalLB, legacy ConfigMap', () => {
     });
     const config = desiredConfig(snapshot);
     expect(config.text).toContain('# written by hand: do not lose me');
-    expect(config['bgp-communities']).toEqual({ 'no-advertise': '65535:65282' });
-    const sources = (config['peers'] as Record<string, unknown>[])
+    expect(config.document['bgp-communities']).toEqual({ 'no-advertise': '65535:65282' });
+    const sources = (config.document['peers'] as Record<string, unknown>[])
       .filter((p) => JSON.stringify(p).includes('"worker-1"'))
       .map((p) => p['source-address']);
     expect(sources).toEqual(['10.70.17.99', '10.70.17.99']);
