@@ -60,6 +60,8 @@ function execute(action: Action, executors: Executors): Promise<ExecutionResult>
       return executors['kubernetes.create'](action);
     case 'kubernetes.delete':
       return executors['kubernetes.delete'](action);
+    case 'kubernetes.apply':
+      return executors['kubernetes.apply'](action);
     case 'metal.request':
       return executors['metal.request'](action);
   }

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import { planAll } from '../planners/index.ts';
+import { probeTargets } from '../planners/control-plane/control-plane.ts';
+import { HealthProber } from '../providers/health/prober.ts';
 import type { Settings } from '../planners/domain/config.ts';
 import { referencedDevices } from '../planners/nodes/provider-id.ts';
 import { kubernetesExecutors } from '../providers/kubernetes/executor.ts';
@@ -52,7 +54,7 @@ export interface DaemonOptions {
   readonly watchTimeoutSeconds?: number;
 }
 
-type Trigger = 'start' | 'change' | 'resync' | 'applier' | 'retry';
+type Trigger = 'start' | 'change' | 'resync' | 'applier' | 'retry' | 'probe';
 
 function loadKubeConfig(path: string | undefined): KubeConfig {
   const config = new KubeConfig();
@@ -79,6 +81,7 @@ export class Daemon {
   #executors: Executors | undefined;
   #events: EventRecorder | undefined;
   #health: Server | undefined;
+  #prober: HealthProber | undefined;
   #leading = false;
   #metalError: string | undefined = 'not observed yet';
   #timer: NodeJS.Timeout | undefined;
@@ -141,6 +144,7 @@ export class Daemon {
     this.#executors = { ...kubernetesExecutors(rest), 'metal.request': metalExecutor(client) };
     this.#kubernetes = new KubernetesObserver(rest, {
       loadBalancer: settings.loadBalancer,
+      controlPlane: settings.eipTag !== '',
       onChange: () => {
         this.#request('change');
       },
@@ -155,6 +159,16 @@ export class Daemon {
     });
     this.#health = health.server;
     this.healthUrl = health.url;
+    if (settings.eipTag !== '') {
+      this.#prober = new HealthProber({
+        intervalMs: settings.eipHealthCheckIntervalMs,
+        onChange: () => {
+          this.#request('probe', 0);
+        },
+        log: logger,
+      });
+      this.#prober.start();
+    }
     await this.#kubernetes.start();
     await this.#kubernetes.whenSynced();
     this.#log.info({ health: this.healthUrl }, 'caches synced');
@@ -274,9 +288,10 @@ export class Daemon {
           ...(where.facility === undefined ? {} : { facility: where.facility }),
         },
       },
-      probes: [],
+      probes: this.#prober?.results() ?? [],
       problems: observed.problems,
     });
+    this.#prober?.setTargets(probeTargets(snapshot));
     const plan = diff(snapshot, planAll(snapshot));
     if (this.#leading && !this.#options.dryRun) await this.#recordWarnings(plan.warnings);
     if (this.#options.dryRun) {
@@ -377,6 +392,7 @@ export class Daemon {
     this.#setLeading(false);
     await this.#running;
     await this.#elector?.stop();
+    await this.#prober?.stop();
     await this.#kubernetes?.stop();
     await new Promise<void>((resolve) => {
       if (this.#health === undefined) resolve();

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import jsonpatch, { type Operation as JsonPatchOperation } from 'fast-json-patch';
 import { Sensitive } from '../planners/domain/sensitive.ts';
-import type { Desired, MetalIntent, ObjectIntent } from '../planners/domain/desired.ts';
+import type {
+  AppliedIntent,
+  Desired,
+  MetalIntent,
+  ObjectIntent,
+} from '../planners/domain/desired.ts';
 import type { ActionId } from '../planners/domain/ids.ts';
 import {
   describeRef,
@@ -154,6 +159,49 @@ function objectActions(intent: ObjectIntent): Pending[] {
     }));
 }
 
+/** What of `observed` the CCM owns: the fields `manifest` names, maps followed, the rest whole. */
+function ownedPart(observed: unknown, manifest: unknown): unknown {
+  if (
+    observed === null ||
+    typeof observed !== 'object' ||
+    Array.isArray(observed) ||
+    manifest === null ||
+    typeof manifest !== 'object' ||
+    Array.isArray(manifest)
+  )
+    return observed;
+  const source = observed as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(manifest)
+      .filter(([key]) => source[key] !== undefined)
+      .map(([key, value]) => [key, ownedPart(source[key], value)]),
+  );
+}
+
+function appliedAction(intent: AppliedIntent): Pending[] {
+  const ref = refOf(intent.manifest);
+  const owned = intent.observed === undefined ? {} : ownedPart(intent.observed, intent.manifest);
+  const ops = jsonpatch.compare(owned as object, intent.manifest);
+  if (intent.observed !== undefined && ops.length === 0) return [];
+  const operation = intent.observed === undefined ? 'create' : 'update';
+  return [
+    {
+      kind: 'kubernetes.apply',
+      area: intent.area,
+      reason: intent.reasons.join('; '),
+      after: intent.after ?? [],
+      operation,
+      key: refKey(ref),
+      object: ref,
+      regarding: ref,
+      event: intent.event ?? `${ref.kind}Applied`,
+      target: describeRef(ref),
+      changes: changesOf(ops, owned, intent.manifest),
+      manifest: intent.manifest,
+    },
+  ];
+}
+
 function metalAction(intent: MetalIntent): Pending {
   return {
     kind: 'metal.request',
@@ -205,6 +253,7 @@ function order(actions: readonly Action[]): Action[] {
 export function diff(snapshot: Snapshot, desired: Desired): Plan {
   const pending: Pending[] = [
     ...desired.objects.flatMap(objectActions),
+    ...(desired.applied ?? []).flatMap(appliedAction),
     ...desired.metal.map(metalAction),
   ];
   const withIds = pending.map((p) => ({ ...p, id: actionId(p) }));

@@ -1,6 +1,7 @@
 import type { Desired } from './domain/desired.ts';
 import type { Snapshot } from './domain/snapshot.ts';
 import { planBgp } from './bgp/bgp.ts';
+import { planControlPlane } from './control-plane/control-plane.ts';
 import { planElasticIps } from './elastic-ips/elastic-ips.ts';
 import { planMetalLB } from './load-balancers/metallb.ts';
 import { planNodes } from './nodes/nodes.ts';
@@ -12,9 +13,11 @@ export function planAll(snapshot: Snapshot): Desired {
     planBgp(snapshot),
     planElasticIps(snapshot),
     planMetalLB(snapshot),
+    planControlPlane(snapshot),
   ];
   return {
     objects: parts.flatMap((p) => p.objects),
+    applied: parts.flatMap((p) => ('applied' in p ? (p.applied ?? []) : [])),
     metal: parts.flatMap((p) => p.metal),
     warnings: parts.flatMap((p) => p.warnings),
   };

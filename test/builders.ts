@@ -32,6 +32,8 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     apiServerPort: 0,
     bgpNodeSelector: { source: '', requirements: [] },
     eipHealthCheckUseHostIP: false,
+    eipHealthCheckIntervalMs: 5000,
+    eipHealthCheckFailures: 3,
     syncPeriodMs: 30_000,
     ...overrides,
   };
@@ -106,7 +108,12 @@ export function snapshot(parts: {
     time: '2026-11-01T12:00:00Z',
     source: 'test',
     settings: parts.settings ?? settings(),
-    kubernetes: { nodes: parts.nodes ?? [], services: [], kubernetesEndpointSlices: [] },
+    kubernetes: {
+      nodes: parts.nodes ?? [],
+      services: [],
+      kubernetesEndpointSlices: [],
+      mirrorEndpointSlices: [],
+    },
     metal: {
       project: { id: projectId, name: 'test' },
       devices: parts.devices ?? [],

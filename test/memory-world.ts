@@ -96,6 +96,33 @@ export class MemoryWorld {
         this.objects.delete(key);
         return {};
       }),
+    'kubernetes.apply': (action) =>
+      this.step(action.id, () => {
+        // Every field the CCM applies is its own and atomic: a deep merge of the manifest.
+        const key = refKey(action.object);
+        const merge = (into: unknown, from: unknown): unknown =>
+          into !== null &&
+          typeof into === 'object' &&
+          !Array.isArray(into) &&
+          from !== null &&
+          typeof from === 'object' &&
+          !Array.isArray(from)
+            ? Object.fromEntries([
+                ...Object.entries(into),
+                ...Object.entries(from).map(([k, v]) => [
+                  k,
+                  merge((into as Record<string, unknown>)[k], v),
+                ]),
+              ])
+            : structuredClone(from);
+        const object = merge(
+          this.objects.get(key) ?? { metadata: { uid: randomUUID() } },
+          revealDeep(action.manifest),
+        ) as KubernetesObject;
+        const resourceVersion = this.bump(object);
+        this.objects.set(key, object);
+        return { resourceVersion };
+      }),
     'metal.request': (action) =>
       this.step(action.id, () => {
         this.metalRequests.push(revealDeep(action.request) as MetalRequest);

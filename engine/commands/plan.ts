@@ -103,7 +103,7 @@ export async function planFixture(
     settings,
     kubernetes: withMetalLB(fixture, settings),
     metal: metal.state,
-    probes: [],
+    probes: fixture.probes,
     problems: [...fixture.kubernetes.problems, ...metal.problems],
   });
   request.logger.debug(

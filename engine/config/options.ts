@@ -253,6 +253,28 @@ export const options = {
     expected: '`true` or `false`',
     parse: parse.bool,
   }),
+  eipHealthCheckInterval: option({
+    description:
+      'How often the control-plane Elastic IP and the control-plane nodes are probed on `/healthz`',
+    flag: 'eip-health-check-interval',
+    env: ['METAL_EIP_HEALTH_CHECK_INTERVAL'],
+    secret: ['eipHealthCheckInterval'],
+    default: 5000,
+    defaultText: '`5s`',
+    expected: 'a duration such as `5s` or `500ms`',
+    parse: parse.anyDuration,
+  }),
+  eipHealthCheckFailures: option({
+    description:
+      'Consecutive failed probes of the control-plane Elastic IP before it is moved to a healthy node',
+    flag: 'eip-health-check-failures',
+    env: ['METAL_EIP_HEALTH_CHECK_FAILURES'],
+    secret: ['eipHealthCheckFailures'],
+    default: 3,
+    defaultText: '`3`',
+    expected: 'a whole number of at least 1',
+    parse: parse.atLeastOne,
+  }),
   syncPeriod: option({
     description: 'Period of the full resync',
     flag: 'sync-period',

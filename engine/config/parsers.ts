@@ -32,6 +32,7 @@ export const asn = fromSchema(wholeNumber.pipe(z.number().int().min(1).max(42949
 
 export const count = fromSchema(wholeNumber.pipe(z.number().int().min(0)));
 
+export const atLeastOne = fromSchema(wholeNumber.pipe(z.number().int().min(1)));
 export const port = fromSchema(wholeNumber.pipe(z.number().int().min(0).max(65535)));
 
 const truthy = ['1', 't', 'true', 'yes', 'on'];

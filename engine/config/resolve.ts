@@ -153,6 +153,8 @@ function toSettings(v: { [K in OptionName]: OptionValue<K> }): Settings {
     apiServerPort: v.apiServerPort,
     bgpNodeSelector: v.bgpNodeSelector,
     eipHealthCheckUseHostIP: v.eipHealthCheckUseHostIP,
+    eipHealthCheckIntervalMs: v.eipHealthCheckInterval,
+    eipHealthCheckFailures: v.eipHealthCheckFailures,
     syncPeriodMs: v.syncPeriod,
   };
 }

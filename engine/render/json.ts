@@ -25,6 +25,7 @@ function actionJson(action: Action): Record<string, unknown> {
         patch: action.patch,
       };
     case 'kubernetes.create':
+    case 'kubernetes.apply':
       return { ...common, object: action.object, manifest: action.manifest };
     case 'kubernetes.delete':
       return { ...common, object: action.object, preconditions: action.preconditions };

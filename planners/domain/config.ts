@@ -42,6 +42,10 @@ export interface Settings {
   readonly apiServerPort: number;
   readonly bgpNodeSelector: LabelSelector;
   readonly eipHealthCheckUseHostIP: boolean;
+  /** Milliseconds between probes of the control-plane EIP and nodes (independent of resyncs). */
+  readonly eipHealthCheckIntervalMs: number;
+  /** Consecutive failed EIP probes before it moves, so one lost probe does not move it. */
+  readonly eipHealthCheckFailures: number;
   /** Milliseconds between full resyncs. */
   readonly syncPeriodMs: number;
 }

@@ -24,6 +24,15 @@ export type ObjectIntent = IntentBase & {
     | { readonly observed: KubernetesObject; readonly desired?: undefined }
   );
 
+/**
+ * An object the CCM server-side applies: `manifest` holds only the fields it owns; `observed`, when
+ * it exists, is compared on those fields alone.
+ */
+export type AppliedIntent = IntentBase & {
+  readonly observed?: KubernetesObject;
+  readonly manifest: KubernetesObject;
+};
+
 /** A Metal API request a planner decided is needed; `key` names it for dependencies. */
 export interface MetalIntent extends IntentBase {
   readonly key: string;
@@ -37,6 +46,8 @@ export interface MetalIntent extends IntentBase {
 /** What the planners want, before it is compared with what is. */
 export interface Desired {
   readonly objects: readonly ObjectIntent[];
+  /** Objects server-side applied (few planners need it). */
+  readonly applied?: readonly AppliedIntent[];
   readonly metal: readonly MetalIntent[];
   readonly warnings: readonly Warning[];
 }

@@ -31,6 +31,11 @@ export function describeRef(ref: ObjectRef): string {
     : `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
 
+/** The kubelet says the Node is Ready. */
+export function isNodeReady(node: V1Node): boolean {
+  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
 /** A key that identifies one object across a plan (kind, namespace, name). */
 export function refKey(ref: ObjectRef): string {
   return `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;

@@ -51,6 +51,17 @@ export interface KubernetesDeleteAction extends ActionBase {
   readonly preconditions: { readonly uid: string; readonly resourceVersion: string };
 }
 
+/**
+ * Server-side apply of the fields the CCM owns (field manager `metal-ccm`, forced): for objects
+ * whose every owned field follows someone else's (the control-plane mirror's EndpointSlice), where
+ * a patch against a resourceVersion would only lose races it need not run.
+ */
+export interface KubernetesApplyAction extends ActionBase {
+  readonly kind: 'kubernetes.apply';
+  readonly object: ObjectRef;
+  readonly manifest: KubernetesObject;
+}
+
 export interface MetalRequest {
   /** The Metal API operationId, e.g. `requestIPReservation`. */
   readonly operation: string;
@@ -67,7 +78,11 @@ export interface MetalRequestAction extends ActionBase {
 }
 
 export type Action =
-  KubernetesPatchAction | KubernetesCreateAction | KubernetesDeleteAction | MetalRequestAction;
+  | KubernetesPatchAction
+  | KubernetesCreateAction
+  | KubernetesDeleteAction
+  | KubernetesApplyAction
+  | MetalRequestAction;
 
 export type ActionKind = Action['kind'];
 

@@ -23,6 +23,8 @@ export interface KubernetesState {
   readonly services: readonly V1Service[];
   /** The EndpointSlices of `default/kubernetes`: where the control plane runs. */
   readonly kubernetesEndpointSlices: readonly V1EndpointSlice[];
+  /** The EndpointSlices of the control-plane mirror Service (when a control-plane EIP is configured). */
+  readonly mirrorEndpointSlices: readonly V1EndpointSlice[];
   /** MetalLB's objects, when a MetalLB load balancer is configured and they exist. */
   readonly metallb?: {
     /** The legacy configuration (`metallb:///<ns>/<name>`); absent when it does not exist. */
@@ -53,11 +55,16 @@ export interface MetalState {
   readonly complete: boolean;
 }
 
+/** The last `GET https://<address>:<port>/healthz` the prober made, and how many failed in a row. */
 export interface ProbeResult {
-  readonly url: string;
+  readonly address: string;
+  readonly port: number;
+  /** It answered 200. */
   readonly ok: boolean;
   readonly status?: number;
   readonly error?: string;
+  /** Failed probes in a row (0 after a 200): the planners' only memory of health. */
+  readonly consecutiveFailures: number;
 }
 
 /** Everything the planners know: one immutable observation of both worlds, at one time. */

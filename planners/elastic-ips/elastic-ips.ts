@@ -1,3 +1,4 @@
+import { mirrorService } from '../domain/control-plane.ts';
 import type { V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
 import type { LoadBalancer } from '../domain/config.ts';
@@ -10,11 +11,6 @@ import type { Snapshot } from '../domain/snapshot.ts';
 import { ownedBy, serviceTag, serviceTags } from '../domain/tags.ts';
 
 export const cleanupFinalizer = 'service.kubernetes.io/load-balancer-cleanup';
-/** The control-plane mirror: never a Service's Elastic IP (the control-plane planner owns it). */
-export const mirrorService = {
-  namespace: 'kube-system',
-  name: 'cloud-provider-equinix-metal-kubernetes-external',
-};
 
 /** The Service annotation each load balancer reads the address from, besides spec.loadBalancerIP. */
 function ipAnnotation(lb: LoadBalancer): string | undefined {

@@ -2,6 +2,7 @@ import type { V1Node, V1Taint } from '@kubernetes/client-node';
 import { produce, type Draft } from 'immer';
 import type { Desired, ObjectIntent } from '../domain/desired.ts';
 import { sameJson } from '../domain/equal.ts';
+import { isNodeReady } from '../domain/kubernetes.ts';
 import type { Device } from '../domain/metal.ts';
 import type { Warning } from '../domain/plan.ts';
 import type { Snapshot } from '../domain/snapshot.ts';
@@ -14,10 +15,6 @@ export const shutdownTaint = 'node.cloudprovider.kubernetes.io/shutdown';
 export const regionLabel = 'topology.kubernetes.io/region';
 export const zoneLabel = 'topology.kubernetes.io/zone';
 export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
-
-function isReady(node: V1Node): boolean {
-  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
 
 function hasTaint(node: V1Node, key: string): boolean {
   return node.spec?.taints?.some((t) => t.key === key) ?? false;
@@ -100,7 +97,7 @@ export function planNodes(snapshot: Snapshot): Pick<Desired, 'objects' | 'warnin
         subject,
         message: `device ${found.deviceId} is not among the observed devices, but the Metal observation is incomplete; not deleted`,
       });
-    } else if (isReady(node)) {
+    } else if (isNodeReady(node)) {
       warnings.push({
         area: 'nodes',
         subject,

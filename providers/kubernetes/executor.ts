@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type {
+  KubernetesApplyAction,
   KubernetesCreateAction,
   KubernetesDeleteAction,
   KubernetesPatchAction,
@@ -46,9 +47,12 @@ export interface KubernetesExecutors {
     action: KubernetesCreateAction,
   ) => Promise<{ resourceVersion?: string }>;
   readonly 'kubernetes.delete': (action: KubernetesDeleteAction) => Promise<object>;
+  readonly 'kubernetes.apply': (
+    action: KubernetesApplyAction,
+  ) => Promise<{ resourceVersion?: string }>;
 }
 
-/** Executes the plan's Kubernetes actions: JSON Patches (status to its subresource), creates, deletes. */
+/** Executes the plan's Kubernetes actions: JSON Patches (status to its subresource), creates, deletes, applies. */
 export function kubernetesExecutors(rest: KubeRest): KubernetesExecutors {
   return {
     'kubernetes.patch': (action) =>
@@ -82,6 +86,21 @@ export function kubernetesExecutors(rest: KubeRest): KubernetesExecutors {
         });
         return versionOf(result);
       }),
+    'kubernetes.apply': async (action) => {
+      const { object } = action;
+      const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
+        ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+        name: object.name,
+      });
+      const result = await rest.request<KubernetesObject>({
+        method: 'PATCH',
+        path,
+        body: revealDeep(action.manifest),
+        contentType: 'application/apply-patch+yaml',
+        query: { fieldManager: 'metal-ccm', force: true },
+      });
+      return versionOf(result);
+    },
     'kubernetes.delete': (action) =>
       guarded(action.target, async () => {
         const { object, preconditions } = action;

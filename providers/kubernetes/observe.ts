@@ -1,3 +1,4 @@
+import { mirrorService } from '../../planners/domain/control-plane.ts';
 import type { LoadBalancer } from '../../planners/domain/config.ts';
 import { isUuid, type ClusterId } from '../../planners/domain/ids.ts';
 import type {
@@ -16,6 +17,8 @@ import { passwordSecretName } from '../../planners/domain/metallb.ts';
 
 export interface KubernetesObserverOptions {
   readonly loadBalancer: LoadBalancer;
+  /** A control-plane Elastic IP is configured: watch its mirror's EndpointSlices too. */
+  readonly controlPlane?: boolean;
   /** Called on every change any cache sees (the daemon debounces). */
   readonly onChange: () => void;
   readonly onCacheEvent?: (kind: string, event: CacheEvent) => void;
@@ -36,6 +39,7 @@ export class KubernetesObserver {
   readonly nodes: ResilientCache<V1Node>;
   readonly services: ResilientCache<V1Service>;
   readonly endpointSlices: ResilientCache<V1EndpointSlice>;
+  readonly mirrorEndpointSlices: ResilientCache<V1EndpointSlice> | undefined;
   readonly metallbConfigMap: ResilientCache<V1ConfigMap> | undefined;
   readonly metallbObjects:
     | {
@@ -78,6 +82,13 @@ export class KubernetesObserver {
       namespace: 'default',
       labelSelector: 'kubernetes.io/service-name=kubernetes',
     });
+    this.mirrorEndpointSlices =
+      options.controlPlane === true
+        ? cache(resources.EndpointSlice, {
+            namespace: mirrorService.namespace,
+            labelSelector: `kubernetes.io/service-name=${mirrorService.name}`,
+          })
+        : undefined;
     const lb = options.loadBalancer;
     this.metallbConfigMap =
       lb.kind === 'metallb-configmap'
@@ -140,6 +151,7 @@ export class KubernetesObserver {
       nodes: this.nodes.list(),
       services: this.services.list(),
       kubernetesEndpointSlices: this.endpointSlices.list(),
+      mirrorEndpointSlices: this.mirrorEndpointSlices?.list() ?? [],
       ...(this.metallbConfigMap === undefined && crs === undefined
         ? {}
         : {
