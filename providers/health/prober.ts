@@ -77,9 +77,10 @@ export class HealthProber {
     const targets = this.#targets;
     const outcomes = await Promise.all(targets.map((t) => this.#probe(t)));
     let changed = false;
-    targets.forEach((t, i) => {
+    for (const [i, t] of targets.entries()) {
       const outcome = outcomes[i];
-      if (outcome === undefined || !this.#targets.some((x) => key(x) === key(t))) return;
+      // A target dropped while it was being probed has no result any more.
+      if (outcome === undefined || !this.#targets.some((x) => key(x) === key(t))) continue;
       const before = this.#results.get(key(t));
       const result: ProbeResult = {
         ...t,
@@ -89,7 +90,7 @@ export class HealthProber {
       if (before?.ok !== result.ok || before.consecutiveFailures !== result.consecutiveFailures)
         changed = true;
       this.#results.set(key(t), result);
-    });
+    }
     if (changed) {
       this.#options.log?.debug({ probes: this.results() }, 'health probes changed');
       this.#options.onChange();
