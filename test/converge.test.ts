@@ -5,7 +5,7 @@ import { apply } from '../engine/applier.ts';
 import { diff } from '../engine/differ.ts';
 import { takeSnapshot } from '../engine/snapshot.ts';
 import { planAll } from '../planners/index.ts';
-import type { V1Node, V1Service } from '../planners/domain/kubernetes.ts';
+import type { V1EndpointSlice, V1Node, V1Service } from '../planners/domain/kubernetes.ts';
 import { referencedDevices } from '../planners/nodes/provider-id.ts';
 import { selectMetalLB } from '../providers/fixture/kubernetes.ts';
 import { metalWorldSchema } from '../providers/fixture/metal.ts';
@@ -44,6 +44,7 @@ describe('plan, apply, plan again', () => {
         const cluster = new MemoryWorld([
           ...snapshot.kubernetes.nodes,
           ...snapshot.kubernetes.services,
+          ...snapshot.kubernetes.mirrorEndpointSlices,
           ...metallbObjects,
         ]);
         const executors = { ...cluster.executors, 'metal.request': metalExecutor(client) };
@@ -61,6 +62,9 @@ describe('plan, apply, plan again', () => {
               ...snapshot.kubernetes,
               nodes,
               services: objects.filter((o): o is V1Service => o.kind === 'Service'),
+              mirrorEndpointSlices: objects.filter(
+                (o): o is V1EndpointSlice => o.kind === 'EndpointSlice',
+              ),
               metallb: selectMetalLB(
                 objects,
                 snapshot.settings.loadBalancer,

@@ -37,7 +37,7 @@ function eipPort(snapshot: Snapshot): number | undefined {
   return configured === 0 ? apiServerTargetPort(snapshot) : configured;
 }
 
-/** The IPv4 endpoints of `default/kubernetes` that are not marked unready, one per address. */
+/** The IPv4 endpoints of `default/kubernetes` not marked unready, one per address, in its order. */
 function controlPlaneEndpoints(snapshot: Snapshot): NonNullable<V1EndpointSlice['endpoints']> {
   const seen = new Set<string>();
   return snapshot.kubernetes.kubernetesEndpointSlices
@@ -49,8 +49,7 @@ function controlPlaneEndpoints(snapshot: Snapshot): NonNullable<V1EndpointSlice[
       if (address === undefined || seen.has(address)) return false;
       seen.add(address);
       return true;
-    })
-    .sort((a, b) => (a.addresses[0] ?? '').localeCompare(b.addresses[0] ?? ''));
+    });
 }
 
 /** The control-plane nodes in a stable order (by Node name, then address). */
@@ -84,20 +83,36 @@ export function controlPlaneMembers(snapshot: Snapshot): ControlPlaneMember[] {
 const taggedEips = (snapshot: Snapshot): Reservation[] =>
   snapshot.metal.reservations.filter((r) => r.tags.includes(snapshot.settings.eipTag));
 
-/** What the prober should look at: the EIP and every control-plane node, on the EIP's port. */
-export function probeTargets(snapshot: Snapshot): { address: string; port: number }[] {
+const holderOf = (eip: Reservation): DeviceId | undefined =>
+  eip.assignments.find((a) => a.deviceId !== undefined)?.deviceId;
+
+/**
+ * What the prober should look at: the EIP (with the device that holds it, so a move starts its
+ * count afresh) and every control-plane node, on the EIP's port.
+ */
+export function probeTargets(
+  snapshot: Snapshot,
+): { address: string; port: number; holder?: string }[] {
   const port = eipPort(snapshot);
   if (snapshot.settings.eipTag === '' || port === undefined) return [];
   const [eip, ...others] = taggedEips(snapshot);
-  const addresses = [
-    ...(eip?.address !== undefined && others.length === 0 ? [eip.address] : []),
-    ...controlPlaneMembers(snapshot).map((m) => m.address),
+  const holder = eip === undefined ? undefined : holderOf(eip);
+  const nodes = [...new Set(controlPlaneMembers(snapshot).map((m) => m.address))];
+  return [
+    ...(eip?.address !== undefined && holder !== undefined && others.length === 0
+      ? [{ address: eip.address, port, holder }]
+      : []),
+    ...nodes.map((address) => ({ address, port })),
   ];
-  return [...new Set(addresses)].map((address) => ({ address, port }));
 }
 
-const probeOf = (snapshot: Snapshot, address: string, port: number): ProbeResult | undefined =>
-  snapshot.probes.find((p) => p.address === address && p.port === port);
+const probeOf = (
+  snapshot: Snapshot,
+  address: string,
+  port: number,
+  holder?: string,
+): ProbeResult | undefined =>
+  snapshot.probes.find((p) => p.address === address && p.port === port && p.holder === holder);
 
 /** Healthy enough to hold the EIP: its Node is Ready and its own `/healthz` answered 200 last. */
 function healthy(snapshot: Snapshot, member: ControlPlaneMember, port: number): boolean {
@@ -113,7 +128,7 @@ function describeProbe(probe: ProbeResult | undefined): string {
   if (probe === undefined) return 'not probed yet';
   return probe.ok
     ? 'answers 200'
-    : `failed ${String(probe.consecutiveFailures)} probes in a row (${probe.error ?? `status ${String(probe.status)}`})`;
+    : `${String(probe.consecutiveFailures)} failed ${probe.consecutiveFailures === 1 ? 'probe' : 'probes in a row'}: ${probe.error ?? `status ${String(probe.status)}`}`;
 }
 
 interface Placement {
@@ -128,7 +143,7 @@ function placeEip(
   port: number,
 ): Placement {
   const members = controlPlaneMembers(snapshot);
-  const holderId = eip.assignments.find((a) => a.deviceId !== undefined)?.deviceId;
+  const holderId = holderOf(eip);
   const holder = members.find((m) => m.device?.id === holderId);
   const subject = `control-plane Elastic IP ${eip.address}`;
   const warn = (message: string, event: string): Placement => ({
@@ -141,7 +156,9 @@ function placeEip(
     ? holder === undefined
       ? undefined
       : probeOf(snapshot, holder.address, port)
-    : probeOf(snapshot, eip.address, port);
+    : holderId === undefined
+      ? undefined
+      : probeOf(snapshot, eip.address, port, holderId);
   const threshold = snapshot.settings.eipHealthCheckFailures;
   const failing = (eipProbe?.consecutiveFailures ?? 0) >= threshold;
   if (holderId !== undefined && !failing) return { metal: [], warnings: [] };
@@ -167,7 +184,11 @@ function placeEip(
     area: 'control-plane',
     key: `eip-assignment:${a.id}`,
     operation: 'delete',
-    target: `assignment of ${subject} to device ${String(a.deviceId)}`,
+    target: `assignment of ${subject} to ${
+      holder?.node?.metadata?.name === undefined
+        ? `device ${String(a.deviceId)}`
+        : `Node ${holder.node.metadata.name}`
+    }`,
     reasons: [`the Elastic IP is ${moving}; it moves to Node ${to}`],
     event: 'ControlPlaneElasticIPUnassigned',
     regarding: kubeSystem,

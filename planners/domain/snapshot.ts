@@ -59,6 +59,8 @@ export interface MetalState {
 export interface ProbeResult {
   readonly address: string;
   readonly port: number;
+  /** For the EIP: the device it was on when probed. A move starts its count afresh. */
+  readonly holder?: string;
   /** It answered 200. */
   readonly ok: boolean;
   readonly status?: number;

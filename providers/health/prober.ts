@@ -4,6 +4,8 @@ import type { ProbeResult } from '../../planners/domain/snapshot.ts';
 export interface ProbeTarget {
   readonly address: string;
   readonly port: number;
+  /** For the EIP: the device that holds it; a new holder is a new target. */
+  readonly holder?: string;
 }
 
 export interface ProberOptions {
@@ -15,7 +17,7 @@ export interface ProberOptions {
   readonly log?: { debug: (details: object, message: string) => void };
 }
 
-const key = (t: ProbeTarget): string => `${t.address}:${String(t.port)}`;
+const key = (t: ProbeTarget): string => `${t.address}:${String(t.port)}@${t.holder ?? ''}`;
 
 /**
  * Probes `GET https://<address>:<port>/healthz` of the control-plane EIP and nodes every interval,
