@@ -4,6 +4,7 @@ import type { MetalWorld } from '../../providers/fixture/metal.ts';
 import { Conformance } from './conformance.ts';
 import { Faults, type FaultRule } from './faults.ts';
 import { match } from './routes.ts';
+import { EipRouting } from './routing.ts';
 import { EmulatorWorld, type Answer, type Json } from './world.ts';
 
 export type { FaultRule as Fault } from './faults.ts';
@@ -22,6 +23,11 @@ export interface EmulatorOptions {
   readonly validate?: boolean;
   /** Seed of the probability faults. */
   readonly seed?: number;
+  /**
+   * Route assigned Elastic IPs on loopback as Metal routes them: `<eip>:<port>` forwards to the
+   * device holding it (the EIPs must then be loopback addresses, see `addressRange`).
+   */
+  readonly routeElasticIps?: { readonly ports: readonly number[] };
 }
 
 export interface Emulator {
@@ -71,6 +77,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const counters = new Map<string, number>();
   const violations: string[] = [];
   const conformance = options.validate === false ? undefined : new Conformance();
+  const routing =
+    options.routeElasticIps === undefined
+      ? undefined
+      : new EipRouting(world, options.routeElasticIps.ports);
+  await routing?.sync();
 
   const count = (operation: string): void => {
     counters.set(operation, (counters.get(operation) ?? 0) + 1);
@@ -199,6 +210,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         check(conformance.checkRequest(route.method, route.template, body));
     }
     const answer = route.handle({ world, id, query: url.searchParams, body });
+    // The network follows the API before the answer leaves, as a caller would expect.
+    if (route.method !== 'GET') await routing?.sync();
     if (fault?.kind === 'lose-response') {
       request.socket.destroy();
       return;
@@ -235,12 +248,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       violations.length = 0;
     },
     world,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await routing?.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
           resolve();
         });
-      }),
+      });
+    },
   };
 }

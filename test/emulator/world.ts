@@ -26,7 +26,8 @@ export interface WorldOptions {
 
 const api = '/metal/v1';
 const href = (path: string): Json => ({ href: `${api}${path}` });
-const lastSegment = (h: unknown): string =>
+/** The id at the end of an `{href}` reference. */
+export const hrefId = (h: unknown): string =>
   typeof h === 'object' && h !== null && typeof (h as Json)['href'] === 'string'
     ? (((h as Json)['href'] as string).split('/').pop() ?? '')
     : '';
@@ -154,7 +155,7 @@ export class EmulatorWorld {
 
   #sessionOf(deviceId: string, family: string): Json | undefined {
     return this.sessions.find(
-      (s) => lastSegment(s['device']) === deviceId && s['address_family'] === family,
+      (s) => hrefId(s['device']) === deviceId && s['address_family'] === family,
     );
   }
 
@@ -360,7 +361,7 @@ export class EmulatorWorld {
   }
 
   #unassign(assignment: Json): void {
-    const device = this.devices.get(lastSegment(assignment['assigned_to']));
+    const device = this.devices.get(hrefId(assignment['assigned_to']));
     if (device !== undefined) {
       device['ip_addresses'] = ((device['ip_addresses'] ?? []) as Json[]).filter(
         (a) => a['id'] !== assignment['id'],

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { KubeHarness, type KubeEnvironment } from './harness.ts';
+import { addLocalAddresses } from './local-addresses.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,10 +14,12 @@ declare module 'vitest' {
 
 /**
  * Starts etcd and kube-apiserver once for the integration tests, and a loopback control endpoint
- * through which a test can restart kube-apiserver. Missing binaries are built (or the run fails
+ * through which a test can restart kube-apiserver, and the local addresses of the control-plane
+ * stand-ins. Missing binaries are built (or the run fails
  * saying how to build them); nothing is ever skipped.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const removeAddresses = await addLocalAddresses();
   const harness = new KubeHarness(join(tmpdir(), `metal-ccm-kube-${String(process.pid)}`));
   const env = await harness.start();
   const control = createServer((request, response) => {
@@ -35,5 +38,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     control.close();
     await harness.stop();
+    await removeAddresses();
   };
 }

@@ -18,6 +18,8 @@ export interface KubeEnvironment {
   /** The CCM's identity, bound only to the RBAC of deploy/template/deployment.yaml. */
   readonly ccmKubeconfig: string;
   readonly adminToken: string;
+  /** kube-apiserver's self-signed serving certificate and key: stand-ins of control-plane nodes use it. */
+  readonly servingCertificate: { readonly cert: string; readonly key: string };
   /** POST /restart-apiserver here restarts kube-apiserver (etcd keeps the data). */
   readonly controlUrl: string;
 }
@@ -154,7 +156,14 @@ export class KubeHarness {
     const ccmKubeconfig = join(this.#dir, 'ccm.kubeconfig');
     await writeFile(adminKubeconfig, kubeconfig(server, ca, 'admin', adminToken));
     await writeFile(ccmKubeconfig, kubeconfig(server, ca, 'metal-ccm', ccmToken));
-    this.env = { server, adminKubeconfig, ccmKubeconfig, adminToken, controlUrl: '' };
+    this.env = {
+      server,
+      adminKubeconfig,
+      ccmKubeconfig,
+      adminToken,
+      servingCertificate: { cert: ca, key: join(certDir, 'apiserver.key') },
+      controlUrl: '',
+    };
     await this.#installCrds();
     await this.#applyFile(
       join(repo, 'deploy', 'template', 'deployment.yaml'),

@@ -1,0 +1,185 @@
+import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mirrorService } from '../../planners/domain/control-plane.ts';
+import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
+import { syntheticProject } from '../emulator/synthetic.ts';
+import {
+  controlPlaneToken,
+  controlPlaneWorld,
+  eipAddress,
+  eipTag,
+  kubernetesSlice,
+  type ControlPlaneWorld,
+} from './control-plane-world.ts';
+import {
+  admin,
+  eventually,
+  forceDelete,
+  kube,
+  startDaemon,
+  type RunningDaemon,
+} from './support.ts';
+
+const intervalMs = 500;
+const failures = 3;
+let world: ControlPlaneWorld;
+let daemon: RunningDaemon;
+/** Mirror checks made while the tests ran, and the ones that did not match. */
+const mirrorChecks = { made: 0, mismatches: [] as string[] };
+let watching: NodeJS.Timeout | undefined;
+
+const nameOf = (deviceId: string | undefined): string | undefined =>
+  world.standIns.find((s) => s.deviceId === deviceId)?.name;
+
+async function mirror(): Promise<{ service?: V1Service; slice?: V1EndpointSlice }> {
+  const get = <T>(path: string): Promise<T | undefined> =>
+    admin()
+      .request<T>({ method: 'GET', path })
+      .catch(() => undefined);
+  const [service, slice, kubernetes] = await Promise.all([
+    get<V1Service>(resourcePath(resources.Service, mirrorService)),
+    get<V1EndpointSlice>(resourcePath(resources.EndpointSlice, mirrorService)),
+    get<V1EndpointSlice>(
+      resourcePath(resources.EndpointSlice, { namespace: 'default', name: 'kubernetes' }),
+    ),
+  ]);
+  return {
+    ...(service === undefined ? {} : { service }),
+    ...(slice === undefined ? {} : { slice }),
+    ...(kubernetes === undefined ? {} : { kubernetes }),
+  };
+}
+
+/** The mirror as it must be: on the EIP, MetalLB off, the endpoints of default/kubernetes. */
+async function mirrorMismatch(): Promise<string | undefined> {
+  const { service, slice } = await mirror();
+  const kubernetes = await admin().request<V1EndpointSlice>({
+    method: 'GET',
+    path: resourcePath(resources.EndpointSlice, { namespace: 'default', name: 'kubernetes' }),
+  });
+  const addresses = (s: V1EndpointSlice | undefined) =>
+    JSON.stringify((s?.endpoints ?? []).map((e) => e.addresses));
+  if (service?.spec?.loadBalancerIP !== eipAddress) return 'Service spec.loadBalancerIP';
+  if (service.status?.loadBalancer?.ingress?.[0]?.ip !== eipAddress) return 'Service ingress';
+  if (
+    service.metadata?.annotations?.['metallb.universe.tf/address-pool'] !==
+    'disabled-metallb-do-not-use-any-address-pool'
+  )
+    return 'Service MetalLB annotation';
+  const [port] = service.spec.ports ?? [];
+  if (port?.port !== world.port || port.targetPort !== world.port) return 'Service ports';
+  if (addresses(slice) !== addresses(kubernetes))
+    return `EndpointSlice ${addresses(slice)} vs ${addresses(kubernetes)}`;
+  if (slice?.ports?.[0]?.port !== world.port) return 'EndpointSlice port';
+  return undefined;
+}
+
+beforeAll(async () => {
+  world = await controlPlaneWorld({
+    admin: admin(),
+    port: Number(new URL(kube().server).port),
+    tls: kube().servingCertificate,
+  });
+  daemon = await startDaemon({
+    baseURL: world.emulator.url,
+    config: { apiKey: controlPlaneToken, projectID: syntheticProject, metro: 'da', eipTag },
+    args: [
+      `--eip-health-check-interval=${String(intervalMs)}ms`,
+      `--eip-health-check-failures=${String(failures)}`,
+    ],
+  });
+});
+
+afterAll(async () => {
+  clearInterval(watching);
+  await daemon.kill();
+  await world.close();
+  await forceDelete(resourcePath(resources.Service, mirrorService));
+  await forceDelete(resourcePath(resources.EndpointSlice, mirrorService));
+});
+
+describe('control-plane Elastic IP, with real probes on loopback', () => {
+  it('puts the unassigned EIP on the first healthy control-plane node and mirrors default/kubernetes', async () => {
+    await eventually(() => world.holder() !== undefined, 15_000, 'the EIP assigned');
+    expect(nameOf(world.holder())).toBe('cp-1');
+    expect(await eventually(async () => (await world.probeEip()) === 200, 5000, 'EIP answers'));
+    await eventually(async () => (await mirrorMismatch()) === undefined, 15_000, 'the mirror');
+    // From here on the mirror must match at every look, while nodes fail and the EIP moves.
+    watching = setInterval(() => {
+      void mirrorMismatch().then((m) => {
+        mirrorChecks.made++;
+        if (m !== undefined) mirrorChecks.mismatches.push(m);
+      });
+    }, 200);
+  });
+
+  it('moves the EIP to a healthy node within the failure threshold of probe intervals plus a loop, and it answers again', async () => {
+    const first = world.holder();
+    const cp1 = world.standIns.find((s) => s.deviceId === first);
+    if (cp1 === undefined) throw new Error('no holder');
+    const started = Date.now();
+    cp1.healthy = false;
+    await eventually(
+      () => world.holder() !== first && world.holder() !== undefined,
+      failures * intervalMs + 5000,
+      'the EIP moved',
+    );
+    const tookMs = Date.now() - started;
+    expect(nameOf(world.holder())).toBe('cp-2');
+    expect(await eventually(async () => (await world.probeEip()) === 200, 3000, 'EIP answers'));
+    // Failures in a row (threshold × interval), one probe's timeout, and one loop.
+    expect(tookMs).toBeLessThan((failures + 1) * intervalMs + 2000);
+    const events = await eventually(
+      async () => {
+        const list = await admin().request<{ items: { reason?: string; note?: string }[] }>({
+          method: 'GET',
+          path: '/apis/events.k8s.io/v1/events',
+        });
+        const moved = list.items.filter((e) => e.reason === 'ControlPlaneElasticIPAssigned');
+        return moved.length >= 2 ? moved : undefined;
+      },
+      5000,
+      'an Event for each placement',
+    );
+    expect(events.map((e) => e.note)).toContainEqual(
+      expect.stringMatching(/moves to Node cp-2|Node cp-2 is Ready/),
+    );
+  });
+
+  it('moves nothing when one probe is lost', async () => {
+    const holder = world.holder();
+    const standIn = world.standIns.find((s) => s.deviceId === holder);
+    standIn?.failNext(2); // the EIP's probe and the node's own, once
+    await new Promise((resolve) => setTimeout(resolve, (failures + 3) * intervalMs));
+    expect(world.holder()).toBe(holder);
+    expect(await world.probeEip()).toBe(200);
+  });
+
+  it('keeps the mirror EndpointSlice identical as control-plane nodes leave and come back', async () => {
+    const path = resourcePath(resources.EndpointSlice, {
+      namespace: 'default',
+      name: 'kubernetes',
+    });
+    const put = async (members: typeof world.standIns): Promise<void> => {
+      await admin().request({
+        method: 'PUT',
+        path,
+        body: kubernetesSlice(members, world.port), // unconditional, as the reconciler writes
+      });
+      await eventually(
+        async () =>
+          JSON.stringify((await mirror()).slice?.endpoints?.map((e) => e.addresses[0])) ===
+          JSON.stringify(members.map((m) => m.address)),
+        10_000,
+        'the mirror EndpointSlice',
+      );
+    };
+    await put(world.standIns.slice(0, 2));
+    await put(world.standIns);
+    clearInterval(watching);
+    expect(mirrorChecks.made).toBeGreaterThan(10);
+    // While default/kubernetes itself changes, one look may fall between its write and the mirror's.
+    expect(mirrorChecks.mismatches.filter((m) => !m.startsWith('EndpointSlice'))).toEqual([]);
+    expect(mirrorChecks.mismatches.length).toBeLessThanOrEqual(4);
+  });
+});
