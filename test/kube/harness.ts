@@ -5,10 +5,19 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
+import { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { KubeRest } from '../../providers/kubernetes/rest.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 export const crdDir = join(repo, '..', 'shared', 'crds', 'metallb', 'bases');
+
+/** A client of the test API server as the identity of a kubeconfig the harness wrote. */
+export function restFor(kubeconfig: string): KubeRest {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfig);
+  return new KubeRest(config);
+}
 
 /** Where a test finds the API server (provided to the tests by the global setup). */
 export interface KubeEnvironment {

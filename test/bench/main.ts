@@ -1,0 +1,63 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeHarness, type KubeEnvironment } from '../kube/harness.ts';
+import { addLocalAddresses } from '../kube/local-addresses.ts';
+import { failover } from './failover.ts';
+import { table, type Benchmark, type BenchmarkResult } from './report.ts';
+
+const benchmarks: readonly Benchmark[] = [failover];
+const resultsFile = join(import.meta.dirname, 'results.json');
+
+/**
+ * `npm run bench [-- name ...]`: runs the benchmarks (all by default) on loopback against a real
+ * kube-apiserver and the Metal emulator, prints a table per benchmark and writes the numbers to
+ * test/bench/results.json.
+ */
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((a) => !benchmarks.some((b) => b.name === a));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown benchmark ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`,
+    );
+  const chosen = benchmarks.filter((b) => asked.length === 0 || asked.includes(b.name));
+  let kube: KubeEnvironment | undefined;
+  let stopKube = (): Promise<void> => Promise.resolve();
+  if (chosen.some((b) => b.needsKube)) {
+    const removeAddresses = await addLocalAddresses();
+    const harness = new KubeHarness(join(tmpdir(), `metal-ccm-bench-${String(process.pid)}`));
+    kube = await harness.start();
+    stopKube = async () => {
+      await harness.stop();
+      await removeAddresses();
+    };
+  }
+  const results: Record<string, BenchmarkResult & { measuredAt: string; node: string }> =
+    JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}')) as Record<
+      string,
+      BenchmarkResult & { measuredAt: string; node: string }
+    >;
+  try {
+    for (const b of chosen) {
+      const result = await b.run(kube);
+      const settings = Object.entries(result.settings)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ');
+      process.stdout.write(`\n${b.name}  (${settings})\n${table(result.rows)}\n`);
+      results[b.name] = { ...result, measuredAt: new Date().toISOString(), node: process.version };
+    }
+  } finally {
+    await stopKube();
+  }
+  await mkdir(import.meta.dirname, { recursive: true });
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nwritten to ${resultsFile}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from './eventually.ts';
+
+export interface RunningDaemon {
+  readonly process: ChildProcess;
+  readonly healthUrl: string;
+  /** Every line the daemon wrote. */
+  readonly output: () => string;
+  stop(): Promise<number | null>;
+  kill(): Promise<void>;
+}
+
+/** Runs `metal-ccm run` as its own process (Node 24, from the repository) until stopped. */
+export async function spawnDaemon(options: {
+  kubeconfig: string;
+  baseURL: string;
+  config: Record<string, unknown>;
+  args?: string[];
+}): Promise<RunningDaemon> {
+  const dir = await mkdtemp(join(tmpdir(), 'metal-ccm-daemon-'));
+  const configPath = join(dir, 'cloud-sa.json');
+  await writeFile(configPath, JSON.stringify(options.config));
+  const child = spawn(
+    process.execPath,
+    [
+      'engine/main.ts',
+      'run',
+      '--cloud-provider=equinixmetal',
+      `--kubeconfig=${options.kubeconfig}`,
+      `--provider-config=${configPath}`,
+      `--base-url=${options.baseURL}`,
+      '--health-address=127.0.0.1:0',
+      '--sync-period=2s',
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const healthUrl = await eventually(
+    () => {
+      if (child.exitCode !== null) throw new Error(`the daemon exited: ${output}`);
+      return Promise.resolve(/"health":"(http:[^"]+)"/.exec(output)?.[1]);
+    },
+    30_000,
+    'the daemon to sync its caches',
+  );
+  return {
+    process: child,
+    healthUrl,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
