@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import { planAll } from '../planners/index.ts';
+import { ownedBy } from '../planners/domain/tags.ts';
 import { probeTargets } from '../planners/control-plane/control-plane.ts';
 import { HealthProber } from '../providers/health/prober.ts';
 import type { Settings } from '../planners/domain/config.ts';
@@ -292,6 +293,11 @@ export class Daemon {
       problems: observed.problems,
     });
     this.#prober?.setTargets(probeTargets(snapshot));
+    const cluster = snapshot.kubernetes.clusterId;
+    if (cluster !== undefined)
+      this.metrics.reservationsOwned.set(
+        snapshot.metal.reservations.filter((r) => ownedBy(r.tags, cluster)).length,
+      );
     const plan = diff(snapshot, planAll(snapshot));
     if (this.#leading && !this.#options.dryRun) await this.#recordWarnings(plan.warnings);
     if (this.#options.dryRun) {

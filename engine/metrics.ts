@@ -51,6 +51,11 @@ export function createMetrics() {
       help: 'Age of the observation the last plan was made from, when it was applied',
       registers,
     }),
+    reservationsOwned: new Gauge({
+      name: 'metal_reservations_owned',
+      help: 'IP reservations of the project tagged for this cluster, at the last observation',
+      registers,
+    }),
     leader: new Gauge({
       name: 'leader_election_master_status',
       help: '1 while this process holds the leader Lease (or runs without leader election), else 0',
