@@ -298,7 +298,11 @@ const plurals: Record<string, string> = {
   Secret: 'secrets',
 };
 
-function collectionPath(apiVersion: string, kind: string, namespace: string | undefined): string {
+export function collectionPath(
+  apiVersion: string,
+  kind: string,
+  namespace: string | undefined,
+): string {
   const plural = plurals[kind];
   if (plural === undefined) throw new Error(`the harness cannot create a ${kind}`);
   const group = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
