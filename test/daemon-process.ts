@@ -16,6 +16,8 @@ export interface RunningDaemon {
 /** Runs `metal-ccm run` as its own process (Node 24, from the repository) until stopped. */
 export async function spawnDaemon(options: {
   kubeconfig: string;
+  /** The program: the sources by default, or a build's `dist/engine/main.js`. */
+  entry?: string;
   baseURL: string;
   config: Record<string, unknown>;
   args?: string[];
@@ -26,7 +28,7 @@ export async function spawnDaemon(options: {
   const child = spawn(
     process.execPath,
     [
-      'engine/main.ts',
+      options.entry ?? 'engine/main.ts',
       'run',
       '--cloud-provider=equinixmetal',
       `--kubeconfig=${options.kubeconfig}`,

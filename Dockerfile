@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# The CCM's image: compiled JavaScript and production dependencies on Node.js 24, run as non-root
+# from a distroless base (no shell, no package manager at run time).
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY engine engine
+COPY providers providers
+COPY planners planners
+RUN npm run build
+
+FROM node:24-bookworm-slim AS production-dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The `node` devDependency (the pinned toolchain for the project's scripts) is not installed.
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+
+FROM gcr.io/distroless/nodejs24-debian12:nonroot
+WORKDIR /app
+COPY --from=production-dependencies /app/node_modules node_modules
+COPY --from=build /src/dist dist
+COPY package.json ./
+USER 65532:65532
+EXPOSE 10258
+# `metal-ccm run` is the default command; the Deployment passes the upstream CCM's flags.
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/engine/main.js"]
