@@ -3,7 +3,7 @@ import { produce } from 'immer';
 import { metallbOff, mirrorService, mirrorSliceManager } from '../domain/control-plane.ts';
 import type { AppliedIntent, Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
 import type { DeviceId } from '../domain/ids.ts';
-import { isNodeReady, type ObjectRef } from '../domain/kubernetes.ts';
+import { isNodeReady, namespaceRef } from '../domain/kubernetes.ts';
 import type { Device, Reservation } from '../domain/metal.ts';
 import type { Warning } from '../domain/plan.ts';
 import type { ProbeResult, Snapshot } from '../domain/snapshot.ts';
@@ -16,7 +16,7 @@ export interface ControlPlaneMember {
   readonly node?: V1Node;
 }
 
-const kubeSystem: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: 'kube-system' };
+const kubeSystem = namespaceRef('kube-system');
 
 /** `default/kubernetes`: the Service the mirror copies. */
 const kubernetesService = (snapshot: Snapshot): V1Service | undefined =>

@@ -31,6 +31,13 @@ export function describeRef(ref: ObjectRef): string {
     : `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
 
+/** A Namespace, as the object a Warning Event about something without an object of its own is on. */
+export const namespaceRef = (name: string): ObjectRef => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  name,
+});
+
 /** The kubelet says the Node is Ready. */
 export function isNodeReady(node: V1Node): boolean {
   return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;

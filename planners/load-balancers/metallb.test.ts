@@ -54,8 +54,12 @@ describe('planMetalLB, legacy ConfigMap', () => {
     });
     const desired = planMetalLB(snapshot);
     expect(desired.objects).toEqual([]);
-    expect(desired.warnings.map((w) => w.message)).toEqual([
-      expect.stringContaining('does not exist'),
+    expect(desired.warnings).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('does not exist'),
+        event: 'MetalLBConfigMapMissing',
+        regarding: { apiVersion: 'v1', kind: 'Namespace', name: 'metallb-system' },
+      }),
     ]);
   });
 });

@@ -5,7 +5,7 @@ import { nodePeers, type NodePeer } from '../bgp/bgp.ts';
 import type { LoadBalancer } from '../domain/config.ts';
 import type { Desired, ObjectIntent } from '../domain/desired.ts';
 import { sameJson } from '../domain/equal.ts';
-import { describeRef, refOf } from '../domain/kubernetes.ts';
+import { describeRef, namespaceRef, refOf } from '../domain/kubernetes.ts';
 import { generatedName, labelValue } from '../domain/names.ts';
 import type { Warning } from '../domain/plan.ts';
 import type { Snapshot } from '../domain/snapshot.ts';
@@ -88,18 +88,26 @@ function planConfigMap(
 ): Desired {
   const subject = `ConfigMap ${lb.namespace}/${lb.name}`;
   const configMap = snapshot.kubernetes.metallb?.configMap;
-  const warn = (message: string): Desired => ({
+  const warn = (message: string, event: string): Desired => ({
     ...empty,
-    warnings: [{ area: 'load-balancer', subject, message }],
+    warnings: [
+      { area: 'load-balancer', subject, message, regarding: namespaceRef(lb.namespace), event },
+    ],
   });
   if (configMap === undefined)
-    return warn('does not exist, so MetalLB is not configured; everything else goes on');
+    return warn(
+      'does not exist, so MetalLB is not configured; everything else goes on',
+      'MetalLBConfigMapMissing',
+    );
   const text = configMap.data?.['config'] ?? '';
   const doc: Document = text.trim() === '' ? new Document({}) : parseDocument(text);
   if (doc.errors.length > 0)
-    return warn(`data.config is not YAML (${doc.errors[0]?.message ?? ''}); left alone`);
+    return warn(
+      `data.config is not YAML (${doc.errors[0]?.message ?? ''}); left alone`,
+      'MetalLBConfigInvalid',
+    );
   if (doc.contents !== null && !isMap(doc.contents))
-    return warn('data.config is not a YAML mapping; left alone');
+    return warn('data.config is not a YAML mapping; left alone', 'MetalLBConfigInvalid');
   const { peers, pools } = intentOf(snapshot);
   const ourPeers = peers.map(configPeer);
   const ourPools = pools.map((p) => ({
@@ -233,6 +241,7 @@ function planCrds(snapshot: Snapshot, namespace: string): Desired {
           subject: `MetalLB in ${namespace}`,
           message:
             'its CRDs (metallb.io) are not installed; nothing is written to MetalLB, everything else goes on',
+          regarding: namespaceRef(namespace),
           event: 'MetalLBCRDsMissing',
         },
       ],

@@ -204,6 +204,30 @@ describe('MetalLB end to end, on a real API server with the MetalLB CRDs, and th
     expect(emulator.violations).toEqual([]);
   });
 
+  it('legacy ConfigMap missing: a Warning Event on the namespace, and the Elastic IPs still given', async () => {
+    await arrange();
+    daemon = await startDaemon({
+      baseURL: emulator.url,
+      config: config('metallb:///metallb-system/config'),
+    });
+    await eventually(async () => (await ipOf('web')) !== 'none', 30_000, 'an EIP for web');
+    const events = await eventually(
+      async () => {
+        const list = await admin().request<{
+          items: { reason?: string; type?: string; regarding?: { kind?: string; name?: string } }[];
+        }>({ method: 'GET', path: '/apis/events.k8s.io/v1/namespaces/default/events' });
+        const found = list.items.filter((e) => e.reason === 'MetalLBConfigMapMissing');
+        return found.length > 0 ? found : undefined;
+      },
+      15_000,
+      'the Event',
+    );
+    expect(events[0]).toMatchObject({
+      type: 'Warning',
+      regarding: { kind: 'Namespace', name: 'metallb-system' },
+    });
+  });
+
   it('CRDs: objects the API server accepts, exactly the expected ones, hand-made ones kept, the password only in a Secret', async () => {
     const handPool = {
       apiVersion: 'metallb.io/v1beta1',
