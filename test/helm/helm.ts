@@ -18,6 +18,13 @@ export function helmPath(): string {
   return path;
 }
 
+/** `helm lint` of the chart with values: its output (it throws when the chart fails). */
+export async function lintChart(values: Readonly<Record<string, string>>): Promise<string> {
+  const set = Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+  const { stdout } = await run(helmPath(), ['lint', '--strict', chartDir, ...set]);
+  return stdout;
+}
+
 /** `helm template` of the chart into kube-system with `--set` values; `# Source:` lines dropped. */
 export async function renderChart(values: Readonly<Record<string, string>>): Promise<string> {
   const set = Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`]);

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '../../planners/domain/kubernetes.ts';
 import { collectionPath } from '../kube/harness.ts';
-import { manifestPath, renderChart, renderedManifest } from '../helm/helm.ts';
+import { lintChart, manifestPath, renderChart, renderedManifest } from '../helm/helm.ts';
 import { admin } from './support.ts';
 
 const documents = (text: string): KubernetesObject[] =>
@@ -97,6 +97,14 @@ describe('deploy/: the manifests and the chart, on a real API server', () => {
       expect.arrayContaining(['Secret', 'ClusterRole', 'Deployment', 'Role']),
     );
     expect(await accepted(objects)).toEqual([]);
+  });
+
+  it('helm lint --strict finds nothing to warn about, in every values combination', async () => {
+    for (const values of Object.values(matrix)) {
+      const output = await lintChart(values);
+      expect(output).toContain('0 chart(s) failed');
+      expect(output).not.toMatch(/\[(WARNING|ERROR)\]/);
+    }
   });
 
   for (const [name, values] of Object.entries(matrix)) {
