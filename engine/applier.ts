@@ -2,6 +2,7 @@ import type { Operation as JsonPatchOperation } from 'fast-json-patch';
 import { refKey } from '../planners/domain/kubernetes.ts';
 import type { Action, ActionKind, Plan } from '../planners/domain/plan.ts';
 import type { ActionId } from '../planners/domain/ids.ts';
+import pLimit from 'p-limit';
 import type { Logger } from './logging.ts';
 
 /** What an executor reports back: a Kubernetes write returns the object's new resourceVersion. */
@@ -84,61 +85,76 @@ export async function apply(
   }
   const outcomes = new Map<ActionId, Outcome>();
   const latestVersion = new Map<string, string>();
-  const running = new Map<ActionId, Promise<void>>();
-  const waiting = [...plan.actions];
-
-  const run = async (action: Action): Promise<void> => {
-    const guarded = reguard(action, latestVersion);
-    try {
-      const result = await execute(guarded, executors);
-      if (result.resourceVersion !== undefined && 'object' in action) {
-        latestVersion.set(refKey(action.object), result.resourceVersion);
-      }
-      outcomes.set(action.id, { id: action.id, status: 'applied' });
-      logger?.info({ action: action.id, target: action.target }, 'applied');
-    } catch (error) {
-      outcomes.set(action.id, { id: action.id, status: 'failed', error });
-      logger?.warn({ action: action.id, target: action.target, err: error }, 'action failed');
+  // Event-driven: a finished action releases its dependants, so a plan of tens of thousands of
+  // actions costs its size, not its square.
+  const waitingFor = new Map(plan.actions.map((a) => [a.id, a.dependsOn.length]));
+  const dependants = new Map<ActionId, Action[]>();
+  for (const a of plan.actions)
+    for (const d of a.dependsOn) dependants.set(d, [...(dependants.get(d) ?? []), a]);
+  // An action missing from the plan, or a cycle, would wait forever: refuse such a plan up front.
+  const inPlan = new Set(plan.actions.map((a) => a.id));
+  const sortable = [...plan.actions.filter((a) => a.dependsOn.length === 0)];
+  const left = new Map(waitingFor);
+  for (const a of sortable)
+    for (const d of dependants.get(a.id) ?? []) {
+      left.set(d.id, (left.get(d.id) ?? 0) - 1);
+      if (left.get(d.id) === 0) sortable.push(d);
     }
+  if (
+    sortable.length !== plan.actions.length ||
+    plan.actions.some((a) => a.dependsOn.some((d) => !inPlan.has(d)))
+  )
+    throw new Error('plan waits on actions that are not in it, or on itself');
+  const limit = pLimit(options.concurrency);
+  let open = plan.actions.length;
+  let done: () => void = () => undefined;
+  const allDone = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+
+  const finish = (action: Action, outcome: Outcome): void => {
+    if (outcomes.has(action.id)) return;
+    outcomes.set(action.id, outcome);
+    open--;
+    for (const d of dependants.get(action.id) ?? []) {
+      if (outcome.status !== 'applied')
+        finish(d, {
+          id: d.id,
+          status: 'skipped',
+          reason: `dependency ${action.id} ${outcome.status}`,
+        });
+      else {
+        const left = (waitingFor.get(d.id) ?? 0) - 1;
+        waitingFor.set(d.id, left);
+        if (left === 0) start(d);
+      }
+    }
+    if (open === 0) done();
   };
 
-  while (waiting.length > 0 || running.size > 0) {
-    for (let i = 0; i < waiting.length;) {
-      const action = waiting[i];
-      if (action === undefined) break;
-      const deps = action.dependsOn.map((d) => outcomes.get(d));
-      const blocked = deps.find((o) => o !== undefined && o.status !== 'applied');
-      if (blocked !== undefined) {
-        outcomes.set(action.id, {
-          id: action.id,
-          status: 'skipped',
-          reason: `dependency ${blocked.id} ${blocked.status}`,
-        });
-        waiting.splice(i, 1);
-        i = 0; // a skip may unblock-as-skipped others earlier in the list
-        continue;
-      }
+  const start = (action: Action): void => {
+    void limit(async () => {
+      if (outcomes.has(action.id)) return; // skipped while it waited for a slot
       if (options.shouldContinue?.() === false) {
-        outcomes.set(action.id, { id: action.id, status: 'skipped', reason: 'stopped' });
-        waiting.splice(i, 1);
-        continue;
+        finish(action, { id: action.id, status: 'skipped', reason: 'stopped' });
+        return;
       }
-      if (running.size < options.concurrency && deps.every((o) => o?.status === 'applied')) {
-        waiting.splice(i, 1);
-        running.set(
-          action.id,
-          run(action).finally(() => running.delete(action.id)),
-        );
-        continue;
+      try {
+        const result = await execute(reguard(action, latestVersion), executors);
+        if (result.resourceVersion !== undefined && 'object' in action) {
+          latestVersion.set(refKey(action.object), result.resourceVersion);
+        }
+        logger?.info({ action: action.id, target: action.target }, 'applied');
+        finish(action, { id: action.id, status: 'applied' });
+      } catch (error) {
+        logger?.warn({ action: action.id, target: action.target, err: error }, 'action failed');
+        finish(action, { id: action.id, status: 'failed', error });
       }
-      i++;
-    }
-    if (running.size === 0) {
-      if (waiting.length > 0) throw new Error('plan waits on actions that are not in it');
-      break;
-    }
-    await Promise.race(running.values());
-  }
+    });
+  };
+
+  for (const a of plan.actions) if (a.dependsOn.length === 0) start(a);
+  if (open > 0) await allDone;
   return {
     outcomes: plan.actions.map(
       (a) => outcomes.get(a.id) ?? { id: a.id, status: 'skipped', reason: 'not reached' },

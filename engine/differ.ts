@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import jsonpatch, { type Operation as JsonPatchOperation } from 'fast-json-patch';
+import TinyQueue from 'tinyqueue';
 import { Sensitive } from '../planners/domain/sensitive.ts';
 import type {
   AppliedIntent,
@@ -224,25 +225,37 @@ function actionId(p: Pending): ActionId {
   return createHash('sha256').update(identity).digest('hex').slice(0, 12) as ActionId;
 }
 
-/** Orders actions so each follows what it depends on; ties by area, target, id (deterministic). */
+/**
+ * Orders actions so each follows what it depends on; ties by area, target, id (deterministic).
+ * Kahn's algorithm with a priority queue: plans of tens of thousands of actions stay fast.
+ */
 function order(actions: readonly Action[]): Action[] {
-  const rank = (a: Action): string =>
-    `${String(areas.indexOf(a.area)).padStart(2, '0')}\n${a.target}\n${a.id}`;
-  const waiting = new Map(actions.map((a) => [a.id, new Set(a.dependsOn)]));
-  const byId = new Map(actions.map((a) => [a.id, a]));
+  const rank = new Map(
+    actions.map((a) => [
+      a.id,
+      `${String(areas.indexOf(a.area)).padStart(2, '0')}\n${a.target}\n${a.id}`,
+    ]),
+  );
+  const before = (a: Action, b: Action): number =>
+    (rank.get(a.id) ?? '') < (rank.get(b.id) ?? '') ? -1 : 1;
+  const waitingFor = new Map(actions.map((a) => [a.id, a.dependsOn.length]));
+  const dependants = new Map<ActionId, Action[]>();
+  for (const a of actions)
+    for (const d of a.dependsOn) dependants.set(d, [...(dependants.get(d) ?? []), a]);
+  const ready = new TinyQueue(
+    actions.filter((a) => a.dependsOn.length === 0),
+    before,
+  );
   const done: Action[] = [];
-  while (waiting.size > 0) {
-    const ready = [...waiting]
-      .filter(([, deps]) => deps.size === 0)
-      .map(([id]) => byId.get(id))
-      .filter((a): a is Action => a !== undefined)
-      .sort((a, b) => rank(a).localeCompare(rank(b)));
-    const next = ready[0];
-    if (next === undefined) throw new Error('plan has a dependency cycle');
+  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
     done.push(next);
-    waiting.delete(next.id);
-    for (const deps of waiting.values()) deps.delete(next.id);
+    for (const d of dependants.get(next.id) ?? []) {
+      const left = (waitingFor.get(d.id) ?? 0) - 1;
+      waitingFor.set(d.id, left);
+      if (left === 0) ready.push(d);
+    }
   }
+  if (done.length !== actions.length) throw new Error('plan has a dependency cycle');
   return done;
 }
 
@@ -260,20 +273,23 @@ export function diff(snapshot: Snapshot, desired: Desired): Plan {
   const ids = new Set(withIds.map((p) => p.id));
   if (ids.size !== withIds.length) throw new Error('two actions of the plan share an id');
 
-  const idsByKey = new Map<string, ActionId[]>();
-  for (const p of withIds) idsByKey.set(p.key, [...(idsByKey.get(p.key) ?? []), p.id]);
-
   // Writes to one object go one after another (area order, then status last): each is guarded by
   // the resourceVersion the previous one left, and a conflict stops the rest of the chain.
   const sequence = (p: (typeof withIds)[number]): number =>
     areas.indexOf(p.area) * 2 +
     (p.kind === 'kubernetes.patch' && p.subresource === 'status' ? 1 : 0);
+  const byKey = new Map<string, (typeof withIds)[number][]>();
+  for (const p of withIds) {
+    const same = byKey.get(p.key);
+    if (same === undefined) byKey.set(p.key, [p]);
+    else same.push(p);
+  }
   const actions: Action[] = withIds.map((p) => {
     const { key, after, ...action } = p;
-    const earlier = withIds
-      .filter((o) => o.key === key && sequence(o) < sequence(p))
+    const earlier = (byKey.get(key) ?? [])
+      .filter((o) => sequence(o) < sequence(p))
       .map((o) => o.id);
-    const waitsFor = after.flatMap((k) => idsByKey.get(k) ?? []);
+    const waitsFor = after.flatMap((k) => (byKey.get(k) ?? []).map((o) => o.id));
     const dependsOn = [...new Set([...earlier, ...waitsFor])].sort();
     return { ...action, dependsOn };
   });

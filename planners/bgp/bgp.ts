@@ -1,3 +1,4 @@
+import { byAddress, byText } from '../domain/order.ts';
 import type { V1Node } from '@kubernetes/client-node';
 import { annotationPointer, withAnnotations } from '../domain/annotations.ts';
 import type { AnnotationNames } from '../domain/config.ts';
@@ -31,8 +32,6 @@ function ownedAnnotation(names: AnnotationNames): (name: string) => boolean {
   ]);
   return (name) => fixed.has(name) || perPeerPattern.test(name);
 }
-
-const byAddress = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
 /** The CIDR of the project's private network the device is part of. */
 function privateNetwork(device: Device): string | undefined {
@@ -105,7 +104,7 @@ export interface NodePeer {
 export function nodePeers(snapshot: Snapshot): NodePeer[] {
   const { settings } = snapshot;
   return [...snapshot.kubernetes.nodes]
-    .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
+    .sort((a, b) => byText(a.metadata?.name ?? '', b.metadata?.name ?? ''))
     .flatMap((node) => {
       if (!matchesLabels(settings.bgpNodeSelector, node.metadata?.labels)) return [];
       const found = findDevice(node, snapshot);

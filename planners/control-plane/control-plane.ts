@@ -1,3 +1,4 @@
+import { byText } from '../domain/order.ts';
 import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
 import { metallbOff, mirrorService, mirrorSliceManager } from '../domain/control-plane.ts';
@@ -74,8 +75,8 @@ export function controlPlaneMembers(snapshot: Snapshot): ControlPlaneMember[] {
     })
     .sort(
       (a, b) =>
-        (a.node?.metadata?.name ?? '~').localeCompare(b.node?.metadata?.name ?? '~') ||
-        a.address.localeCompare(b.address),
+        byText(a.node?.metadata?.name ?? '~', b.node?.metadata?.name ?? '~') ||
+        byText(a.address, b.address),
     );
 }
 

@@ -14,14 +14,15 @@ export function withAnnotations<T extends KubernetesObject>(
   wanted: Readonly<Record<string, string>>,
   owned: (name: string) => boolean,
 ): T {
+  // Decided on the object itself, not a draft: most loops change nothing, and a draft costs.
+  const before = object.metadata?.annotations ?? {};
+  const kept = Object.entries(before).filter(([name]) => !owned(name) || name in wanted);
+  const changed =
+    kept.length !== Object.keys(before).length ||
+    Object.entries(wanted).some(([name, value]) => before[name] !== value);
+  if (!changed) return object;
+  const current: Record<string, string> = { ...Object.fromEntries(kept), ...wanted };
   return produce(object, (draft) => {
-    const before = draft.metadata?.annotations ?? {};
-    const kept = Object.entries(before).filter(([name]) => !owned(name) || name in wanted);
-    const current: Record<string, string> = { ...Object.fromEntries(kept), ...wanted };
-    const changed =
-      kept.length !== Object.keys(before).length ||
-      Object.entries(wanted).some(([name, value]) => before[name] !== value);
-    if (!changed) return;
     draft.metadata ??= {};
     if (Object.keys(current).length === 0) delete draft.metadata.annotations;
     else draft.metadata.annotations = current;

@@ -1,3 +1,4 @@
+import { byText } from '../domain/order.ts';
 import { mirrorService } from '../domain/control-plane.ts';
 import type { V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
@@ -70,7 +71,7 @@ function chooseReservation(
 ): Reservation | undefined {
   const inUse = service.spec?.loadBalancerIP;
   return [...candidates].sort(
-    (a, b) => Number(b.address === inUse) - Number(a.address === inUse) || a.id.localeCompare(b.id),
+    (a, b) => Number(b.address === inUse) - Number(a.address === inUse) || byText(a.id, b.id),
   )[0];
 }
 
@@ -153,6 +154,7 @@ function release(
 /** The Service with our finalizer and, once there is an address, the address in every place. */
 function assign(service: V1Service, address: string | undefined, lb: LoadBalancer): V1Service {
   const annotation = ipAnnotation(lb);
+  if (isAssigned(service, address, annotation)) return service; // the usual case: no draft
   return produce(service, (d) => {
     d.metadata ??= {};
     if (!(d.metadata.finalizers ?? []).includes(cleanupFinalizer))
@@ -168,6 +170,24 @@ function assign(service: V1Service, address: string | undefined, lb: LoadBalance
       d.status = { ...d.status, loadBalancer: { ingress: [{ ip: address }] } };
     }
   });
+}
+
+/** Whether `assign` would change nothing. */
+function isAssigned(
+  service: V1Service,
+  address: string | undefined,
+  annotation: string | undefined,
+): boolean {
+  if (!(service.metadata?.finalizers ?? []).includes(cleanupFinalizer)) return false;
+  if (address === undefined) return true;
+  const ingress = service.status?.loadBalancer?.ingress;
+  return (
+    service.spec?.loadBalancerIP === address &&
+    (annotation === undefined || service.metadata?.annotations?.[annotation] === address) &&
+    ingress?.length === 1 &&
+    ingress[0]?.ip === address &&
+    ingress[0].hostname === undefined
+  );
 }
 
 /**
@@ -192,20 +212,20 @@ export function planElasticIps(snapshot: Snapshot): Desired {
   }
   const tagged = taggedReservations(snapshot, cluster);
   const claimed = new Set<string>();
-  const services = [...snapshot.kubernetes.services].sort((a, b) => name(a).localeCompare(name(b)));
+  const services = [...snapshot.kubernetes.services].sort((a, b) => byText(name(a), name(b)));
+  // The tag is a SHA-256: computed once per Service, not once per use.
+  const tags = new Map(
+    services.map((s) => [s, serviceTag(s.metadata?.namespace ?? '', s.metadata?.name ?? '')]),
+  );
   const wanted = services.filter((s) => wantsElasticIp(s, settings.loadBalancerClass));
   let announced = wanted.filter(
-    (s) =>
-      chooseReservation(
-        s,
-        tagged.get(serviceTag(s.metadata?.namespace ?? '', s.metadata?.name ?? '')) ?? [],
-      )?.state === 'created',
+    (s) => chooseReservation(s, tagged.get(tags.get(s) ?? '') ?? [])?.state === 'created',
   ).length;
 
   for (const service of services) {
     const ns = service.metadata?.namespace ?? '';
     const svcName = service.metadata?.name ?? '';
-    const tag = serviceTag(ns, svcName);
+    const tag = tags.get(service) ?? '';
     const mine = tagged.get(tag) ?? [];
     claimed.add(tag);
     const subject = describeRef(refOf(service));
@@ -383,7 +403,7 @@ export function serviceElasticIps(snapshot: Snapshot): { service: V1Service; add
   const tagged = taggedReservations(snapshot, cluster);
   return [...snapshot.kubernetes.services]
     .filter((s) => wantsElasticIp(s, snapshot.settings.loadBalancerClass))
-    .sort((a, b) => name(a).localeCompare(name(b)))
+    .sort((a, b) => byText(name(a), name(b)))
     .flatMap((service) => {
       const mine =
         tagged.get(serviceTag(service.metadata?.namespace ?? '', service.metadata?.name ?? '')) ??

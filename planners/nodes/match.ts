@@ -10,6 +10,25 @@ export type NodeDevice =
   | { readonly kind: 'gone'; readonly deviceId: DeviceId }
   | { readonly kind: 'unknown'; readonly message: string };
 
+interface DeviceIndex {
+  readonly byId: ReadonlyMap<DeviceId, Device>;
+  readonly byHostname: ReadonlyMap<string, readonly Device[]>;
+}
+
+// Every planner looks devices up for every Node: indexed once per observed list (a snapshot is
+// immutable, so the index of its list never goes stale), not searched per Node.
+const indexes = new WeakMap<readonly Device[], DeviceIndex>();
+
+function indexOf(devices: readonly Device[]): DeviceIndex {
+  const known = indexes.get(devices);
+  if (known !== undefined) return known;
+  const byHostname = new Map<string, Device[]>();
+  for (const d of devices) byHostname.set(d.hostname, [...(byHostname.get(d.hostname) ?? []), d]);
+  const index = { byId: new Map(devices.map((d) => [d.id, d])), byHostname };
+  indexes.set(devices, index);
+  return index;
+}
+
 /**
  * A Node's device: by provider ID (`equinixmetal://`, `packet://`, bare UUID), or by hostname =
  * device name when the provider ID is empty.
@@ -21,13 +40,13 @@ export function findDevice(node: V1Node, snapshot: Snapshot): NodeDevice {
   const inProject = project === undefined ? 'in the project' : `in project ${project.id}`;
   switch (reading.kind) {
     case 'device': {
-      const device = devices.find((d) => d.id === reading.deviceId);
+      const device = indexOf(devices).byId.get(reading.deviceId);
       return device === undefined
         ? { kind: 'gone', deviceId: reading.deviceId }
         : { kind: 'matched', device, by: 'provider ID' };
     }
     case 'empty': {
-      const named = devices.filter((d) => d.hostname === name);
+      const named = indexOf(devices).byHostname.get(name) ?? [];
       const [device] = named;
       if (device !== undefined && named.length === 1) {
         return { kind: 'matched', device, by: 'hostname' };

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { KubeHarness, type KubeEnvironment } from '../kube/harness.ts';
 import { addLocalAddresses } from '../kube/local-addresses.ts';
 import { failover } from './failover.ts';
+import { planning } from './planning.ts';
 import { table, type Benchmark, type BenchmarkResult } from './report.ts';
 
-const benchmarks: readonly Benchmark[] = [failover];
+const benchmarks: readonly Benchmark[] = [planning, failover];
 const resultsFile = join(import.meta.dirname, 'results.json');
 
 /**

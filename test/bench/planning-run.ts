@@ -1,0 +1,172 @@
+import type { V1Node, V1Service } from '@kubernetes/client-node';
+import { performance } from 'node:perf_hooks';
+import { apply } from '../../engine/applier.ts';
+import { diff } from '../../engine/differ.ts';
+import { takeSnapshot } from '../../engine/snapshot.ts';
+import type { ClusterId, ReservationId } from '../../planners/domain/ids.ts';
+import type { Device, Reservation } from '../../planners/domain/metal.ts';
+import type { Plan } from '../../planners/domain/plan.ts';
+import { Sensitive } from '../../planners/domain/sensitive.ts';
+import type { Snapshot } from '../../planners/domain/snapshot.ts';
+import { serviceTags } from '../../planners/domain/tags.ts';
+import { planAll } from '../../planners/index.ts';
+import { providerIdOf } from '../../planners/nodes/provider-id.ts';
+import { device, deviceId, node, settings, snapshot } from '../builders.ts';
+import { MemoryWorld } from '../memory-world.ts';
+
+// Run as its own process by the `planning` benchmark, so its peak RSS is the planning's alone.
+const nodes = Number(process.argv[2] ?? 2000);
+const services = Number(process.argv[3] ?? 10_000);
+const cluster = 'c0ffee00-0000-4000-8000-000000000001' as ClusterId;
+const ipv4 = (base: number, n: number): string =>
+  [base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255]
+    .map((b, i) => (i < 2 ? b : 0) + (i === 2 ? n >>> 8 : i === 3 ? n & 255 : 0))
+    .join('.');
+
+function world(): Snapshot {
+  const devices: Device[] = Array.from({ length: nodes }, (_, i) =>
+    device(i, {
+      addresses: [
+        { address: ipv4(0xcb000000, i), family: 4, public: true, management: true, cidr: 31 },
+        {
+          address: ipv4(0x0a000000, i),
+          family: 4,
+          public: false,
+          management: true,
+          cidr: 31,
+          parentBlock: { network: '10.0.0.0', cidr: 8 },
+        },
+      ],
+      bgpNeighbors: [
+        {
+          addressFamily: 4,
+          customerAs: 65000,
+          customerIp: ipv4(0x0a000000, i),
+          peerAs: 65530,
+          peerIps: ['169.254.255.1', '169.254.255.2'],
+          multihop: true,
+          md5Password: new Sensitive('Bench42Password'),
+        },
+      ],
+    }),
+  );
+  const serviceList: V1Service[] = Array.from({ length: services }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: `svc-${String(i)}`,
+      namespace: 'default',
+      uid: `s${String(i)}`,
+      resourceVersion: '1',
+    },
+    spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+  }));
+  const reservations: Reservation[] = serviceList.map((s, i) => ({
+    id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}` as ReservationId,
+    type: 'public_ipv4',
+    address: ipv4(0x64400000, i),
+    cidr: 32,
+    state: 'created',
+    tags: serviceTags('default', s.metadata?.name ?? '', cluster),
+    assignments: [],
+    metro: 'da',
+  }));
+  const base = snapshot({
+    nodes: devices.map((d) => node(d.hostname, { providerID: providerIdOf(d.id) })),
+    devices,
+    settings: settings({
+      loadBalancer: { kind: 'kube-vip' },
+      eipLimit: 0,
+      bgpPass: new Sensitive('Bench42Password'),
+    }),
+  });
+  return {
+    ...base,
+    kubernetes: { ...base.kubernetes, clusterId: cluster, services: serviceList },
+    metal: {
+      ...base.metal,
+      reservations,
+      bgpConfig: { id: 'bgp', status: 'enabled', asn: 65000, deploymentType: 'local' },
+      bgpSessions: devices.map((d, i) => ({
+        id: `s-${String(i)}`,
+        deviceId: deviceId(i),
+        addressFamily: 'ipv4' as const,
+      })),
+    },
+  };
+}
+
+function timed(snap: Snapshot): { plan: Plan; ms: number[] } {
+  const ms: number[] = [];
+  let plan: Plan | undefined;
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    plan = diff(snap, planAll(snap));
+    ms.push(performance.now() - started);
+  }
+  if (plan === undefined) throw new Error('no plan');
+  return { plan, ms };
+}
+
+/** The cluster after the CCM converged it: every object as the planners want it. */
+function convergedFrom(fresh: Snapshot): Snapshot {
+  const wanted = new Map(
+    planAll(fresh).objects.flatMap((o) =>
+      o.desired === undefined
+        ? []
+        : [[`${o.desired.kind ?? ''}/${o.desired.metadata?.name ?? ''}`, o.desired]],
+    ),
+  );
+  const settled = <T extends V1Node | V1Service>(o: T): T =>
+    (wanted.get(`${o.kind ?? ''}/${o.metadata?.name ?? ''}`) as T | undefined) ?? o;
+  return takeSnapshot({
+    ...fresh,
+    kubernetes: {
+      ...fresh.kubernetes,
+      nodes: fresh.kubernetes.nodes.map(settled),
+      services: fresh.kubernetes.services.map(settled),
+    },
+  });
+}
+
+const mode = process.argv[4] ?? 'both';
+const result: Record<string, unknown> = { nodes, services };
+if (mode === 'both') {
+  // A fresh cluster: every Node to initialise, every Service to give its EIP (a plan of ~13 actions
+  // per node-and-5-Services), applied in memory, then planned again.
+  const fresh = takeSnapshot(world());
+  const first = timed(fresh);
+  const memory = new MemoryWorld([...fresh.kubernetes.nodes, ...fresh.kubernetes.services]);
+  await apply(first.plan, { ...memory.executors }, { concurrency: 64, dryRun: false });
+  const objects = [...memory.objects.values()];
+  const again = timed(
+    takeSnapshot({
+      ...fresh,
+      kubernetes: {
+        ...fresh.kubernetes,
+        nodes: objects.filter((o): o is V1Node => o.kind === 'Node'),
+        services: objects.filter((o): o is V1Service => o.kind === 'Service'),
+      },
+    }),
+  );
+  result['fresh'] = { actions: first.plan.actions.length, ms: first.ms };
+  result['appliedThenPlanned'] = { actions: again.plan.actions.length, ms: again.ms };
+} else {
+  // The steady state, what every resync plans: a converged snapshot, built once, planned 5 times.
+  // Two areas may want the same Node (its labels, its BGP annotations): settle until nothing moves.
+  let converged = takeSnapshot(world());
+  for (let round = 0; round < 3; round++) converged = convergedFrom(converged);
+  global.gc?.();
+  const before = process.memoryUsage();
+  const steady = timed(converged);
+  result['converged'] = {
+    actions: steady.plan.actions.length,
+    ms: steady.ms,
+    heapBytesOfSnapshot: before.heapUsed,
+    rssBytesBeforePlanning: before.rss,
+    rssBytesAfterPlanning: process.memoryUsage().rss,
+  };
+}
+process.stdout.write(
+  `${JSON.stringify({ ...result, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`,
+);
