@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import jsonpatch, { type Operation as JsonPatchOperation } from 'fast-json-patch';
 import TinyQueue from 'tinyqueue';
+import { byText } from '../planners/domain/order.ts';
 import { Sensitive } from '../planners/domain/sensitive.ts';
 import type {
   AppliedIntent,
@@ -237,7 +238,7 @@ function order(actions: readonly Action[]): Action[] {
     ]),
   );
   const before = (a: Action, b: Action): number =>
-    (rank.get(a.id) ?? '') < (rank.get(b.id) ?? '') ? -1 : 1;
+    byText(rank.get(a.id) ?? '', rank.get(b.id) ?? '');
   const waitingFor = new Map(actions.map((a) => [a.id, a.dependsOn.length]));
   const dependants = new Map<ActionId, Action[]>();
   for (const a of actions)
