@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
 import { planAll } from '../planners/index.ts';
 import { ownedBy } from '../planners/domain/tags.ts';
 import { probeTargets } from '../planners/control-plane/control-plane.ts';
@@ -83,9 +84,12 @@ export class Daemon {
   #events: EventRecorder | undefined;
   #health: Server | undefined;
   #prober: HealthProber | undefined;
+  readonly #sideWork = pLimit(8);
+  readonly #background = new Set<Promise<void>>();
   #leading = false;
   #metalError: string | undefined = 'not observed yet';
   #timer: NodeJS.Timeout | undefined;
+  #timerDue = 0;
   #resyncTimer: NodeJS.Timeout | undefined;
   #pending: Trigger | undefined;
   #running: Promise<void> | undefined;
@@ -217,11 +221,17 @@ export class Daemon {
     );
   }
 
-  /** Asks for a loop; a burst of requests within the debounce window costs one. */
-  #request(trigger: Trigger, delayMs = this.#options.debounceMs ?? 250): void {
+  /**
+   * Asks for a loop; a burst of requests within the debounce window costs one. A request that is
+   * due sooner (the applier's, after its writes) brings the loop forward, never back.
+   */
+  #request(trigger: Trigger, delayMs = this.#options.debounceMs ?? 100): void {
     if (this.#stopped) return;
     this.#pending ??= trigger;
-    if (this.#timer !== undefined) return;
+    const due = Date.now() + delayMs;
+    if (this.#timer !== undefined && this.#timerDue <= due) return;
+    clearTimeout(this.#timer);
+    this.#timerDue = due;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#runLoop();
@@ -299,7 +309,8 @@ export class Daemon {
         snapshot.metal.reservations.filter((r) => ownedBy(r.tags, cluster)).length,
       );
     const plan = diff(snapshot, planAll(snapshot));
-    if (this.#leading && !this.#options.dryRun) await this.#recordWarnings(plan.warnings);
+    if (this.#leading && !this.#options.dryRun)
+      this.#inBackground(plan.warnings.map((w) => () => this.#recordWarning(w)));
     if (this.#options.dryRun) {
       this.#log.info(
         { trigger, actions: plan.actions.length, plan: renderText(plan, new Date()) },
@@ -327,42 +338,55 @@ export class Daemon {
       'applying plan',
     );
     const report = await apply(plan, executors, {
-      concurrency: this.#options.concurrency ?? 4,
+      concurrency: this.#options.concurrency ?? 16,
       dryRun: false,
       logger: this.#log,
       // Leadership lost mid-plan: what has not started does not start.
       shouldContinue: () => this.#leading && !this.#stopped,
     });
     const byId = new Map(plan.actions.map((a) => [a.id, a]));
+    const recorded: [Action, Outcome][] = [];
     for (const outcome of report.outcomes) {
       const action = byId.get(outcome.id);
       if (action === undefined) continue;
       this.metrics.actions.inc({ area: action.area, kind: action.kind, result: outcome.status });
-      await this.#recordEvent(action, outcome);
+      recorded.push([action, outcome]);
     }
     const failed = report.outcomes.some((o) => o.status !== 'applied');
     this.metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });
     end();
     // What was applied changes what the planners see: look again at once (a conflict re-plans).
     this.#request(failed ? 'retry' : 'applier', failed ? 1000 : 0);
+    // Events tell what happened; the next loop does not wait for them.
+    this.#inBackground(
+      recorded.map(
+        ([action, outcome]) =>
+          () =>
+            this.#recordEvent(action, outcome),
+      ),
+    );
   }
 
-  /** A Warning Event for each plan warning about an object (repeats only raise the count). */
-  async #recordWarnings(warnings: readonly Warning[]): Promise<void> {
-    for (const w of warnings) {
-      if (this.#events === undefined || w.regarding === undefined || w.event === undefined)
-        continue;
-      try {
-        await this.#events.record({
-          regarding: w.regarding,
-          type: 'Warning',
-          reason: w.event,
-          action: 'Plan',
-          note: w.message,
-        });
-      } catch (error) {
-        this.#log.warn({ err: String(error), reason: w.event }, 'event not recorded');
-      }
+  /** Runs side work (Events) a few at a time without holding up the loop; stop() waits for it. */
+  #inBackground(tasks: readonly (() => Promise<void>)[]): void {
+    const running = Promise.all(tasks.map((task) => this.#sideWork(task))).then(() => undefined);
+    this.#background.add(running);
+    void running.finally(() => this.#background.delete(running));
+  }
+
+  /** A Warning Event for a plan warning about an object (repeats only raise the count). */
+  async #recordWarning(w: Warning): Promise<void> {
+    if (this.#events === undefined || w.regarding === undefined || w.event === undefined) return;
+    try {
+      await this.#events.record({
+        regarding: w.regarding,
+        type: 'Warning',
+        reason: w.event,
+        action: 'Plan',
+        note: w.message,
+      });
+    } catch (error) {
+      this.#log.warn({ err: String(error), reason: w.event }, 'event not recorded');
     }
   }
 
@@ -397,6 +421,7 @@ export class Daemon {
     clearTimeout(this.#resyncTimer);
     this.#setLeading(false);
     await this.#running;
+    await Promise.all(this.#background);
     await this.#elector?.stop();
     await this.#prober?.stop();
     await this.#kubernetes?.stop();

@@ -16,6 +16,8 @@ export interface RunningDaemon {
 /** Runs `metal-ccm run` as its own process (Node 24, from the repository) until stopped. */
 export async function spawnDaemon(options: {
   kubeconfig: string;
+  /** Default 2s: tests want the resync soon. */
+  syncPeriod?: string;
   /** The program: the sources by default, or a build's `dist/engine/main.js`. */
   entry?: string;
   baseURL: string;
@@ -35,7 +37,7 @@ export async function spawnDaemon(options: {
       `--provider-config=${configPath}`,
       `--base-url=${options.baseURL}`,
       '--health-address=127.0.0.1:0',
-      '--sync-period=2s',
+      `--sync-period=${options.syncPeriod ?? '2s'}`,
       ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } },

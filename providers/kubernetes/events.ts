@@ -18,6 +18,8 @@ interface Recorded {
   readonly namespace: string;
   count: number;
   at: number;
+  /** When the series count was last written. */
+  patchedAt: number;
 }
 
 const microTime = (ms: number): string =>
@@ -25,18 +27,25 @@ const microTime = (ms: number): string =>
 
 /**
  * Events (events.k8s.io/v1) on the objects the CCM acts on. The same event again within the
- * window is not a new object: its series count goes up, so a stuck action does not flood.
+ * window is not a new object: its series count goes up, so a stuck action does not flood; and the
+ * count is written at most every `seriesEveryMs`, as client-go does, so a warning repeated every
+ * loop costs no API call per loop.
  */
 export class EventRecorder {
   readonly #rest: KubeRest;
   readonly #instance: string;
   readonly #windowMs: number;
+  readonly #seriesEveryMs: number;
   readonly #recent = new Map<string, Recorded>();
 
-  constructor(rest: KubeRest, options: { instance: string; windowMs?: number }) {
+  constructor(
+    rest: KubeRest,
+    options: { instance: string; windowMs?: number; seriesEveryMs?: number },
+  ) {
     this.#rest = rest;
     this.#instance = options.instance;
     this.#windowMs = options.windowMs ?? 10 * 60_000;
+    this.#seriesEveryMs = options.seriesEveryMs ?? 30_000;
   }
 
   async record(event: EventInput): Promise<void> {
@@ -56,6 +65,8 @@ export class EventRecorder {
     if (previous !== undefined && now - previous.at < this.#windowMs) {
       previous.count++;
       previous.at = now;
+      if (now - previous.patchedAt < this.#seriesEveryMs) return;
+      previous.patchedAt = now;
       await this.#rest.request({
         method: 'PATCH',
         path: resourcePath(resources.Event, { namespace: previous.namespace, name: previous.name }),
@@ -91,7 +102,13 @@ export class EventRecorder {
         },
       },
     });
-    this.#recent.set(key, { name: created.metadata.name, namespace, count: 1, at: now });
+    this.#recent.set(key, {
+      name: created.metadata.name,
+      namespace,
+      count: 1,
+      at: now,
+      patchedAt: now,
+    });
     for (const [k, r] of this.#recent) if (now - r.at >= this.#windowMs) this.#recent.delete(k);
   }
 }

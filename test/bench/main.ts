@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { KubeHarness, type KubeEnvironment } from '../kube/harness.ts';
 import { addLocalAddresses } from '../kube/local-addresses.ts';
 import { failover } from './failover.ts';
+import { metalCalls } from './metal-calls.ts';
+import { idle } from './idle.ts';
 import { planning } from './planning.ts';
+import { serviceLatency } from './service-latency.ts';
 import { table, type Benchmark, type BenchmarkResult } from './report.ts';
 
-const benchmarks: readonly Benchmark[] = [planning, failover];
+const benchmarks: readonly Benchmark[] = [planning, metalCalls, serviceLatency, idle, failover];
 const resultsFile = join(import.meta.dirname, 'results.json');
 
 /**
@@ -56,9 +59,13 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwritten to ${resultsFile}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+// Exits when done: a benchmark that failed half-way may leave servers that would keep it alive.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,171 @@
+import pLimit from 'p-limit';
+import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
+import type { KubeRest } from '../../providers/kubernetes/rest.ts';
+import { spawnDaemon, type RunningDaemon } from '../daemon-process.ts';
+import { startEmulator, type Emulator } from '../emulator/emulator.ts';
+import { syntheticProject, syntheticWorld, uuidOf } from '../emulator/synthetic.ts';
+import { eventually } from '../eventually.ts';
+import { restFor, type KubeEnvironment } from '../kube/harness.ts';
+
+export const benchToken = 'bench-token';
+
+/** A cluster of `nodes` Nodes and `nodes × servicesPerNode` LoadBalancer Services, run by the CCM. */
+export interface BenchCluster {
+  readonly admin: KubeRest;
+  readonly emulator: Emulator;
+  readonly daemon: RunningDaemon;
+  /** Milliseconds from the daemon's start until every Service had its IP. */
+  readonly convergedInMs: number;
+  createService(name: string): Promise<void>;
+  /** The names of the Services that have an IP in status now. */
+  servicesWithIp(): Promise<Set<string>>;
+  /** A new device in the project and its Node, as a node joining. */
+  joinNode(index: number): Promise<string>;
+  metric(name: string, labels?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+interface ServiceList {
+  items: {
+    metadata: { name: string };
+    status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
+  }[];
+}
+
+const nodeName = (i: number): string => `node-${String(i)}`;
+
+function nodeBody(i: number): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: nodeName(i) },
+    spec: { providerID: `equinixmetal://${uuidOf(1, i)}` },
+  };
+}
+
+/** A metric's summed value over every sample whose labels contain `labels`. */
+export async function scrape(healthUrl: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${healthUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && l.includes(labels))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+export async function benchCluster(
+  kube: KubeEnvironment,
+  size: { nodes: number; servicesPerNode: number; syncPeriod: string },
+): Promise<BenchCluster> {
+  const admin = restFor(kube.adminKubeconfig);
+  const limit = pLimit(32);
+  const world = syntheticWorld({ devices: size.nodes, reservations: 0, bgp: true });
+  const emulator = await startEmulator({
+    world,
+    token: benchToken,
+    // Not routed anywhere: plenty of addresses for the Services.
+    addressRange: { first: '100.96.0.0', count: 1 << 16 },
+    validate: false, // the schema check per answer would dominate the emulator's time
+  });
+  await Promise.all(
+    Array.from({ length: size.nodes }, (_, i) =>
+      limit(() =>
+        admin.request({ method: 'POST', path: resourcePath(resources.Node), body: nodeBody(i) }),
+      ),
+    ),
+  );
+  const createService = async (name: string): Promise<void> => {
+    await admin.request({
+      method: 'POST',
+      path: resourcePath(resources.Service, { namespace: 'default' }),
+      body: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name },
+        spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+      },
+    });
+  };
+  const total = size.nodes * size.servicesPerNode;
+  await Promise.all(
+    Array.from({ length: total }, (_, i) => limit(() => createService(`svc-${String(i)}`))),
+  );
+  const servicesWithIp = async (): Promise<Set<string>> => {
+    const list = await admin.request<ServiceList>({
+      method: 'GET',
+      path: resourcePath(resources.Service, { namespace: 'default' }),
+    });
+    return new Set(
+      list.items
+        .filter((s) => s.status?.loadBalancer?.ingress?.[0]?.ip !== undefined)
+        .map((s) => s.metadata.name),
+    );
+  };
+  const started = Date.now();
+  const daemon = await spawnDaemon({
+    kubeconfig: kube.ccmKubeconfig,
+    baseURL: emulator.url,
+    config: {
+      apiKey: benchToken,
+      projectID: syntheticProject,
+      metro: 'da',
+      loadbalancer: 'kube-vip://',
+      bgpPass: 'Bench42Password',
+      eipLimit: 0,
+    },
+    syncPeriod: size.syncPeriod,
+  });
+  await eventually(
+    async () => (await servicesWithIp()).size >= total,
+    600_000,
+    `${String(total)} Services with an IP`,
+    1000,
+  );
+  const convergedInMs = Date.now() - started;
+  return {
+    admin,
+    emulator,
+    daemon,
+    convergedInMs,
+    createService,
+    servicesWithIp,
+    joinNode: async (index) => {
+      const [device] = syntheticWorld({ devices: index + 1, reservations: 0 }).devices.slice(index);
+      emulator.world.devices.set(uuidOf(1, index), device as Record<string, unknown>);
+      await admin.request({
+        method: 'POST',
+        path: resourcePath(resources.Node),
+        body: nodeBody(index),
+      });
+      return nodeName(index);
+    },
+    metric: (name, labels) => scrape(daemon.healthUrl, name, labels),
+    close: async () => {
+      await daemon.kill();
+      await emulator.close();
+      const list = await admin.request<ServiceList>({
+        method: 'GET',
+        path: resourcePath(resources.Service, { namespace: 'default' }),
+      });
+      await Promise.all(
+        list.items
+          .filter((s) => s.metadata.name !== 'kubernetes')
+          .map((s) =>
+            limit(async () => {
+              const path = resourcePath(resources.Service, {
+                namespace: 'default',
+                name: s.metadata.name,
+              });
+              await admin.request({
+                method: 'PATCH',
+                path,
+                body: { metadata: { finalizers: null } },
+                contentType: 'application/merge-patch+json',
+              });
+              await admin.request({ method: 'DELETE', path });
+            }),
+          ),
+      );
+      await admin.request({ method: 'DELETE', path: resourcePath(resources.Node) });
+    },
+  };
+}
