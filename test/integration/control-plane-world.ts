@@ -95,6 +95,8 @@ export async function controlPlaneWorld(options: {
   readonly admin: KubeRest;
   readonly port: number;
   readonly tls: { cert: string; key: string };
+  /** Seed of the emulator's probability faults. */
+  readonly seed?: number;
 }): Promise<ControlPlaneWorld> {
   const world = syntheticWorld({ devices: 3, reservations: 0 });
   type Json = Record<string, unknown>;
@@ -109,8 +111,10 @@ export async function controlPlaneWorld(options: {
   const emulator = await startEmulator({
     world: { ...world, devices },
     token: controlPlaneToken,
-    addressRange: { first: eipAddress, count: 4 },
+    // The first is the control-plane EIP; the rest are for Services (never assigned, so never routed).
+    addressRange: { first: eipAddress, count: 4096 },
     routeElasticIps: { ports: [options.port] },
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   await fetch(`${emulator.url}/projects/${syntheticProject}/ips`, {
     method: 'POST',
