@@ -81,7 +81,8 @@ export async function benchCluster(
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name },
-        spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+        // No node ports: 5,000 Services would fill the node port range, and the CCM needs none.
+        spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }] },
       },
     });
   };
