@@ -40,7 +40,16 @@ export async function spawnDaemon(options: {
       `--sync-period=${options.syncPeriod ?? '2s'}`,
       ...(options.args ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        // How the benchmarks run the daemon as its Deployment would (e.g. a heap limit).
+        ...(process.env['DAEMON_NODE_OPTIONS'] === undefined
+          ? {}
+          : { NODE_OPTIONS: process.env['DAEMON_NODE_OPTIONS'] }),
+      },
+    },
   );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -114,6 +114,8 @@ export async function benchCluster(
       eipLimit: 0,
     },
     syncPeriod: size.syncPeriod,
+    // DAEMON_ENTRY=dist/engine/main.js measures the compiled build, as the image runs it.
+    ...(process.env['DAEMON_ENTRY'] === undefined ? {} : { entry: process.env['DAEMON_ENTRY'] }),
   });
   await eventually(
     async () => (await servicesWithIp()).size >= total,
