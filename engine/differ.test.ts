@@ -3,7 +3,8 @@ import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import type { Desired, ObjectIntent } from '../planners/domain/desired.ts';
 import type { Action } from '../planners/domain/plan.ts';
-import { isSensitive } from '../planners/domain/sensitive.ts';
+import type { KubernetesObject } from '../planners/domain/kubernetes.ts';
+import { isSensitive, revealDeep } from '../planners/domain/sensitive.ts';
 import { node, snapshot } from '../test/builders.ts';
 import { diff } from './differ.ts';
 
@@ -190,6 +191,35 @@ describe('diff', () => {
     expect(isSensitive(annotations['metal.equinix.com/bgp-pass'])).toBe(true);
     expect(annotations['other']).toBe('x');
     expect(JSON.stringify(action)).not.toContain('c2VjcmV0');
+  });
+
+  it('keeps the new value of a field under a sensitive parent (a Secret’s data), masked', () => {
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'n', resourceVersion: '5' },
+      data: { password: 'b2xk' },
+    };
+    const [action] = planOf({
+      objects: [
+        {
+          area: 'load-balancer',
+          observed: secret,
+          desired: { ...secret, data: { password: 'bmV3' } } as KubernetesObject,
+          reasons: ['rotate'],
+          sensitivePaths: ['/data'],
+        },
+      ],
+    }).actions;
+    const patch = byKind([action!], 'kubernetes.patch')[0]!.patch;
+    const replace = patch.find((op) => op.path === '/data/password') as { value: unknown };
+    expect(isSensitive(replace.value)).toBe(true);
+    expect(revealDeep(patch)).toContainEqual({
+      op: 'replace',
+      path: '/data/password',
+      value: 'bmV3',
+    });
+    expect(JSON.stringify(action)).not.toContain('bmV3');
   });
 
   it('gives every action a stable id and orders by area then target', () => {

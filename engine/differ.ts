@@ -134,11 +134,16 @@ function objectActions(intent: ObjectIntent): Pending[] {
   }
   const observed = intent.observed;
   const maskedObserved = mask(observed, sensitive);
-  const ops = jsonpatch
-    .compare(observed, desired)
-    .map((op) =>
-      'value' in op ? { ...op, value: valueAt(maskedDesired, pointerSegments(op.path)) } : op,
-    );
+  // A value at or under a sensitive path (`/data` covers `/data/password`) is wrapped whole; a value
+  // above one (all the annotations) carries its sensitive parts wrapped. Either way it prints
+  // masked and is revealed only when sent.
+  const secret = (path: string): boolean => sensitive.some((p) => startsWithPointer(path, p));
+  const ops = jsonpatch.compare(observed, desired).map((op) => {
+    if (!('value' in op)) return op;
+    return secret(op.path)
+      ? { ...op, value: new Sensitive(op.value) }
+      : { ...op, value: valueAt(maskedDesired, pointerSegments(op.path)) };
+  });
   const isStatus = (op: JsonPatchOperation): boolean => startsWithPointer(op.path, '/status');
   const parts = [
     { subresource: undefined, ops: ops.filter((op) => !isStatus(op)) },

@@ -499,6 +499,15 @@ async function cleanUp(admin: KubeRest): Promise<void> {
       .catch(() => undefined);
     await admin.request({ method: 'DELETE', path }).catch(() => undefined);
   }
+  await admin
+    .request({
+      method: 'DELETE',
+      path: resourcePath(resources.Secret, {
+        namespace: 'metallb-system',
+        name: 'metal-ccm-bgp-password',
+      }),
+    })
+    .catch(() => undefined);
   for (const r of [resources.BGPPeer, resources.IPAddressPool, resources.BGPAdvertisement])
     await admin
       .request({ method: 'DELETE', path: resourcePath(r, { namespace: 'metallb-system' }) })
