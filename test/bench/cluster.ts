@@ -5,7 +5,8 @@ import { spawnDaemon, type RunningDaemon } from '../daemon-process.ts';
 import { startEmulator, type Emulator } from '../emulator/emulator.ts';
 import { syntheticProject, syntheticWorld, uuidOf } from '../emulator/synthetic.ts';
 import { eventually } from '../eventually.ts';
-import { restFor, type KubeEnvironment } from '../kube/harness.ts';
+import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
+import { createLoadBalancerService } from '../kube/objects.ts';
 
 export const benchToken = 'bench-token';
 
@@ -74,17 +75,8 @@ export async function benchCluster(
     ),
   );
   const createService = async (name: string): Promise<void> => {
-    await admin.request({
-      method: 'POST',
-      path: resourcePath(resources.Service, { namespace: 'default' }),
-      body: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name },
-        // No node ports: 5,000 Services would fill the node port range, and the CCM needs none.
-        spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }] },
-      },
-    });
+    // No node ports: 5,000 Services would fill the node port range, and the CCM needs none.
+    await createLoadBalancerService(admin, name, { allocateLoadBalancerNodePorts: false });
   };
   const total = size.nodes * size.servicesPerNode;
   await Promise.all(
@@ -153,19 +145,12 @@ export async function benchCluster(
         list.items
           .filter((s) => s.metadata.name !== 'kubernetes')
           .map((s) =>
-            limit(async () => {
-              const path = resourcePath(resources.Service, {
-                namespace: 'default',
-                name: s.metadata.name,
-              });
-              await admin.request({
-                method: 'PATCH',
-                path,
-                body: { metadata: { finalizers: null } },
-                contentType: 'application/merge-patch+json',
-              });
-              await admin.request({ method: 'DELETE', path });
-            }),
+            limit(() =>
+              forceDeleteWith(
+                admin,
+                resourcePath(resources.Service, { namespace: 'default', name: s.metadata.name }),
+              ),
+            ),
           ),
       );
       await admin.request({ method: 'DELETE', path: resourcePath(resources.Node) });

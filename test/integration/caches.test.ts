@@ -3,6 +3,7 @@ import { ResilientCache } from '../../providers/kubernetes/cache.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { admin, asCcm, eventually, kube, unique } from './support.ts';
+import { createLoadBalancerService } from '../kube/objects.ts';
 
 let observer: KubernetesObserver | undefined;
 afterEach(async () => {
@@ -67,16 +68,7 @@ describe('Kubernetes caches on a real API server', () => {
     );
 
     const service = unique('svc');
-    await api.request({
-      method: 'POST',
-      path: resourcePath(resources.Service, { namespace: 'default' }),
-      body: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: service },
-        spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
-      },
-    });
+    await createLoadBalancerService(api, service);
     await eventually(
       () => o.state().services.some((s) => s.metadata?.name === service),
       5000,

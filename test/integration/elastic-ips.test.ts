@@ -5,6 +5,7 @@ import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { startEmulator, type Emulator } from '../emulator/emulator.ts';
 import { admin, eventually, forceDelete, startDaemon, type RunningDaemon } from './support.ts';
+import { createLoadBalancerService } from '../kube/objects.ts';
 
 interface ServiceBody {
   metadata: { name: string; finalizers?: string[]; annotations?: Record<string, string> };
@@ -43,18 +44,8 @@ const reservationsTagged = (tag: string) =>
 const writes = () =>
   Object.entries(emulator.counters()).filter(([op]) => /^(request|create|delete|update)/.test(op));
 
-async function createService(name: string): Promise<void> {
-  await admin().request({
-    method: 'POST',
-    path: resourcePath(resources.Service, { namespace: 'default' }),
-    body: {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name },
-      spec: { type: 'LoadBalancer', ports: [{ port: 80, targetPort: 8080 }] },
-    },
-  });
-}
+const createService = (name: string): Promise<void> =>
+  createLoadBalancerService(admin(), name, { ports: [{ port: 80, targetPort: 8080 }] });
 
 async function run(): Promise<RunningDaemon> {
   const daemon = await startDaemon({ baseURL: emulator.url, config });

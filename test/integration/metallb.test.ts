@@ -5,6 +5,7 @@ import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { startEmulator, type Emulator } from '../emulator/emulator.ts';
 import { admin, eventually, forceDelete, startDaemon, type RunningDaemon } from './support.ts';
+import { createLoadBalancerService } from '../kube/objects.ts';
 
 const project = '0f6b7b9e-2c1a-4e6f-9a57-3f0c1c0d6a11';
 const nodes = ['cp-1', 'worker-1'];
@@ -54,29 +55,14 @@ async function arrange(): Promise<void> {
       body: { apiVersion: 'v1', kind: 'Node', metadata: { name } },
     });
   }
-  for (const name of ['web', 'api']) {
-    await admin().request({
-      method: 'POST',
-      path: resourcePath(resources.Service, { namespace: 'default' }),
-      body: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name },
-        spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
-      },
-    });
-  }
+  for (const name of ['web', 'api']) await createLoadBalancerService(admin(), name);
   // The control-plane mirror holds the control-plane EIP; it is never the CCM's to hand to MetalLB.
-  await admin().request({
-    method: 'POST',
-    path: resourcePath(resources.Service, { namespace: 'kube-system' }),
-    body: {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'cloud-provider-equinix-metal-kubernetes-external' },
-      spec: { type: 'LoadBalancer', loadBalancerIP: controlPlaneEip, ports: [{ port: 443 }] },
-    },
-  });
+  await createLoadBalancerService(
+    admin(),
+    'cloud-provider-equinix-metal-kubernetes-external',
+    { loadBalancerIP: controlPlaneEip, ports: [{ port: 443 }] },
+    'kube-system',
+  );
 }
 
 async function removeOneOfEach(): Promise<void> {

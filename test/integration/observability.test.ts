@@ -12,6 +12,7 @@ import {
   unique,
   type RunningDaemon,
 } from './support.ts';
+import { createLoadBalancerService } from '../kube/objects.ts';
 
 const token = 'observability-token';
 const service = unique('shop');
@@ -61,16 +62,7 @@ afterAll(async () => {
 
 describe('what an operator sees: Events and metrics, on a real API server', () => {
   it('leaves the Events of a Service’s life: EIP requested, assigned, released', async () => {
-    await admin().request({
-      method: 'POST',
-      path: resourcePath(resources.Service, { namespace: 'default' }),
-      body: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: service },
-        spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
-      },
-    });
+    await createLoadBalancerService(admin(), service);
     await eventually(
       async () =>
         (await serviceEvents()).some((e) => e.reason === 'ElasticIPAssigned') ? true : undefined,

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { restFor } from '../kube/harness.ts';
+import { forceDeleteWith, restFor } from '../kube/harness.ts';
 import { spawnDaemon, type RunningDaemon } from '../daemon-process.ts';
 import { eventually } from '../eventually.ts';
 
@@ -11,19 +11,7 @@ export const admin = () => restFor(kube().adminKubeconfig);
 export const asCcm = () => restFor(kube().ccmKubeconfig);
 
 /** Deletes an object whatever holds it (finalizers are stripped first); absent is fine. */
-export async function forceDelete(path: string): Promise<void> {
-  await admin()
-    .request({
-      method: 'PATCH',
-      path,
-      body: { metadata: { finalizers: null } },
-      contentType: 'application/merge-patch+json',
-    })
-    .catch(() => undefined);
-  await admin()
-    .request({ method: 'DELETE', path })
-    .catch(() => undefined);
-}
+export const forceDelete = (path: string): Promise<void> => forceDeleteWith(admin(), path);
 
 /** Runs `metal-ccm run` as its own process, as the CCM's identity, until stopped. */
 export function startDaemon(options: {

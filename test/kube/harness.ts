@@ -19,6 +19,19 @@ export function restFor(kubeconfig: string): KubeRest {
   return new KubeRest(config);
 }
 
+/** Deletes an object whatever holds it (finalizers are stripped first); absent is fine. */
+export async function forceDeleteWith(rest: KubeRest, path: string): Promise<void> {
+  await rest
+    .request({
+      method: 'PATCH',
+      path,
+      body: { metadata: { finalizers: null } },
+      contentType: 'application/merge-patch+json',
+    })
+    .catch(() => undefined);
+  await rest.request({ method: 'DELETE', path }).catch(() => undefined);
+}
+
 /** Where a test finds the API server (provided to the tests by the global setup). */
 export interface KubeEnvironment {
   readonly server: string;

@@ -7,7 +7,8 @@ import { spawnDaemon, type RunningDaemon } from '../daemon-process.ts';
 import { seededRandom } from '../emulator/faults.ts';
 import { syntheticProject, syntheticWorld, uuidOf } from '../emulator/synthetic.ts';
 import type { Json } from '../emulator/world.ts';
-import { restFor, type KubeEnvironment } from '../kube/harness.ts';
+import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
+import { createLoadBalancerService } from '../kube/objects.ts';
 import {
   controlPlaneToken,
   controlPlaneWorld,
@@ -143,16 +144,6 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   };
   const servicePath = (name: string): string =>
     resourcePath(resources.Service, { namespace: 'default', name });
-  const serviceBody = (name: string, cls?: string): object => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name },
-    spec: {
-      type: 'LoadBalancer',
-      ports: [{ port: 80 }],
-      ...(cls === undefined ? {} : { loadBalancerClass: cls }),
-    },
-  });
   const toClusterIp = {
     spec: {
       type: 'ClusterIP',
@@ -190,13 +181,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       async () => {
         const name = `soak-${String(nextService++)}`;
         services.set(name, 'lb');
-        await write('Service created', () =>
-          admin.request({
-            method: 'POST',
-            path: resourcePath(resources.Service, { namespace: 'default' }),
-            body: serviceBody(name),
-          }),
-        );
+        await write('Service created', () => createLoadBalancerService(admin, name));
       },
     ],
     [
@@ -473,32 +458,16 @@ async function cleanUp(admin: KubeRest): Promise<void> {
   });
   for (const s of list.items) {
     if (s.metadata.name === 'kubernetes') continue;
-    const path = resourcePath(resources.Service, { namespace: 'default', name: s.metadata.name });
-    await admin
-      .request({
-        method: 'PATCH',
-        path,
-        body: { metadata: { finalizers: null } },
-        contentType: 'application/merge-patch+json',
-      })
-      .catch(() => undefined);
-    await admin.request({ method: 'DELETE', path }).catch(() => undefined);
+    await forceDeleteWith(
+      admin,
+      resourcePath(resources.Service, { namespace: 'default', name: s.metadata.name }),
+    );
   }
   await admin
     .request({ method: 'DELETE', path: resourcePath(resources.Node) })
     .catch(() => undefined);
-  for (const r of [resources.Service, resources.EndpointSlice]) {
-    const path = resourcePath(r, mirrorService);
-    await admin
-      .request({
-        method: 'PATCH',
-        path,
-        body: { metadata: { finalizers: null } },
-        contentType: 'application/merge-patch+json',
-      })
-      .catch(() => undefined);
-    await admin.request({ method: 'DELETE', path }).catch(() => undefined);
-  }
+  for (const r of [resources.Service, resources.EndpointSlice])
+    await forceDeleteWith(admin, resourcePath(r, mirrorService));
   await admin
     .request({
       method: 'DELETE',
