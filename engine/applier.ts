@@ -3,6 +3,7 @@ import { refKey } from '../planners/domain/kubernetes.ts';
 import type { Action, ActionKind, Plan } from '../planners/domain/plan.ts';
 import type { ActionId } from '../planners/domain/ids.ts';
 import pLimit from 'p-limit';
+import { dependantsOf } from './dependants.ts';
 import type { Logger } from './logging.ts';
 
 /** What an executor reports back: a Kubernetes write returns the object's new resourceVersion. */
@@ -88,9 +89,7 @@ export async function apply(
   // Event-driven: a finished action releases its dependants, so a plan of tens of thousands of
   // actions costs its size, not its square.
   const waitingFor = new Map(plan.actions.map((a) => [a.id, a.dependsOn.length]));
-  const dependants = new Map<ActionId, Action[]>();
-  for (const a of plan.actions)
-    for (const d of a.dependsOn) dependants.set(d, [...(dependants.get(d) ?? []), a]);
+  const dependants = dependantsOf(plan.actions);
   // An action missing from the plan, or a cycle, would wait forever: refuse such a plan up front.
   const inPlan = new Set(plan.actions.map((a) => a.id));
   const sortable = [...plan.actions.filter((a) => a.dependsOn.length === 0)];

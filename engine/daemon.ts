@@ -9,7 +9,7 @@ import { probeTargets } from '../planners/control-plane/control-plane.ts';
 import { HealthProber } from '../providers/health/prober.ts';
 import type { Settings } from '../planners/domain/config.ts';
 import { referencedDevices } from '../planners/nodes/provider-id.ts';
-import { kubernetesExecutors } from '../providers/kubernetes/executor.ts';
+import { StaleWriteError, kubernetesExecutors } from '../providers/kubernetes/executor.ts';
 import { LeaderElector } from '../providers/kubernetes/leader.ts';
 import { KubernetesObserver } from '../providers/kubernetes/observe.ts';
 import { KubeRest } from '../providers/kubernetes/rest.ts';
@@ -352,10 +352,15 @@ export class Daemon {
       this.metrics.actions.inc({ area: action.area, kind: action.kind, result: outcome.status });
       recorded.push([action, outcome]);
     }
-    const failed = report.outcomes.some((o) => o.status !== 'applied');
+    // Lost races (and what waited on them) re-plan at once; real failures wait before the retry.
+    const failed = report.outcomes.some(
+      (o) => o.status === 'failed' && !(o.error instanceof StaleWriteError),
+    );
     this.metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });
     end();
-    // What was applied changes what the planners see: look again at once (a conflict re-plans).
+    // What was applied changes what the planners see: look again as soon as the caches show our
+    // own writes (planning before that would plan them again against old versions, and conflict).
+    await this.#caughtUp(recorded.filter(([, o]) => o.status === 'applied').map(([a]) => a));
     this.#request(failed ? 'retry' : 'applier', failed ? 1000 : 0);
     // Events tell what happened; the next loop does not wait for them.
     this.#inBackground(
@@ -365,6 +370,35 @@ export class Daemon {
             this.#recordEvent(action, outcome),
       ),
     );
+  }
+
+  /** Waits (at most 2 s) until the caches hold the result of each applied Kubernetes write. */
+  async #caughtUp(applied: readonly Action[]): Promise<void> {
+    const kubernetes = this.#kubernetes;
+    if (kubernetes === undefined) return;
+    const reflected = (action: Action): boolean => {
+      if (action.kind === 'metal.request') return true;
+      const seen = kubernetes.find(action.object);
+      if (seen === undefined) return true; // a kind the CCM does not watch
+      switch (action.kind) {
+        case 'kubernetes.delete':
+          return seen.object?.metadata?.uid !== action.preconditions.uid;
+        case 'kubernetes.create':
+        case 'kubernetes.apply':
+          return seen.object !== undefined;
+        case 'kubernetes.patch': {
+          const planned = action.patch.find(
+            (op) => op.op === 'test' && op.path === '/metadata/resourceVersion',
+          );
+          const before: unknown =
+            planned !== undefined && 'value' in planned ? (planned.value as unknown) : undefined;
+          return seen.object !== undefined && seen.object.metadata?.resourceVersion !== before;
+        }
+      }
+    };
+    const deadline = Date.now() + 2000;
+    while (!this.#stopped && Date.now() < deadline && !applied.every(reflected))
+      await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   /** Runs side work (Events) a few at a time without holding up the loop; stop() waits for it. */
@@ -390,12 +424,17 @@ export class Daemon {
     }
   }
 
-  /** A Normal Event for an applied action, a Warning for a failed one, on the object it was for. */
+  /**
+   * A Normal Event for an applied action, a Warning for a failed one, on the object it was for. A
+   * write that lost a race (the object changed since it was observed) is not a failure anyone need
+   * see: the next loop plans again from what is there.
+   */
   async #recordEvent(action: Action, outcome: Outcome): Promise<void> {
     if (
       this.#events === undefined ||
       action.regarding === undefined ||
-      outcome.status === 'skipped'
+      outcome.status === 'skipped' ||
+      (outcome.status === 'failed' && outcome.error instanceof StaleWriteError)
     )
       return;
     const verb = { create: 'Create', update: 'Update', delete: 'Delete' }[action.operation];

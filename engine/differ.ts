@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import jsonpatch, { type Operation as JsonPatchOperation } from 'fast-json-patch';
 import TinyQueue from 'tinyqueue';
 import { byText } from '../planners/domain/order.ts';
+import { dependantsOf } from './dependants.ts';
 import { Sensitive } from '../planners/domain/sensitive.ts';
 import type {
   AppliedIntent,
@@ -245,9 +246,7 @@ function order(actions: readonly Action[]): Action[] {
   const before = (a: Action, b: Action): number =>
     byText(rank.get(a.id) ?? '', rank.get(b.id) ?? '');
   const waitingFor = new Map(actions.map((a) => [a.id, a.dependsOn.length]));
-  const dependants = new Map<ActionId, Action[]>();
-  for (const a of actions)
-    for (const d of a.dependsOn) dependants.set(d, [...(dependants.get(d) ?? []), a]);
+  const dependants = dependantsOf(actions);
   const ready = new TinyQueue(
     actions.filter((a) => a.dependsOn.length === 0),
     before,

@@ -4,7 +4,7 @@ import { produce } from 'immer';
 import { metallbOff, mirrorService, mirrorSliceManager } from '../domain/control-plane.ts';
 import type { AppliedIntent, Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
 import type { DeviceId } from '../domain/ids.ts';
-import { isNodeReady, namespaceRef } from '../domain/kubernetes.ts';
+import { hasOnlyIngress, isNodeReady, namespaceRef } from '../domain/kubernetes.ts';
 import type { Device, Reservation } from '../domain/metal.ts';
 import type { Warning } from '../domain/plan.ts';
 import type { ProbeResult, Snapshot } from '../domain/snapshot.ts';
@@ -255,8 +255,7 @@ function mirrorServiceIntent(
           ...(current?.nodePort === undefined ? {} : { nodePort: current.nodePort }),
         },
       ];
-    const ingress = d.status?.loadBalancer?.ingress;
-    if (ingress?.length !== 1 || ingress[0]?.ip !== eip || ingress[0].hostname !== undefined)
+    if (!hasOnlyIngress(base, eip))
       d.status = { ...d.status, loadBalancer: { ingress: [{ ip: eip }] } };
   });
   const reasons = [`mirror default/kubernetes on the control-plane Elastic IP ${eip}`];

@@ -38,6 +38,12 @@ export const namespaceRef = (name: string): ObjectRef => ({
   name,
 });
 
+/** The Service's load-balancer status names exactly this IP (and no hostname). */
+export function hasOnlyIngress(service: V1Service, ip: string): boolean {
+  const ingress = service.status?.loadBalancer?.ingress;
+  return ingress?.length === 1 && ingress[0]?.ip === ip && ingress[0].hostname === undefined;
+}
+
 /** The kubelet says the Node is Ready. */
 export function isNodeReady(node: V1Node): boolean {
   return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;

@@ -5,7 +5,7 @@ import { produce } from 'immer';
 import type { LoadBalancer } from '../domain/config.ts';
 import type { Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
 import type { ClusterId } from '../domain/ids.ts';
-import { describeRef, refKey, refOf } from '../domain/kubernetes.ts';
+import { describeRef, hasOnlyIngress, refKey, refOf } from '../domain/kubernetes.ts';
 import type { Reservation } from '../domain/metal.ts';
 import type { Warning } from '../domain/plan.ts';
 import type { Snapshot } from '../domain/snapshot.ts';
@@ -165,10 +165,8 @@ function assign(service: V1Service, address: string | undefined, lb: LoadBalance
     if (annotation !== undefined && d.metadata.annotations?.[annotation] !== address) {
       d.metadata.annotations = { ...d.metadata.annotations, [annotation]: address };
     }
-    const ingress = d.status?.loadBalancer?.ingress;
-    if (ingress?.length !== 1 || ingress[0]?.ip !== address || ingress[0].hostname !== undefined) {
+    if (!hasOnlyIngress(service, address))
       d.status = { ...d.status, loadBalancer: { ingress: [{ ip: address }] } };
-    }
   });
 }
 
@@ -180,13 +178,10 @@ function isAssigned(
 ): boolean {
   if (!(service.metadata?.finalizers ?? []).includes(cleanupFinalizer)) return false;
   if (address === undefined) return true;
-  const ingress = service.status?.loadBalancer?.ingress;
   return (
     service.spec?.loadBalancerIP === address &&
     (annotation === undefined || service.metadata?.annotations?.[annotation] === address) &&
-    ingress?.length === 1 &&
-    ingress[0]?.ip === address &&
-    ingress[0].hostname === undefined
+    hasOnlyIngress(service, address)
   );
 }
 

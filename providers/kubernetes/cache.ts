@@ -1,3 +1,4 @@
+import { byText } from '../../planners/domain/order.ts';
 import { freeze } from 'immer';
 import { resourcePath, type Resource } from './resources.ts';
 import { KubeApiError, type KubeObjectLike, type KubeRest, type WatchEvent } from './rest.ts';
@@ -84,9 +85,14 @@ export class ResilientCache<T extends KubeObjectLike> {
     for (const resolve of this.#syncedWaiters.splice(0)) resolve();
   }
 
-  /** Every object, sorted by namespace/name. */
+  /** The kind of object this cache holds. */
+  get kind(): string {
+    return this.#options.resource.kind;
+  }
+
+  /** Every object, sorted by namespace/name (one collator: this runs every loop). */
   list(): T[] {
-    return [...this.#items.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+    return [...this.#items.entries()].sort(([a], [b]) => byText(a, b)).map(([, v]) => v);
   }
 
   get(namespace: string | undefined, name: string): T | undefined {

@@ -8,6 +8,7 @@ import type {
   V1Node,
   V1Service,
 } from '../../planners/domain/kubernetes.ts';
+import type { ObjectRef } from '../../planners/domain/kubernetes.ts';
 import type { KubernetesState } from '../../planners/domain/snapshot.ts';
 import type { V1Namespace } from '@kubernetes/client-node';
 import { ResilientCache, type CacheEvent, type CacheLog } from './cache.ts';
@@ -140,6 +141,17 @@ export class KubernetesObserver {
 
   async stop(): Promise<void> {
     await Promise.all(this.#caches.map((c) => c.stop()));
+  }
+
+  /**
+   * An object as the caches hold it now: `undefined` when no cache holds objects of its kind (the
+   * CCM does not watch it), else whether and how it is there.
+   */
+  find(ref: ObjectRef): { readonly object?: KubernetesObject } | undefined {
+    const caches = this.#caches.filter((c) => c.kind === ref.kind);
+    if (caches.length === 0) return undefined;
+    const object = caches.map((c) => c.get(ref.namespace, ref.name)).find((o) => o !== undefined);
+    return object === undefined ? {} : { object };
   }
 
   /** The Kubernetes part of a snapshot, as the caches hold it now. */

@@ -3,7 +3,12 @@ import { resourcePath, resources } from '../../providers/kubernetes/resources.ts
 import type { KubeRest } from '../../providers/kubernetes/rest.ts';
 import { spawnDaemon, type RunningDaemon } from '../daemon-process.ts';
 import { startEmulator, type Emulator } from '../emulator/emulator.ts';
-import { syntheticProject, syntheticWorld, uuidOf } from '../emulator/synthetic.ts';
+import {
+  syntheticDevice,
+  syntheticProject,
+  syntheticWorld,
+  uuidOf,
+} from '../emulator/synthetic.ts';
 import { eventually } from '../eventually.ts';
 import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
@@ -124,8 +129,7 @@ export async function benchCluster(
     createService,
     servicesWithIp,
     joinNode: async (index) => {
-      const [device] = syntheticWorld({ devices: index + 1, reservations: 0 }).devices.slice(index);
-      emulator.world.devices.set(uuidOf(1, index), device as Record<string, unknown>);
+      emulator.world.devices.set(uuidOf(1, index), syntheticDevice(index));
       await admin.request({
         method: 'POST',
         path: resourcePath(resources.Node),

@@ -7,15 +7,6 @@ interface Route {
   readonly sockets: Set<Socket>;
 }
 
-/** The address an Elastic IP's traffic reaches on a device: its own private IPv4, else public. */
-function deviceAddress(device: Json): string | undefined {
-  const own = ((device['ip_addresses'] ?? []) as Json[]).filter(
-    (a) => a['management'] === true && a['address_family'] === 4,
-  );
-  const pick = own.find((a) => a['public'] === false) ?? own[0];
-  return pick?.['address'] as string | undefined;
-}
-
 /**
  * The network as Metal routes it, on loopback: for each assigned Elastic IP, `<eip>:<port>` listens
  * and forwards every connection to the device that holds it, so a probe of the EIP reaches
@@ -45,7 +36,7 @@ export class EipRouting {
       for (const assignment of (reservation['assignments'] ?? []) as Json[]) {
         const eip = assignment['address'] as string | undefined;
         const device = this.#world.devices.get(hrefId(assignment['assigned_to']));
-        const target = device === undefined ? undefined : deviceAddress(device);
+        const target = device === undefined ? undefined : this.#world.privateIpv4(device);
         if (eip === undefined || target === undefined) continue;
         for (const port of this.#ports) wanted.set(`${eip}:${String(port)}`, { eip, port, target });
       }

@@ -6,17 +6,11 @@ export const syntheticProject = '0f6b7b9e-2c1a-4e6f-9a57-3f0c1c0d6a11';
 export const uuidOf = (kind: number, n: number): string =>
   `${String(kind).padStart(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-/**
- * A project of any size for tests and benchmarks: `devices` devices (node-<n>, each with public
- * IPv4/IPv6 and private IPv4 addresses), `reservations` tagged /32 Elastic IPs, and, when
- * `bgp`, project BGP enabled with an IPv4 session on every device.
- */
-export function syntheticWorld(size: {
-  devices: number;
-  reservations: number;
-  bgp?: boolean;
-}): MetalWorld {
-  const devices = Array.from({ length: size.devices }, (_, i) => ({
+/** Device number `i` of a synthetic project: node-<i>, public IPv4/IPv6 and private IPv4. */
+export function syntheticDevice(
+  i: number,
+): Record<string, unknown> & { id: string; hostname: string } {
+  return {
     id: uuidOf(1, i),
     href: `/metal/v1/devices/${uuidOf(1, i)}`,
     hostname: `node-${i}`,
@@ -57,7 +51,20 @@ export function syntheticWorld(size: {
         },
       },
     ],
-  }));
+  };
+}
+
+/**
+ * A project of any size for tests and benchmarks: `devices` devices (node-<n>, each with public
+ * IPv4/IPv6 and private IPv4 addresses), `reservations` tagged /32 Elastic IPs, and, when
+ * `bgp`, project BGP enabled with an IPv4 session on every device.
+ */
+export function syntheticWorld(size: {
+  devices: number;
+  reservations: number;
+  bgp?: boolean;
+}): MetalWorld {
+  const devices = Array.from({ length: size.devices }, (_, i) => syntheticDevice(i));
   const ips = Array.from({ length: size.reservations }, (_, i) => {
     const address = numberToIpv4(0xc6336400 + i);
     return {

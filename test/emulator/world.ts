@@ -159,7 +159,8 @@ export class EmulatorWorld {
     );
   }
 
-  #privateIpv4(device: Json): string | undefined {
+  /** The device's private IPv4: its BGP source, and where a routed Elastic IP arrives. */
+  privateIpv4(device: Json): string | undefined {
     const addresses = (device['ip_addresses'] ?? []) as Json[];
     const found = addresses.find((a) => a['address_family'] === 4 && a['public'] === false);
     return found === undefined ? undefined : String(found['address']);
@@ -177,7 +178,7 @@ export class EmulatorWorld {
       {
         address_family: 4,
         customer_as: this.bgpConfig['asn'],
-        customer_ip: this.#privateIpv4(device) ?? '',
+        customer_ip: this.privateIpv4(device) ?? '',
         md5_enabled: md5 !== undefined,
         ...(md5 === undefined ? {} : { md5_password: md5 }),
         multihop: true,

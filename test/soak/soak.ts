@@ -5,7 +5,7 @@ import { mirrorService } from '../../planners/domain/control-plane.ts';
 import { serviceTag } from '../../planners/domain/tags.ts';
 import { spawnDaemon, type RunningDaemon } from '../daemon-process.ts';
 import { seededRandom } from '../emulator/faults.ts';
-import { syntheticProject, syntheticWorld, uuidOf } from '../emulator/synthetic.ts';
+import { syntheticDevice, syntheticProject, uuidOf } from '../emulator/synthetic.ts';
 import type { Json } from '../emulator/world.ts';
 import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
@@ -158,8 +158,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     admin.request({ method: 'PATCH', path, body, contentType: 'application/merge-patch+json' });
   const addWorker = async (): Promise<void> => {
     const i = nextWorker++;
-    const [device] = syntheticWorld({ devices: i + 1, reservations: 0 }).devices.slice(i);
-    emulator.world.devices.set(uuidOf(1, i), device as Json);
+    emulator.world.devices.set(uuidOf(1, i), syntheticDevice(i));
     await write('node joined', () =>
       admin.request({
         method: 'POST',
