@@ -33,19 +33,42 @@ export default tseslint.config(
     },
   },
   {
-    // DESIGN.md: planners are pure. No I/O, no clock, no randomness; other rooms only as types.
+    // DESIGN.md: model/ is the shared vocabulary; it depends on nothing of ours.
+    files: ['model/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: ioModules, message: 'the model does no I/O' },
+            {
+              group: ['**/engine/**', '**/planners/**', '**/providers/**', '**/emulator/**'],
+              message: 'the model imports nothing of ours',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // DESIGN.md: planners are pure. No I/O, no clock, no randomness; only the model of ours.
     files: ['planners/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             { regex: ioModules, message: 'planners are pure: no I/O modules' },
-            { group: ['**/engine/**'], message: 'planners must not depend on the engine' },
             {
-              group: ['**/providers/**', '@kubernetes/client-node'],
+              group: ['**/engine/**', '**/providers/**', '**/emulator/**', '**/test/**'],
+              message: 'planners depend on the model only',
+            },
+            {
+              group: ['@kubernetes/client-node'],
               allowTypeImports: true,
-              message: 'planners may use providers and client-node for types only',
+              message: 'planners may use client-node for types only',
             },
           ],
         },
@@ -65,20 +88,17 @@ export default tseslint.config(
     },
   },
   {
-    // DESIGN.md: providers are adapters; they know nothing of the engine and only the planners' types.
+    // DESIGN.md: providers are adapters; they know the model, not the planners or the engine.
     files: ['providers/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['**/engine/**'], message: 'providers must not depend on the engine' },
             {
-              // planners/domain is the shared vocabulary (types and pure value helpers);
-              // the planners themselves are not for providers.
-              regex: '(^|/)planners/(?!domain/)',
-              allowTypeImports: true,
-              message: 'providers may use planners/domain, and the planners’ types only',
+              group: ['**/engine/**', '**/planners/**', '**/emulator/**', '**/test/**'],
+              message: 'providers depend on the model only',
             },
           ],
         },
@@ -86,7 +106,31 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    // The emulator is a development tool: the model, the providers' types and the fixture format.
+    files: ['emulator/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/**', '**/planners/**', '**/test/**'],
+              message: 'the emulator uses the model and the providers’ types only',
+            },
+            {
+              // The fixture format (metal.json) is what the emulator is seeded from.
+              regex: '(^|/)providers/(?!fixture/)',
+              allowTypeImports: true,
+              message: 'the emulator uses the providers’ types (and the fixture format) only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'emulator/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       // vitest's asymmetric matchers (expect.any, expect.objectContaining) are typed any.

@@ -8,7 +8,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{engine,providers,planners,test}/**/*.test.ts'],
+          include: ['{model,engine,providers,planners,emulator,test}/**/*.test.ts'],
           exclude: ['test/integration/**'],
         },
       },

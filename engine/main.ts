@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from './cli.ts';
+import { runCli } from './cli/cli.ts';
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

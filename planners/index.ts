@@ -1,5 +1,5 @@
-import type { Desired } from './domain/desired.ts';
-import type { Snapshot } from './domain/snapshot.ts';
+import type { Desired } from '../model/desired.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import { planBgp } from './bgp/bgp.ts';
 import { planControlPlane } from './control-plane/control-plane.ts';
 import { planElasticIps } from './elastic-ips/elastic-ips.ts';

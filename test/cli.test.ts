@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../engine/cli.ts';
-import { Capture } from './fixture-plan.ts';
+import { runCli } from '../engine/cli/cli.ts';
+import { Capture } from './support/fixture-plan.ts';
 
 async function cli(argv: string[], env: Record<string, string> = {}) {
   const stdout = new Capture();

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apply } from '../engine/applier.ts';
-import { diff } from '../engine/differ.ts';
-import { takeSnapshot } from '../engine/snapshot.ts';
+import { apply } from '../engine/apply/applier.ts';
+import { diff } from '../engine/plan/differ.ts';
+import { takeSnapshot } from '../engine/observe/snapshot.ts';
 import { planAll } from '../planners/index.ts';
-import type { V1EndpointSlice, V1Node, V1Service } from '../planners/domain/kubernetes.ts';
+import type { V1EndpointSlice, V1Node, V1Service } from '../model/kubernetes.ts';
 import { referencedDevices } from '../planners/nodes/provider-id.ts';
 import { selectMetalLB } from '../providers/fixture/kubernetes.ts';
 import { metalWorldSchema } from '../providers/fixture/metal.ts';
@@ -13,9 +13,9 @@ import { MetalClient } from '../providers/metal/client.ts';
 import { metalExecutor } from '../providers/metal/executor.ts';
 import { MetalObserver } from '../providers/metal/observe.ts';
 import { MetalTransport } from '../providers/metal/transport.ts';
-import { startEmulator } from './emulator/emulator.ts';
-import { fixtureNames, fixtureRun, fixturesDir } from './fixture-plan.ts';
-import { MemoryWorld } from './memory-world.ts';
+import { startEmulator } from '../emulator/emulator.ts';
+import { fixtureNames, fixtureRun, fixturesDir } from './support/fixture-plan.ts';
+import { MemoryWorld } from './support/memory-world.ts';
 
 // Apply each fixture's plan — Kubernetes in memory, Metal in the emulator seeded from the fixture —
 // then observe and plan again, until nothing is left: the plans are complete, their actions do what

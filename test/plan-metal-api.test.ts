@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../engine/cli.ts';
+import { runCli } from '../engine/cli/cli.ts';
 import { metalWorldSchema } from '../providers/fixture/metal.ts';
-import { startEmulator } from './emulator/emulator.ts';
-import { Capture, fixtureNames, fixturesDir } from './fixture-plan.ts';
+import { startEmulator } from '../emulator/emulator.ts';
+import { Capture, fixtureNames, fixturesDir } from './support/fixture-plan.ts';
 
 async function plan(argv: string[], env: Record<string, string> = {}) {
   const stdout = new Capture();

@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../engine/cli.ts';
-import { apply } from '../engine/applier.ts';
-import { Capture, fixtureNames, fixtureRun, fixturesDir, renderBoth } from './fixture-plan.ts';
-import { createLogger } from '../engine/logging.ts';
-import { MemoryWorld } from './memory-world.ts';
+import { runCli } from '../engine/cli/cli.ts';
+import { apply } from '../engine/apply/applier.ts';
+import {
+  Capture,
+  fixtureNames,
+  fixtureRun,
+  fixturesDir,
+  renderBoth,
+} from './support/fixture-plan.ts';
+import { createLogger } from '../engine/cli/logging.ts';
+import { MemoryWorld } from './support/memory-world.ts';
 
 /** Every secret of every fixture, as written and base64-encoded. */
 function secretsOf(name: string): string[] {

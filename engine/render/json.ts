@@ -1,4 +1,4 @@
-import type { Action, Plan } from '../../planners/domain/plan.ts';
+import type { Action, Plan } from '../../model/plan.ts';
 import { ageSeconds, summarise } from './summary.ts';
 import { stableJson } from './values.ts';
 

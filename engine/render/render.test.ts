@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionId, ClusterId, ProjectId } from '../../planners/domain/ids.ts';
-import type { Plan } from '../../planners/domain/plan.ts';
-import { Sensitive } from '../../planners/domain/sensitive.ts';
+import type { ActionId, ClusterId, ProjectId } from '../../model/ids.ts';
+import type { Plan } from '../../model/plan.ts';
+import { Sensitive } from '../../model/sensitive.ts';
 import { renderJson } from './json.ts';
 import { renderText } from './text.ts';
 

@@ -1,4 +1,4 @@
-import type { Plan } from '../../planners/domain/plan.ts';
+import type { Plan } from '../../model/plan.ts';
 
 export interface PlanSummary {
   readonly create: number;

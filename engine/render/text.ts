@@ -1,11 +1,5 @@
-import {
-  areas,
-  type Action,
-  type Area,
-  type Change,
-  type Plan,
-} from '../../planners/domain/plan.ts';
-import { isSensitive, sensitiveMarker } from '../../planners/domain/sensitive.ts';
+import { areas, type Action, type Area, type Change, type Plan } from '../../model/plan.ts';
+import { isSensitive, sensitiveMarker } from '../../model/sensitive.ts';
 import { ageSeconds, summaryLine } from './summary.ts';
 import { stableJson } from './values.ts';
 

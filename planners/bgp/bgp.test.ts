@@ -1,9 +1,9 @@
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
-import { device, node, settings, snapshot } from '../../test/builders.ts';
-import type { BgpNeighbor, Device } from '../domain/metal.ts';
-import { Sensitive, isSensitive } from '../domain/sensitive.ts';
-import type { Snapshot } from '../domain/snapshot.ts';
+import { device, node, settings, snapshot } from '../../test/support/builders.ts';
+import type { BgpNeighbor, Device } from '../../model/metal.ts';
+import { Sensitive, isSensitive } from '../../model/sensitive.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { planBgp } from './bgp.ts';
 
 const neighbor: BgpNeighbor = {

@@ -1,14 +1,14 @@
-import { byAddress, byText } from '../domain/order.ts';
+import { byAddress, byText } from '../../model/order.ts';
 import type { V1Node } from '@kubernetes/client-node';
-import { annotationPointer, withAnnotations } from '../domain/annotations.ts';
-import type { AnnotationNames } from '../domain/config.ts';
-import type { Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
-import { refOf } from '../domain/kubernetes.ts';
-import { matchesLabels } from '../domain/label-selector.ts';
-import type { BgpNeighbor, Device } from '../domain/metal.ts';
-import type { Sensitive } from '../domain/sensitive.ts';
-import type { Warning } from '../domain/plan.ts';
-import type { Snapshot } from '../domain/snapshot.ts';
+import { annotationPointer, withAnnotations } from '../support/annotations.ts';
+import type { AnnotationNames } from '../../model/settings.ts';
+import type { Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
+import { refOf } from '../../model/kubernetes.ts';
+import { matchesLabels } from '../../model/label-selector.ts';
+import type { BgpNeighbor, Device } from '../../model/metal.ts';
+import type { Sensitive } from '../../model/sensitive.ts';
+import type { Warning } from '../../model/plan.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { findDevice } from '../nodes/match.ts';
 
 export const projectBgpKey = 'project-bgp';

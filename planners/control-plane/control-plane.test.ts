@@ -1,7 +1,7 @@
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
-import { fixtureRun } from '../../test/fixture-plan.ts';
-import type { Snapshot } from '../domain/snapshot.ts';
+import { fixtureRun } from '../../test/support/fixture-plan.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { planControlPlane, probeTargets } from './control-plane.ts';
 
 const eip = '198.51.100.200';

@@ -1,13 +1,13 @@
-import { byText } from '../domain/order.ts';
+import { byText } from '../../model/order.ts';
 import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
-import { metallbOff, mirrorService, mirrorSliceManager } from '../domain/control-plane.ts';
-import type { AppliedIntent, Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
-import type { DeviceId } from '../domain/ids.ts';
-import { hasOnlyIngress, isNodeReady, namespaceRef } from '../domain/kubernetes.ts';
-import type { Device, Reservation } from '../domain/metal.ts';
-import type { Warning } from '../domain/plan.ts';
-import type { ProbeResult, Snapshot } from '../domain/snapshot.ts';
+import { metallbOff, mirrorService, mirrorSliceManager } from '../../model/marks/control-plane.ts';
+import type { AppliedIntent, Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
+import type { DeviceId } from '../../model/ids.ts';
+import { hasOnlyIngress, isNodeReady, namespaceRef } from '../../model/kubernetes.ts';
+import type { Device, Reservation } from '../../model/metal.ts';
+import type { Warning } from '../../model/plan.ts';
+import type { ProbeResult, Snapshot } from '../../model/snapshot.ts';
 import { findDevice } from '../nodes/match.ts';
 
 /** A control-plane node: an endpoint of `default/kubernetes`, its device and its Node. */

@@ -1,10 +1,10 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { settings, snapshot } from '../../test/builders.ts';
-import type { ClusterId, ReservationId } from '../domain/ids.ts';
-import type { Reservation } from '../domain/metal.ts';
-import type { Snapshot } from '../domain/snapshot.ts';
-import { serviceHash, serviceTags } from '../domain/tags.ts';
+import { settings, snapshot } from '../../test/support/builders.ts';
+import type { ClusterId, ReservationId } from '../../model/ids.ts';
+import type { Reservation } from '../../model/metal.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
+import { serviceHash, serviceTags } from '../../model/marks/tags.ts';
 import { planElasticIps } from './elastic-ips.ts';
 
 const cluster = 'c0ffee00-0000-4000-8000-000000000001' as ClusterId;

@@ -1,15 +1,15 @@
-import { byText } from '../domain/order.ts';
-import { mirrorService } from '../domain/control-plane.ts';
+import { byText } from '../../model/order.ts';
+import { mirrorService } from '../../model/marks/control-plane.ts';
 import type { V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
-import type { LoadBalancer } from '../domain/config.ts';
-import type { Desired, MetalIntent, ObjectIntent } from '../domain/desired.ts';
-import type { ClusterId } from '../domain/ids.ts';
-import { describeRef, hasOnlyIngress, refKey, refOf } from '../domain/kubernetes.ts';
-import type { Reservation } from '../domain/metal.ts';
-import type { Warning } from '../domain/plan.ts';
-import type { Snapshot } from '../domain/snapshot.ts';
-import { ownedBy, serviceTag, serviceTags } from '../domain/tags.ts';
+import type { LoadBalancer } from '../../model/settings.ts';
+import type { Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
+import type { ClusterId } from '../../model/ids.ts';
+import { describeRef, hasOnlyIngress, refKey, refOf } from '../../model/kubernetes.ts';
+import type { Reservation } from '../../model/metal.ts';
+import type { Warning } from '../../model/plan.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
+import { ownedBy, serviceTag, serviceTags } from '../../model/marks/tags.ts';
 
 export const cleanupFinalizer = 'service.kubernetes.io/load-balancer-cleanup';
 

@@ -2,8 +2,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fixtureRun } from '../../test/fixture-plan.ts';
-import type { Snapshot } from '../domain/snapshot.ts';
+import { fixtureRun } from '../../test/support/fixture-plan.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { planMetalLB } from './metallb.ts';
 
 async function converged(mode: 'configmap' | 'crds'): Promise<Snapshot> {

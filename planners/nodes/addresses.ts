@@ -1,5 +1,5 @@
 import type { V1NodeAddress } from '@kubernetes/client-node';
-import type { Device, DeviceAddress } from '../domain/metal.ts';
+import type { Device, DeviceAddress } from '../../model/metal.ts';
 
 function isOwn(a: DeviceAddress): boolean {
   // Elastic IPs assigned to a device (the control-plane EIP among them) are management = false:

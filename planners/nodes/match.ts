@@ -1,7 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
-import type { DeviceId } from '../domain/ids.ts';
-import type { Device } from '../domain/metal.ts';
-import type { Snapshot } from '../domain/snapshot.ts';
+import type { DeviceId } from '../../model/ids.ts';
+import type { Device } from '../../model/metal.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { readProviderId } from './provider-id.ts';
 
 /** What the project says about a Node: its device, that the device is gone, or nothing usable. */

@@ -1,7 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { device, deviceId, node, snapshot } from '../../test/builders.ts';
-import type { ObjectIntent } from '../domain/desired.ts';
+import { device, deviceId, node, snapshot } from '../../test/support/builders.ts';
+import type { ObjectIntent } from '../../model/desired.ts';
 import { planNodes, shutdownTaint, uninitializedTaint } from './nodes.ts';
 
 function only(intents: readonly ObjectIntent[]): ObjectIntent {

@@ -1,11 +1,11 @@
 import type { V1Node, V1Taint } from '@kubernetes/client-node';
 import { produce, type Draft } from 'immer';
-import type { Desired, ObjectIntent } from '../domain/desired.ts';
-import { sameJson } from '../domain/equal.ts';
-import { isNodeReady } from '../domain/kubernetes.ts';
-import type { Device } from '../domain/metal.ts';
-import type { Warning } from '../domain/plan.ts';
-import type { Snapshot } from '../domain/snapshot.ts';
+import type { Desired, ObjectIntent } from '../../model/desired.ts';
+import { sameJson } from '../support/equal.ts';
+import { isNodeReady } from '../../model/kubernetes.ts';
+import type { Device } from '../../model/metal.ts';
+import type { Warning } from '../../model/plan.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { nodeAddresses } from './addresses.ts';
 import { findDevice } from './match.ts';
 import { providerIdOf } from './provider-id.ts';

@@ -1,4 +1,4 @@
-import { byText } from '../../planners/domain/order.ts';
+import { byText } from '../../model/order.ts';
 import { freeze } from 'immer';
 import { resourcePath, type Resource } from './resources.ts';
 import { KubeApiError, type KubeObjectLike, type KubeRest, type WatchEvent } from './rest.ts';

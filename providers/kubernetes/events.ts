@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ObjectRef } from '../../planners/domain/kubernetes.ts';
+import type { ObjectRef } from '../../model/kubernetes.ts';
 import { resourcePath, resources } from './resources.ts';
 import type { KubeRest } from './rest.ts';
 

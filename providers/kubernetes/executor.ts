@@ -4,8 +4,8 @@ import type {
   KubernetesCreateAction,
   KubernetesDeleteAction,
   KubernetesPatchAction,
-} from '../../planners/domain/plan.ts';
-import { revealDeep } from '../../planners/domain/sensitive.ts';
+} from '../../model/plan.ts';
+import { revealDeep } from '../../model/sensitive.ts';
 import { resourceOf, resourcePath } from './resources.ts';
 import { KubeApiError, isNotFound, type KubeRest } from './rest.ts';
 

@@ -1,20 +1,20 @@
-import { mirrorService } from '../../planners/domain/control-plane.ts';
-import type { LoadBalancer } from '../../planners/domain/config.ts';
-import { isUuid, type ClusterId } from '../../planners/domain/ids.ts';
+import { mirrorService } from '../../model/marks/control-plane.ts';
+import type { LoadBalancer } from '../../model/settings.ts';
+import { isUuid, type ClusterId } from '../../model/ids.ts';
 import type {
   KubernetesObject,
   V1ConfigMap,
   V1EndpointSlice,
   V1Node,
   V1Service,
-} from '../../planners/domain/kubernetes.ts';
-import type { ObjectRef } from '../../planners/domain/kubernetes.ts';
-import type { KubernetesState } from '../../planners/domain/snapshot.ts';
+} from '../../model/kubernetes.ts';
+import type { ObjectRef } from '../../model/kubernetes.ts';
+import type { KubernetesState } from '../../model/snapshot.ts';
 import type { V1Namespace } from '@kubernetes/client-node';
 import { ResilientCache, type CacheEvent, type CacheLog } from './cache.ts';
 import { resourcePath, resources, type Resource } from './resources.ts';
 import type { KubeRest } from './rest.ts';
-import { passwordSecretName } from '../../planners/domain/metallb.ts';
+import { passwordSecretName } from '../../model/marks/metallb.ts';
 
 export interface KubernetesObserverOptions {
   readonly loadBalancer: LoadBalancer;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceId, ProjectId } from '../../planners/domain/ids.ts';
-import { Sensitive } from '../../planners/domain/sensitive.ts';
-import { baseURL, useHttpMock } from '../../test/http-mock.ts';
+import type { DeviceId, ProjectId } from '../../model/ids.ts';
+import { Sensitive } from '../../model/sensitive.ts';
+import { baseURL, useHttpMock } from '../../test/support/http-mock.ts';
 import { MetalClient } from './client.ts';
 import { MetalResponseError, describeStartupFailure } from './errors.ts';
 import { MetalTransport } from './transport.ts';

@@ -1,10 +1,5 @@
 import type { z } from 'zod';
-import type {
-  AssignmentId,
-  DeviceId,
-  ProjectId,
-  ReservationId,
-} from '../../planners/domain/ids.ts';
+import type { AssignmentId, DeviceId, ProjectId, ReservationId } from '../../model/ids.ts';
 import type {
   BgpConfig,
   BgpNeighbor,
@@ -12,8 +7,8 @@ import type {
   Device,
   Project,
   Reservation,
-} from '../../planners/domain/metal.ts';
-import type { Problem } from '../../planners/domain/snapshot.ts';
+} from '../../model/metal.ts';
+import type { Problem } from '../../model/snapshot.ts';
 import { MetalResponseError, isAlreadyHasSession, isNotFound } from './errors.ts';
 import {
   bgpConfigSchema,

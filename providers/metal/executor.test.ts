@@ -1,13 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ActionId } from '../../planners/domain/ids.ts';
-import type { MetalRequest, MetalRequestAction } from '../../planners/domain/plan.ts';
-import { Sensitive } from '../../planners/domain/sensitive.ts';
-import { startEmulator, type Emulator } from '../../test/emulator/emulator.ts';
-import {
-  syntheticProject as project,
-  syntheticWorld,
-  uuidOf,
-} from '../../test/emulator/synthetic.ts';
+import type { ActionId } from '../../model/ids.ts';
+import type { MetalRequest, MetalRequestAction } from '../../model/plan.ts';
+import { Sensitive } from '../../model/sensitive.ts';
+import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
+import { syntheticProject as project, syntheticWorld, uuidOf } from '../../emulator/synthetic.ts';
 import { MetalClient } from './client.ts';
 import { MetalApiError } from './errors.ts';
 import { metalExecutor } from './executor.ts';

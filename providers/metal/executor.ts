@@ -1,5 +1,5 @@
-import type { MetalRequestAction } from '../../planners/domain/plan.ts';
-import { revealDeep } from '../../planners/domain/sensitive.ts';
+import type { MetalRequestAction } from '../../model/plan.ts';
+import { revealDeep } from '../../model/sensitive.ts';
 import type { MetalClient } from './client.ts';
 import { isAlreadyHasSession, isNotFound } from './errors.ts';
 

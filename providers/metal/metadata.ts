@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { z } from 'zod';
-import type { DeviceId } from '../../planners/domain/ids.ts';
+import type { DeviceId } from '../../model/ids.ts';
 import { describeIssues } from './schemas.ts';
 
 /** What the CCM takes from the on-host metadata document: where it runs. */

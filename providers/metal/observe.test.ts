@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceId, ProjectId } from '../../planners/domain/ids.ts';
-import { Sensitive } from '../../planners/domain/sensitive.ts';
-import { startEmulator, type Emulator } from '../../test/emulator/emulator.ts';
-import { syntheticProject, syntheticWorld, uuidOf } from '../../test/emulator/synthetic.ts';
+import type { DeviceId, ProjectId } from '../../model/ids.ts';
+import { Sensitive } from '../../model/sensitive.ts';
+import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
+import { syntheticProject, syntheticWorld, uuidOf } from '../../emulator/synthetic.ts';
 import { MetalClient } from './client.ts';
 import { MetalObserver } from './observe.ts';
 import { MetalTransport } from './transport.ts';

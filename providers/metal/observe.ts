@@ -1,12 +1,6 @@
-import type { DeviceId, ProjectId } from '../../planners/domain/ids.ts';
-import type {
-  BgpConfig,
-  BgpNeighbor,
-  BgpSession,
-  Device,
-  Project,
-} from '../../planners/domain/metal.ts';
-import type { MetalState, Problem } from '../../planners/domain/snapshot.ts';
+import type { DeviceId, ProjectId } from '../../model/ids.ts';
+import type { BgpConfig, BgpNeighbor, BgpSession, Device, Project } from '../../model/metal.ts';
+import type { MetalState, Problem } from '../../model/snapshot.ts';
 import type { MetalClient } from './client.ts';
 
 export interface MetalObservation {

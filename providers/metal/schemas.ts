@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import type {
-  AssignmentId,
-  DeviceId,
-  ProjectId,
-  ReservationId,
-} from '../../planners/domain/ids.ts';
+import type { AssignmentId, DeviceId, ProjectId, ReservationId } from '../../model/ids.ts';
 import type {
   BgpConfig,
   BgpNeighbor,
@@ -13,9 +8,9 @@ import type {
   DeviceState,
   Project,
   Reservation,
-} from '../../planners/domain/metal.ts';
-import type { Problem } from '../../planners/domain/snapshot.ts';
-import { Sensitive } from '../../planners/domain/sensitive.ts';
+} from '../../model/metal.ts';
+import type { Problem } from '../../model/snapshot.ts';
+import { Sensitive } from '../../model/sensitive.ts';
 
 /**
  * The Metal API bodies the CCM reads, parsed at the edge into domain types. Only the fields the CCM

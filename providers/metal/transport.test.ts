@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { Sensitive } from '../../planners/domain/sensitive.ts';
-import { baseURL, useHttpMock } from '../../test/http-mock.ts';
+import { Sensitive } from '../../model/sensitive.ts';
+import { baseURL, useHttpMock } from '../../test/support/http-mock.ts';
 import { MetalApiError, isUnauthorized } from './errors.ts';
 import { MetalTransport, rateLimitPauseMs, type TransportOptions } from './transport.ts';
 

@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Sensitive } from '../../planners/domain/sensitive.ts';
+import type { Sensitive } from '../../model/sensitive.ts';
 import { MetalApiError, errorMessages } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,15 +1,15 @@
 import pLimit from 'p-limit';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import type { KubeRest } from '../../providers/kubernetes/rest.ts';
-import { spawnDaemon, type RunningDaemon } from '../daemon-process.ts';
-import { startEmulator, type Emulator } from '../emulator/emulator.ts';
+import { spawnDaemon, type RunningDaemon } from '../support/daemon-process.ts';
+import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
 import {
   syntheticDevice,
   syntheticProject,
   syntheticWorld,
   uuidOf,
-} from '../emulator/synthetic.ts';
-import { eventually } from '../eventually.ts';
+} from '../../emulator/synthetic.ts';
+import { eventually } from '../support/eventually.ts';
 import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
 

@@ -1,13 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { syntheticProject } from '../emulator/synthetic.ts';
-import { eventually } from '../eventually.ts';
-import { spawnDaemon } from '../daemon-process.ts';
+import { syntheticProject } from '../../emulator/synthetic.ts';
+import { eventually } from '../support/eventually.ts';
+import { spawnDaemon } from '../support/daemon-process.ts';
 import { restFor, type KubeEnvironment } from '../kube/harness.ts';
-import {
-  controlPlaneToken,
-  controlPlaneWorld,
-  eipTag,
-} from '../integration/control-plane-world.ts';
+import { controlPlaneToken, controlPlaneWorld, eipTag } from '../support/control-plane-world.ts';
 import { summary, type Benchmark } from './report.ts';
 
 const failovers = Number(process.env['BENCH_FAILOVERS'] ?? 20);

@@ -1,5 +1,5 @@
 import type { KubeEnvironment } from '../kube/harness.ts';
-import { eventually } from '../eventually.ts';
+import { eventually } from '../support/eventually.ts';
 import { benchCluster, type BenchCluster } from './cluster.ts';
 import type { Benchmark, Row } from './report.ts';
 

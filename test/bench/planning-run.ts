@@ -1,18 +1,18 @@
 import type { V1Node, V1Service } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
-import { apply } from '../../engine/applier.ts';
-import { diff } from '../../engine/differ.ts';
-import { takeSnapshot } from '../../engine/snapshot.ts';
-import type { ClusterId, ReservationId } from '../../planners/domain/ids.ts';
-import type { Device, Reservation } from '../../planners/domain/metal.ts';
-import type { Plan } from '../../planners/domain/plan.ts';
-import { Sensitive } from '../../planners/domain/sensitive.ts';
-import type { Snapshot } from '../../planners/domain/snapshot.ts';
-import { serviceTags } from '../../planners/domain/tags.ts';
+import { apply } from '../../engine/apply/applier.ts';
+import { diff } from '../../engine/plan/differ.ts';
+import { takeSnapshot } from '../../engine/observe/snapshot.ts';
+import type { ClusterId, ReservationId } from '../../model/ids.ts';
+import type { Device, Reservation } from '../../model/metal.ts';
+import type { Plan } from '../../model/plan.ts';
+import { Sensitive } from '../../model/sensitive.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
+import { serviceTags } from '../../model/marks/tags.ts';
 import { planAll } from '../../planners/index.ts';
 import { providerIdOf } from '../../planners/nodes/provider-id.ts';
-import { device, deviceId, node, settings, snapshot } from '../builders.ts';
-import { MemoryWorld } from '../memory-world.ts';
+import { device, deviceId, node, settings, snapshot } from '../support/builders.ts';
+import { MemoryWorld } from '../support/memory-world.ts';
 
 // Run as its own process by the `planning` benchmark, so its peak RSS is the planning's alone.
 const nodes = Number(process.argv[2] ?? 2000);

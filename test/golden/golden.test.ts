@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { fixtureNames, fixturePlan, goldenPaths, renderBoth } from '../fixture-plan.ts';
+import { fixtureNames, fixturePlan, goldenPaths, renderBoth } from '../support/fixture-plan.ts';
 
 describe('golden plans', () => {
   it('has at least five fixtures', () => {

@@ -1,7 +1,7 @@
 // Rewrites every fixture's golden plans. Run by hand (`npm run golden:update`) and review the diff;
 // CI never runs it.
 import { writeFile } from 'node:fs/promises';
-import { fixtureNames, fixturePlan, goldenPaths, renderBoth } from '../fixture-plan.ts';
+import { fixtureNames, fixturePlan, goldenPaths, renderBoth } from '../support/fixture-plan.ts';
 
 for (const name of fixtureNames()) {
   const rendered = renderBoth(await fixturePlan(name));

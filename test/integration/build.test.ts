@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../emulator/emulator.ts';
-import { syntheticProject, syntheticWorld } from '../emulator/synthetic.ts';
-import { spawnDaemon } from '../daemon-process.ts';
-import { kube } from './support.ts';
+import { startEmulator } from '../../emulator/emulator.ts';
+import { syntheticProject, syntheticWorld } from '../../emulator/synthetic.ts';
+import { spawnDaemon } from '../support/daemon-process.ts';
+import { kube } from '../support/integration.ts';
 
 const run = promisify(execFile);
 let dir: string | undefined;

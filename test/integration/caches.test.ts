@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ResilientCache } from '../../providers/kubernetes/cache.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { admin, asCcm, eventually, kube, unique } from './support.ts';
+import { admin, asCcm, eventually, kube, unique } from '../support/integration.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
 
 let observer: KubernetesObserver | undefined;

@@ -1,8 +1,8 @@
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mirrorService } from '../../planners/domain/control-plane.ts';
+import { mirrorService } from '../../model/marks/control-plane.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { syntheticProject } from '../emulator/synthetic.ts';
+import { syntheticProject } from '../../emulator/synthetic.ts';
 import {
   controlPlaneToken,
   controlPlaneWorld,
@@ -10,7 +10,7 @@ import {
   eipTag,
   kubernetesSlice,
   type ControlPlaneWorld,
-} from './control-plane-world.ts';
+} from '../support/control-plane-world.ts';
 import {
   admin,
   eventually,
@@ -18,7 +18,7 @@ import {
   kube,
   startDaemon,
   type RunningDaemon,
-} from './support.ts';
+} from '../support/integration.ts';
 
 const intervalMs = 500;
 const failures = 3;

@@ -2,8 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { startEmulator, type Emulator } from '../emulator/emulator.ts';
-import { admin, eventually, metric, startDaemon, type RunningDaemon } from './support.ts';
+import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
+import {
+  admin,
+  eventually,
+  metric,
+  startDaemon,
+  type RunningDaemon,
+} from '../support/integration.ts';
 
 interface NodeBody {
   metadata: { name: string; labels?: Record<string, string> };

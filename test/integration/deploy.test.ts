@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { KubernetesObject } from '../../planners/domain/kubernetes.ts';
+import type { KubernetesObject } from '../../model/kubernetes.ts';
 import { collectionPath } from '../kube/harness.ts';
 import { lintChart, manifestPath, renderChart, renderedManifest } from '../helm/helm.ts';
-import { admin } from './support.ts';
+import { admin } from '../support/integration.ts';
 
 const documents = (text: string): KubernetesObject[] =>
   parseAllDocuments(text)

@@ -1,10 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceTag } from '../../planners/domain/tags.ts';
+import { serviceTag } from '../../model/marks/tags.ts';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { startEmulator, type Emulator } from '../emulator/emulator.ts';
-import { admin, eventually, forceDelete, startDaemon, type RunningDaemon } from './support.ts';
+import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
+import {
+  admin,
+  eventually,
+  forceDelete,
+  startDaemon,
+  type RunningDaemon,
+} from '../support/integration.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
 
 interface ServiceBody {

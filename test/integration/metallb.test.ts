@@ -3,8 +3,14 @@ import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { startEmulator, type Emulator } from '../emulator/emulator.ts';
-import { admin, eventually, forceDelete, startDaemon, type RunningDaemon } from './support.ts';
+import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
+import {
+  admin,
+  eventually,
+  forceDelete,
+  startDaemon,
+  type RunningDaemon,
+} from '../support/integration.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
 
 const project = '0f6b7b9e-2c1a-4e6f-9a57-3f0c1c0d6a11';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { startEmulator, type Emulator } from '../emulator/emulator.ts';
+import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
 import {
   admin,
   eventually,
@@ -11,7 +11,7 @@ import {
   startDaemon,
   unique,
   type RunningDaemon,
-} from './support.ts';
+} from '../support/integration.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
 
 const token = 'observability-token';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { soak } from '../soak/soak.ts';
-import { kube } from './support.ts';
+import { kube } from '../support/integration.ts';
 
 // The short soak of `npm run soak` (≈150 changes, under two minutes), in every test run; the seed
 // changes with the day, and a failure prints it for `npm run soak -- --seed <seed>`.

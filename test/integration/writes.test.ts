@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionId } from '../../planners/domain/ids.ts';
-import type { KubernetesDeleteAction, KubernetesPatchAction } from '../../planners/domain/plan.ts';
-import { Sensitive } from '../../planners/domain/sensitive.ts';
+import type { ActionId } from '../../model/ids.ts';
+import type { KubernetesDeleteAction, KubernetesPatchAction } from '../../model/plan.ts';
+import { Sensitive } from '../../model/sensitive.ts';
 import { EventRecorder } from '../../providers/kubernetes/events.ts';
 import { kubernetesExecutors, StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { KubeApiError } from '../../providers/kubernetes/rest.ts';
-import { admin, asCcm, unique } from './support.ts';
+import { admin, asCcm, unique } from '../support/integration.ts';
 
 interface NodeBody {
   metadata: {

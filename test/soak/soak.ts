@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import type { KubeRest } from '../../providers/kubernetes/rest.ts';
-import { mirrorService } from '../../planners/domain/control-plane.ts';
-import { serviceTag } from '../../planners/domain/tags.ts';
-import { spawnDaemon, type RunningDaemon } from '../daemon-process.ts';
-import { seededRandom } from '../emulator/faults.ts';
-import { syntheticDevice, syntheticProject, uuidOf } from '../emulator/synthetic.ts';
-import type { Json } from '../emulator/world.ts';
+import { mirrorService } from '../../model/marks/control-plane.ts';
+import { serviceTag } from '../../model/marks/tags.ts';
+import { spawnDaemon, type RunningDaemon } from '../support/daemon-process.ts';
+import { seededRandom } from '../../emulator/faults.ts';
+import { syntheticDevice, syntheticProject, uuidOf } from '../../emulator/synthetic.ts';
+import type { Json } from '../../emulator/world.ts';
 import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
 import {
@@ -14,7 +14,7 @@ import {
   controlPlaneWorld,
   eipTag,
   type ControlPlaneWorld,
-} from '../integration/control-plane-world.ts';
+} from '../support/control-plane-world.ts';
 
 export interface SoakOptions {
   readonly kube: KubeEnvironment;

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { ActionId } from '../../model/ids.ts';
+import type { Action, Plan } from '../../model/plan.ts';
+import { node } from '../../test/support/builders.ts';
+import { MemoryWorld } from '../../test/support/memory-world.ts';
+import { apply } from './applier.ts';
+
+const header = { observedAt: '2026-11-01T12:00:00Z', source: 'test' };
+
+function label(id: string, name: string, key: string, dependsOn: string[] = [], rv = '7'): Action {
+  return {
+    id: id as ActionId,
+    kind: 'kubernetes.patch',
+    area: 'nodes',
+    operation: 'update',
+    target: `Node ${name}`,
+    reason: 'test',
+    event: 'Test',
+    changes: [],
+    dependsOn: dependsOn as ActionId[],
+    object: { apiVersion: 'v1', kind: 'Node', name },
+    patch: [
+      { op: 'test', path: '/metadata/resourceVersion', value: rv },
+      { op: 'add', path: `/metadata/labels/${key}`, value: 'yes' },
+    ],
+  };
+}
+
+function request(id: string, dependsOn: string[] = []): Action {
+  return {
+    id: id as ActionId,
+    kind: 'metal.request',
+    area: 'bgp',
+    operation: 'create',
+    target: `request ${id}`,
+    reason: 'test',
+    event: 'Test',
+    changes: [],
+    dependsOn: dependsOn as ActionId[],
+    request: { operation: 'op', method: 'POST', path: `/${id}` },
+  };
+}
+
+const planOf = (actions: Action[]): Plan => ({ header, actions, warnings: [] });
+
+describe('apply', () => {
+  it('runs every action once, dependencies first', async () => {
+    const world = new MemoryWorld([node('a')]);
+    const report = await apply(
+      planOf([request('r2', ['r1']), request('r1'), request('r3', ['r2'])]),
+      world.executors,
+      { concurrency: 4, dryRun: false },
+    );
+    expect(world.started).toEqual(['r1', 'r2', 'r3']);
+    expect(report.outcomes.map((o) => o.status)).toEqual(['applied', 'applied', 'applied']);
+  });
+
+  it('keeps to the concurrency bound', async () => {
+    const world = new MemoryWorld();
+    world.delayMs = 5;
+    const actions = Array.from({ length: 10 }, (_, i) => request(`r${i}`));
+    await apply(planOf(actions), world.executors, { concurrency: 3, dryRun: false });
+    expect(world.started).toHaveLength(10);
+    expect(world.maxInFlight).toBe(3);
+  });
+
+  it('skips the dependants of a failed action, transitively, and runs the rest', async () => {
+    const world = new MemoryWorld();
+    world.failing.add('r1');
+    const report = await apply(
+      planOf([request('r1'), request('r2', ['r1']), request('r3', ['r2']), request('r4')]),
+      world.executors,
+      { concurrency: 2, dryRun: false },
+    );
+    expect(report.outcomes).toEqual([
+      { id: 'r1', status: 'failed', error: expect.any(Error) },
+      { id: 'r2', status: 'skipped', reason: 'dependency r1 failed' },
+      { id: 'r3', status: 'skipped', reason: 'dependency r2 skipped' },
+      { id: 'r4', status: 'applied' },
+    ]);
+    expect(world.started).toEqual(['r1', 'r4']);
+  });
+
+  it('runs nothing in a dry run', async () => {
+    const world = new MemoryWorld([node('a')]);
+    const report = await apply(planOf([label('p1', 'a', 'x'), request('r1')]), world.executors, {
+      concurrency: 4,
+      dryRun: true,
+    });
+    expect(world.started).toEqual([]);
+    expect(world.metalRequests).toEqual([]);
+    expect(report.outcomes.every((o) => o.status === 'skipped')).toBe(true);
+  });
+
+  it('moves the guard of a chained write to the version the previous write left', async () => {
+    const world = new MemoryWorld([node('a')]);
+    const report = await apply(
+      planOf([label('p1', 'a', 'x'), label('p2', 'a', 'y', ['p1'])]),
+      world.executors,
+      { concurrency: 4, dryRun: false },
+    );
+    expect(report.outcomes.map((o) => o.status)).toEqual(['applied', 'applied']);
+    expect(world.get('Node', 'a')?.metadata?.labels).toMatchObject({ x: 'yes', y: 'yes' });
+  });
+
+  it('fails a write whose object changed since it was observed, and skips what follows', async () => {
+    const world = new MemoryWorld([node('a')]);
+    const report = await apply(
+      planOf([label('p1', 'a', 'x', [], '6'), label('p2', 'a', 'y', ['p1'])]),
+      world.executors,
+      { concurrency: 4, dryRun: false },
+    );
+    expect(report.outcomes[0]).toMatchObject({ status: 'failed' });
+    expect(String((report.outcomes[0] as { error: unknown }).error)).toMatch(
+      /changed since it was observed/,
+    );
+    expect(report.outcomes[1]).toMatchObject({ status: 'skipped' });
+    expect(world.get('Node', 'a')?.metadata?.labels).not.toHaveProperty('x');
+  });
+});

@@ -1,0 +1,160 @@
+import type { Settings } from '../../../model/settings.ts';
+import { options, type OptionName, type OptionSpec, type OptionValue } from './options.ts';
+
+/** Where the option values may come from, highest precedence first. */
+export interface ConfigSources {
+  /** Command-line values by flag name; absent when the flag was not given. */
+  readonly flags: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The config Secret (`--provider-config`), a JSON object. */
+  readonly secret?: { readonly path: string; readonly fields: Readonly<Record<string, unknown>> };
+}
+
+export type Origins = Readonly<Record<OptionName, string>>;
+
+export interface ResolvedConfig {
+  readonly settings: Settings;
+  /** For each option, where its value came from: `flag --metro`, `environment METAL_…`, … */
+  readonly origins: Origins;
+  readonly warnings: readonly string[];
+}
+
+export type Resolution =
+  | { readonly ok: true; readonly value: ResolvedConfig }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+interface Raw {
+  readonly origin: string;
+  readonly value: unknown;
+}
+
+function isSet(value: unknown, spec: OptionSpec<unknown>): boolean {
+  return value !== undefined && value !== null && (value !== '' || spec.emptyIsValue === true);
+}
+
+function secretField(
+  secret: ConfigSources['secret'],
+  names: readonly string[],
+): { name: string; value: unknown } | undefined {
+  if (secret === undefined) return undefined;
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  const name = Object.keys(secret.fields).find((k) => wanted.has(k.toLowerCase()));
+  return name === undefined ? undefined : { name, value: secret.fields[name] };
+}
+
+/** The first source that sets the option: flag > environment > config Secret. */
+function findRaw(spec: OptionSpec<unknown>, sources: ConfigSources): Raw | undefined {
+  if (spec.flag !== undefined && isSet(sources.flags[spec.flag], spec)) {
+    return { origin: `flag --${spec.flag}`, value: sources.flags[spec.flag] };
+  }
+  for (const name of spec.env) {
+    if (isSet(sources.env[name], spec)) {
+      return { origin: `environment variable ${name}`, value: sources.env[name] };
+    }
+  }
+  const field = secretField(sources.secret, spec.secret);
+  if (field !== undefined && isSet(field.value, spec)) {
+    return {
+      origin: `field "${field.name}" of the config Secret ${sources.secret?.path ?? ''}`.trim(),
+      value: field.value,
+    };
+  }
+  return undefined;
+}
+
+function whereToSet(spec: OptionSpec<unknown>): string {
+  const places = [
+    ...(spec.flag === undefined ? [] : [`flag --${spec.flag}`]),
+    ...spec.env.slice(0, 1).map((e) => `environment variable ${e}`),
+    ...spec.secret.slice(0, 1).map((f) => `field "${f}" of the config Secret (--provider-config)`),
+  ];
+  return places.join(', or ');
+}
+
+function describeGot(value: unknown, spec: OptionSpec<unknown>): string {
+  if (spec.sensitive === true) return '';
+  return `; got ${JSON.stringify(value)}`;
+}
+
+/**
+ * Resolves every option by precedence: flag > `METAL_*` environment variable > config Secret
+ * field > default > error. Every bad or missing value is reported, each in one line naming the
+ * option, where its value came from, and what is expected.
+ */
+export function resolveConfig(sources: ConfigSources): Resolution {
+  const errors: string[] = [];
+  const values: Partial<Record<OptionName, unknown>> = {};
+  const origins: Partial<Record<OptionName, string>> = {};
+  for (const [name, spec] of Object.entries(options) as [OptionName, OptionSpec<unknown>][]) {
+    const raw = findRaw(spec, sources);
+    if (raw === undefined) {
+      if (spec.required === true) errors.push(`${name} is not set: set ${whereToSet(spec)}`);
+      values[name] = spec.default;
+      origins[name] = 'default';
+      continue;
+    }
+    const parsed = spec.parse(raw.value);
+    if (parsed.ok) {
+      values[name] = parsed.value;
+      origins[name] = raw.origin;
+    } else {
+      errors.push(
+        `${name} (from ${raw.origin}): expected ${spec.expected}${describeGot(raw.value, spec)} (${parsed.error})`,
+      );
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      settings: toSettings(values as { [K in OptionName]: OptionValue<K> }),
+      origins: origins as Origins,
+      warnings: unknownSecretFields(sources.secret),
+    },
+  };
+}
+
+function unknownSecretFields(secret: ConfigSources['secret']): string[] {
+  if (secret === undefined) return [];
+  const known = new Set(
+    Object.values(options).flatMap((o: OptionSpec<unknown>) =>
+      o.secret.map((s) => s.toLowerCase()),
+    ),
+  );
+  return Object.keys(secret.fields)
+    .filter((k) => !known.has(k.toLowerCase()))
+    .map((k) => `field "${k}" of the config Secret ${secret.path} is not an option; ignored`);
+}
+
+function toSettings(v: { [K in OptionName]: OptionValue<K> }): Settings {
+  return {
+    apiKey: v.apiKey,
+    projectID: v.projectID,
+    ...(v.facility === undefined ? {} : { facility: v.facility }),
+    ...(v.metro === undefined ? {} : { metro: v.metro }),
+    metadataURL: v.metadataURL,
+    baseURL: v.baseURL,
+    loadBalancer: v.loadBalancer,
+    ...(v.loadBalancerClass === undefined ? {} : { loadBalancerClass: v.loadBalancerClass }),
+    eipLimit: v.eipLimit,
+    localASN: v.localASN,
+    ...(v.bgpPass === undefined ? {} : { bgpPass: v.bgpPass }),
+    annotations: {
+      localASN: v.annotationLocalASN,
+      peerASNs: v.annotationPeerASNs,
+      peerIPs: v.annotationPeerIPs,
+      srcIP: v.annotationSrcIP,
+      bgpPass: v.annotationBGPPass,
+      networkIPv4Private: v.annotationNetworkIPv4Private,
+      eipMetro: v.annotationEIPMetro,
+      eipFacility: v.annotationEIPFacility,
+    },
+    eipTag: v.eipTag,
+    apiServerPort: v.apiServerPort,
+    bgpNodeSelector: v.bgpNodeSelector,
+    eipHealthCheckUseHostIP: v.eipHealthCheckUseHostIP,
+    eipHealthCheckIntervalMs: v.eipHealthCheckInterval,
+    eipHealthCheckFailures: v.eipHealthCheckFailures,
+    syncPeriodMs: v.syncPeriod,
+  };
+}

@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import { planAll } from '../../planners/index.ts';
+import type { Plan } from '../../model/plan.ts';
+import type { KubernetesState, MetalState, Problem, Snapshot } from '../../model/snapshot.ts';
+import { selectMetalLB } from '../../providers/fixture/kubernetes.ts';
+import { referencedDevices } from '../../planners/nodes/provider-id.ts';
+import { loadFixture, type Fixture } from '../../providers/fixture/load.ts';
+import { MetalClient } from '../../providers/metal/client.ts';
+import { describeStartupFailure } from '../../providers/metal/errors.ts';
+import { readHostMetadata } from '../../providers/metal/metadata.ts';
+import { MetalObserver } from '../../providers/metal/observe.ts';
+import { MetalTransport } from '../../providers/metal/transport.ts';
+import type { Settings } from '../../model/settings.ts';
+import type { ResolvedConfig } from './config/resolve.ts';
+import { diff } from '../plan/differ.ts';
+import { resolveLocation } from '../observe/location.ts';
+import { renderJson } from '../render/json.ts';
+import { renderText } from '../render/text.ts';
+import { takeSnapshot } from '../observe/snapshot.ts';
+
+export type OutputFormat = 'text' | 'json';
+
+/** Where the Metal side is observed from: the fixture's `metal.json`, or the Metal API. */
+export type MetalSource = 'fixture' | 'api';
+
+export interface PlanRequest {
+  readonly fixtureDir: string;
+  /** Resolves the configuration once the fixture says where its config Secret is. */
+  readonly configure: (fixtureConfigPath: string) => Promise<ResolvedConfig>;
+  readonly logger: Logger;
+  readonly metal?: MetalSource;
+}
+
+async function observeMetalApi(
+  fixture: Fixture,
+  settings: Settings,
+  logger: Logger,
+): Promise<{ state: MetalState; problems: readonly Problem[] }> {
+  const transport = new MetalTransport({
+    baseURL: settings.baseURL,
+    token: settings.apiKey,
+    log: logger,
+  });
+  const observer = new MetalObserver(new MetalClient(transport), settings.projectID);
+  try {
+    const [observed, location] = await Promise.all([
+      observer.observe({
+        wantNeighbours: settings.loadBalancer.kind !== 'none',
+        referencedDevices: referencedDevices(fixture.kubernetes.state.nodes),
+      }),
+      resolveLocation(settings, (url) => readHostMetadata(url)),
+    ]);
+    const where = {
+      ...(location.metro === undefined ? {} : { metro: location.metro }),
+      ...(location.facility === undefined ? {} : { facility: location.facility }),
+    };
+    return { state: { ...observed.state, location: where }, problems: observed.problems };
+  } catch (error) {
+    throw new Error(describeStartupFailure(error), { cause: error });
+  }
+}
+
+function withMetalLB(fixture: Fixture, settings: Settings): KubernetesState {
+  const metallb = selectMetalLB(
+    fixture.kubernetes.metallbObjects,
+    settings.loadBalancer,
+    fixture.metallbCrds,
+  );
+  return metallb === undefined
+    ? fixture.kubernetes.state
+    : { ...fixture.kubernetes.state, metallb };
+}
+
+/** Observes a fixture (and the Metal API, if asked), runs every planner and the differ. */
+export async function planFixture(
+  request: PlanRequest,
+): Promise<{ snapshot: Snapshot; plan: Plan }> {
+  const fixture = await loadFixture(request.fixtureDir);
+  const { settings } = await request.configure(fixture.configPath);
+  const fromApi = request.metal === 'api';
+  const metal = fromApi
+    ? await observeMetalApi(fixture, settings, request.logger)
+    : {
+        state: {
+          ...fixture.metal.state,
+          location: {
+            ...(settings.metro === undefined ? {} : { metro: settings.metro }),
+            ...(settings.facility === undefined ? {} : { facility: settings.facility }),
+          },
+        },
+        problems: fixture.metal.problems,
+      };
+  const snapshot = takeSnapshot({
+    time: fixture.time,
+    source: fromApi
+      ? `fixture ${fixture.dir} and the Metal API at ${settings.baseURL}`
+      : `fixture ${fixture.dir}`,
+    settings,
+    kubernetes: withMetalLB(fixture, settings),
+    metal: metal.state,
+    probes: fixture.probes,
+    problems: [...fixture.kubernetes.problems, ...metal.problems],
+  });
+  request.logger.debug(
+    {
+      nodes: snapshot.kubernetes.nodes.length,
+      services: snapshot.kubernetes.services.length,
+      devices: snapshot.metal.devices.length,
+      reservations: snapshot.metal.reservations.length,
+      problems: snapshot.problems.length,
+    },
+    'observed',
+  );
+  const plan = diff(snapshot, planAll(snapshot));
+  request.logger.debug({ actions: plan.actions.length, warnings: plan.warnings.length }, 'planned');
+  return { snapshot, plan };
+}
+
+export function renderPlan(plan: Plan, format: OutputFormat, now: Date): string {
+  return format === 'json' ? renderJson(plan, now) : renderText(plan, now);
+}

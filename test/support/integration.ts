@@ -1,0 +1,43 @@
+import { inject } from 'vitest';
+import { forceDeleteWith, restFor } from '../kube/harness.ts';
+import { spawnDaemon, type RunningDaemon } from './daemon-process.ts';
+import { eventually } from './eventually.ts';
+
+export { eventually, restFor, type RunningDaemon };
+
+export const kube = () => inject('kube');
+
+export const admin = () => restFor(kube().adminKubeconfig);
+export const asCcm = () => restFor(kube().ccmKubeconfig);
+
+/** Deletes an object whatever holds it (finalizers are stripped first); absent is fine. */
+export const forceDelete = (path: string): Promise<void> => forceDeleteWith(admin(), path);
+
+/** Runs `metal-ccm run` as its own process, as the CCM's identity, until stopped. */
+export function startDaemon(options: {
+  baseURL: string;
+  config: Record<string, unknown>;
+  args?: string[];
+}): Promise<RunningDaemon> {
+  return spawnDaemon({ ...options, kubeconfig: kube().ccmKubeconfig });
+}
+
+let counter = 0;
+/** A name no other test uses (Nodes are cluster-wide and the API server is shared). */
+export function unique(prefix: string): string {
+  counter++;
+  return `${prefix}-${String(process.pid)}-${String(counter)}`;
+}
+
+/** A metric's value from a /metrics page (the first sample whose labels contain `labels`). */
+export async function metric(
+  healthUrl: string,
+  name: string,
+  labels = '',
+): Promise<number | undefined> {
+  const text = await (await fetch(`${healthUrl}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(name) && l.includes(labels) && !l.startsWith('#'));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
