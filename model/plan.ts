@@ -30,12 +30,36 @@ interface ActionBase {
   readonly event: string;
 }
 
+/**
+ * What the object must still be for a write to apply: the version (and, for a delete, the UID) it
+ * was planned against. A write whose guard no longer holds lost a race and is planned again.
+ */
+export interface Guard {
+  readonly resourceVersion: string;
+  readonly uid?: string;
+}
+
 /** A JSON Patch on one object, guarded by the resourceVersion it was planned against. */
 export interface KubernetesPatchAction extends ActionBase {
   readonly kind: 'kubernetes.patch';
   readonly object: ObjectRef;
   readonly subresource?: 'status';
+  /** Absent only for an object observed without a version (a fixture that omits it). */
+  readonly guard?: Guard;
   readonly patch: readonly JsonPatchOperation[];
+}
+
+/**
+ * The JSON Patch as it is sent: the guard first, as a `test` of the resourceVersion, so the API
+ * server refuses the whole patch when the object changed since it was observed.
+ */
+export function guardedPatch(action: KubernetesPatchAction): JsonPatchOperation[] {
+  return action.guard === undefined
+    ? [...action.patch]
+    : [
+        { op: 'test', path: '/metadata/resourceVersion', value: action.guard.resourceVersion },
+        ...action.patch,
+      ];
 }
 
 export interface KubernetesCreateAction extends ActionBase {
@@ -48,7 +72,7 @@ export interface KubernetesCreateAction extends ActionBase {
 export interface KubernetesDeleteAction extends ActionBase {
   readonly kind: 'kubernetes.delete';
   readonly object: ObjectRef;
-  readonly preconditions: { readonly uid: string; readonly resourceVersion: string };
+  readonly guard: Required<Guard>;
 }
 
 /**

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apply } from '../engine/apply/applier.ts';
 import { diff } from '../engine/plan/differ.ts';
-import { takeSnapshot } from '../engine/observe/snapshot.ts';
+import { observe } from '../engine/observe/observe.ts';
 import { planAll } from '../planners/index.ts';
 import type { V1EndpointSlice, V1Node, V1Service } from '../model/kubernetes.ts';
-import { referencedDevices } from '../planners/nodes/provider-id.ts';
 import { selectMetalLB } from '../providers/fixture/kubernetes.ts';
 import { metalWorldSchema } from '../providers/fixture/metal.ts';
 import { MetalClient } from '../providers/metal/client.ts';
@@ -51,32 +50,29 @@ describe('plan, apply, plan again', () => {
         let rounds = 0;
         for (; rounds < 4; rounds++) {
           const objects = [...cluster.objects.values()];
-          const nodes = objects.filter((o): o is V1Node => o.kind === 'Node');
-          const observed = await observer.observe({
-            wantNeighbours: snapshot.settings.loadBalancer.kind !== 'none',
-            referencedDevices: referencedDevices(nodes),
-          });
-          const next = takeSnapshot({
+          const next = await observe({
             ...snapshot,
             kubernetes: {
-              ...snapshot.kubernetes,
-              nodes,
-              services: objects.filter((o): o is V1Service => o.kind === 'Service'),
-              mirrorEndpointSlices: objects.filter(
-                (o): o is V1EndpointSlice => o.kind === 'EndpointSlice',
-              ),
-              metallb: selectMetalLB(
-                objects,
-                snapshot.settings.loadBalancer,
-                metallb?.crdsMissing !== true,
-              ),
+              state: {
+                ...snapshot.kubernetes,
+                nodes: objects.filter((o): o is V1Node => o.kind === 'Node'),
+                services: objects.filter((o): o is V1Service => o.kind === 'Service'),
+                mirrorEndpointSlices: objects.filter(
+                  (o): o is V1EndpointSlice => o.kind === 'EndpointSlice',
+                ),
+                metallb: selectMetalLB(
+                  objects,
+                  snapshot.settings.loadBalancer,
+                  metallb?.crdsMissing !== true,
+                ),
+              },
             },
-            metal: { ...observed.state, location: snapshot.metal.location },
-            problems: observed.problems,
+            metal: (needs) => observer.observe(needs),
+            location: snapshot.metal.location,
           });
           const plan = diff(next, planAll(next));
           if (plan.actions.length === 0) break;
-          const report = await apply(plan, executors, { concurrency: 4, dryRun: false });
+          const report = await apply(plan, executors, { concurrency: 4 });
           expect(report.outcomes.filter((o) => o.status !== 'applied')).toEqual([]);
         }
         expect(rounds).toBeLessThanOrEqual(3);

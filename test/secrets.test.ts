@@ -48,7 +48,6 @@ describe('secrets never leak', () => {
       const world = new MemoryWorld(snapshot.kubernetes.nodes);
       await apply(plan, world.executors, {
         concurrency: 2,
-        dryRun: false,
         logger: createLogger(5, applyLog),
       });
       createLogger(5, log).trace({ snapshot, settings: snapshot.settings }, 'everything');

@@ -19,10 +19,8 @@ function label(id: string, name: string, key: string, dependsOn: string[] = [], 
     changes: [],
     dependsOn: dependsOn as ActionId[],
     object: { apiVersion: 'v1', kind: 'Node', name },
-    patch: [
-      { op: 'test', path: '/metadata/resourceVersion', value: rv },
-      { op: 'add', path: `/metadata/labels/${key}`, value: 'yes' },
-    ],
+    guard: { resourceVersion: rv },
+    patch: [{ op: 'add', path: `/metadata/labels/${key}`, value: 'yes' }],
   };
 }
 
@@ -49,7 +47,7 @@ describe('apply', () => {
     const report = await apply(
       planOf([request('r2', ['r1']), request('r1'), request('r3', ['r2'])]),
       world.executors,
-      { concurrency: 4, dryRun: false },
+      { concurrency: 4 },
     );
     expect(world.started).toEqual(['r1', 'r2', 'r3']);
     expect(report.outcomes.map((o) => o.status)).toEqual(['applied', 'applied', 'applied']);
@@ -59,7 +57,7 @@ describe('apply', () => {
     const world = new MemoryWorld();
     world.delayMs = 5;
     const actions = Array.from({ length: 10 }, (_, i) => request(`r${i}`));
-    await apply(planOf(actions), world.executors, { concurrency: 3, dryRun: false });
+    await apply(planOf(actions), world.executors, { concurrency: 3 });
     expect(world.started).toHaveLength(10);
     expect(world.maxInFlight).toBe(3);
   });
@@ -70,7 +68,7 @@ describe('apply', () => {
     const report = await apply(
       planOf([request('r1'), request('r2', ['r1']), request('r3', ['r2']), request('r4')]),
       world.executors,
-      { concurrency: 2, dryRun: false },
+      { concurrency: 2 },
     );
     expect(report.outcomes).toEqual([
       { id: 'r1', status: 'failed', error: expect.any(Error) },
@@ -81,23 +79,12 @@ describe('apply', () => {
     expect(world.started).toEqual(['r1', 'r4']);
   });
 
-  it('runs nothing in a dry run', async () => {
-    const world = new MemoryWorld([node('a')]);
-    const report = await apply(planOf([label('p1', 'a', 'x'), request('r1')]), world.executors, {
-      concurrency: 4,
-      dryRun: true,
-    });
-    expect(world.started).toEqual([]);
-    expect(world.metalRequests).toEqual([]);
-    expect(report.outcomes.every((o) => o.status === 'skipped')).toBe(true);
-  });
-
   it('moves the guard of a chained write to the version the previous write left', async () => {
     const world = new MemoryWorld([node('a')]);
     const report = await apply(
       planOf([label('p1', 'a', 'x'), label('p2', 'a', 'y', ['p1'])]),
       world.executors,
-      { concurrency: 4, dryRun: false },
+      { concurrency: 4 },
     );
     expect(report.outcomes.map((o) => o.status)).toEqual(['applied', 'applied']);
     expect(world.get('Node', 'a')?.metadata?.labels).toMatchObject({ x: 'yes', y: 'yes' });
@@ -108,7 +95,7 @@ describe('apply', () => {
     const report = await apply(
       planOf([label('p1', 'a', 'x', [], '6'), label('p2', 'a', 'y', ['p1'])]),
       world.executors,
-      { concurrency: 4, dryRun: false },
+      { concurrency: 4 },
     );
     expect(report.outcomes[0]).toMatchObject({ status: 'failed' });
     expect(String((report.outcomes[0] as { error: unknown }).error)).toMatch(

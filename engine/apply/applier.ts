@@ -1,20 +1,10 @@
-import type { Operation as JsonPatchOperation } from 'fast-json-patch';
 import { refKey } from '../../model/kubernetes.ts';
-import type { Action, ActionKind, Plan } from '../../model/plan.ts';
+import type { Action, Plan } from '../../model/plan.ts';
+import type { ExecutionResult, Executors } from '../../model/executors.ts';
 import type { ActionId } from '../../model/ids.ts';
 import pLimit from 'p-limit';
 import { dependantsOf } from '../plan/dependants.ts';
 import type { Logger } from '../cli/logging.ts';
-
-/** What an executor reports back: a Kubernetes write returns the object's new resourceVersion. */
-export interface ExecutionResult {
-  readonly resourceVersion?: string;
-}
-
-export type Executor<A extends Action> = (action: A) => Promise<ExecutionResult>;
-
-/** One executor per kind of action: Kubernetes writes, Metal requests. */
-export type Executors = { readonly [K in ActionKind]: Executor<Extract<Action, { kind: K }>> };
 
 export type Outcome =
   | { readonly id: ActionId; readonly status: 'applied' }
@@ -24,8 +14,6 @@ export type Outcome =
 export interface ApplyOptions {
   /** How many actions may run at once. */
   readonly concurrency: number;
-  /** Print-only mode: nothing is executed, every action is reported as skipped. */
-  readonly dryRun: boolean;
   readonly logger?: Logger;
   /** Asked before each action starts; false skips what has not started (leadership lost). */
   readonly shouldContinue?: () => boolean;
@@ -45,13 +33,9 @@ function reguard(action: Action, latest: ReadonlyMap<string, string>): Action {
   if (action.kind !== 'kubernetes.patch' && action.kind !== 'kubernetes.delete') return action;
   const rv = latest.get(refKey(action.object));
   if (rv === undefined) return action;
-  if (action.kind === 'kubernetes.delete') {
-    return { ...action, preconditions: { ...action.preconditions, resourceVersion: rv } };
-  }
-  const patch = action.patch.map((op): JsonPatchOperation =>
-    op.op === 'test' && op.path === '/metadata/resourceVersion' ? { ...op, value: rv } : op,
-  );
-  return { ...action, patch };
+  if (action.kind === 'kubernetes.delete')
+    return { ...action, guard: { ...action.guard, resourceVersion: rv } };
+  return action.guard === undefined ? action : { ...action, guard: { resourceVersion: rv } };
 }
 
 function execute(action: Action, executors: Executors): Promise<ExecutionResult> {
@@ -79,11 +63,6 @@ export async function apply(
   options: ApplyOptions,
 ): Promise<ApplyReport> {
   const { logger } = options;
-  if (options.dryRun) {
-    return {
-      outcomes: plan.actions.map((a) => ({ id: a.id, status: 'skipped', reason: 'dry run' })),
-    };
-  }
   const outcomes = new Map<ActionId, Outcome>();
   const latestVersion = new Map<string, string>();
   // Event-driven: a finished action releases its dependants, so a plan of tens of thousands of

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import { planAll } from '../../planners/index.ts';
 import type { Plan } from '../../model/plan.ts';
-import type { KubernetesState, MetalState, Problem, Snapshot } from '../../model/snapshot.ts';
+import type { KubernetesState, Snapshot } from '../../model/snapshot.ts';
 import { selectMetalLB } from '../../providers/fixture/kubernetes.ts';
-import { referencedDevices } from '../../planners/nodes/provider-id.ts';
 import { loadFixture, type Fixture } from '../../providers/fixture/load.ts';
 import { MetalClient } from '../../providers/metal/client.ts';
 import { describeStartupFailure } from '../../providers/metal/errors.ts';
@@ -16,7 +15,7 @@ import { diff } from '../plan/differ.ts';
 import { resolveLocation } from '../observe/location.ts';
 import { renderJson } from '../render/json.ts';
 import { renderText } from '../render/text.ts';
-import { takeSnapshot } from '../observe/snapshot.ts';
+import { observe, type WorldSources } from '../observe/observe.ts';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -31,33 +30,21 @@ export interface PlanRequest {
   readonly metal?: MetalSource;
 }
 
-async function observeMetalApi(
-  fixture: Fixture,
-  settings: Settings,
-  logger: Logger,
-): Promise<{ state: MetalState; problems: readonly Problem[] }> {
+/** The Metal side read through the Metal API (`--metal api`), as the daemon reads it. */
+function metalApi(settings: Settings, logger: Logger): WorldSources['metal'] {
   const transport = new MetalTransport({
     baseURL: settings.baseURL,
     token: settings.apiKey,
     log: logger,
   });
   const observer = new MetalObserver(new MetalClient(transport), settings.projectID);
-  try {
-    const [observed, location] = await Promise.all([
-      observer.observe({
-        wantNeighbours: settings.loadBalancer.kind !== 'none',
-        referencedDevices: referencedDevices(fixture.kubernetes.state.nodes),
-      }),
-      resolveLocation(settings, (url) => readHostMetadata(url)),
-    ]);
-    const where = {
-      ...(location.metro === undefined ? {} : { metro: location.metro }),
-      ...(location.facility === undefined ? {} : { facility: location.facility }),
-    };
-    return { state: { ...observed.state, location: where }, problems: observed.problems };
-  } catch (error) {
-    throw new Error(describeStartupFailure(error), { cause: error });
-  }
+  return async (needs) => {
+    try {
+      return await observer.observe(needs);
+    } catch (error) {
+      throw new Error(describeStartupFailure(error), { cause: error });
+    }
+  };
 }
 
 function withMetalLB(fixture: Fixture, settings: Settings): KubernetesState {
@@ -78,28 +65,16 @@ export async function planFixture(
   const fixture = await loadFixture(request.fixtureDir);
   const { settings } = await request.configure(fixture.configPath);
   const fromApi = request.metal === 'api';
-  const metal = fromApi
-    ? await observeMetalApi(fixture, settings, request.logger)
-    : {
-        state: {
-          ...fixture.metal.state,
-          location: {
-            ...(settings.metro === undefined ? {} : { metro: settings.metro }),
-            ...(settings.facility === undefined ? {} : { facility: settings.facility }),
-          },
-        },
-        problems: fixture.metal.problems,
-      };
-  const snapshot = takeSnapshot({
+  const snapshot = await observe({
     time: fixture.time,
     source: fromApi
       ? `fixture ${fixture.dir} and the Metal API at ${settings.baseURL}`
       : `fixture ${fixture.dir}`,
     settings,
-    kubernetes: withMetalLB(fixture, settings),
-    metal: metal.state,
+    kubernetes: { state: withMetalLB(fixture, settings), problems: fixture.kubernetes.problems },
+    metal: fromApi ? metalApi(settings, request.logger) : () => Promise.resolve(fixture.metal),
+    location: fromApi ? await resolveLocation(settings, (url) => readHostMetadata(url)) : settings,
     probes: fixture.probes,
-    problems: [...fixture.kubernetes.problems, ...metal.problems],
   });
   request.logger.debug(
     {

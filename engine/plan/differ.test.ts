@@ -52,10 +52,8 @@ describe('diff', () => {
       operation: 'update',
       target: 'Node a',
       reason: 'because',
-      patch: [
-        { op: 'test', path: '/metadata/resourceVersion', value: '7' },
-        { op: 'add', path: '/spec/providerID', value: 'equinixmetal://x' },
-      ],
+      guard: { resourceVersion: '7' },
+      patch: [{ op: 'add', path: '/spec/providerID', value: 'equinixmetal://x' }],
       changes: [{ path: 'spec.providerID', after: 'equinixmetal://x' }],
     });
   });
@@ -72,17 +70,12 @@ describe('diff', () => {
     });
     const [main, status] = byKind(plan.actions, 'kubernetes.patch');
     expect(main?.subresource).toBeUndefined();
-    expect(main?.patch.map((op) => op.path)).toEqual([
-      '/metadata/resourceVersion',
-      '/metadata/labels/x',
-    ]);
+    expect(main?.guard).toEqual({ resourceVersion: '7' });
+    expect(main?.patch.map((op) => op.path)).toEqual(['/metadata/labels/x']);
     expect(status?.subresource).toBe('status');
     expect(status?.target).toBe('Node a status');
-    expect(
-      status?.patch.every(
-        (op) => op.path === '/metadata/resourceVersion' || op.path.startsWith('/status'),
-      ),
-    ).toBe(true);
+    expect(status?.guard).toEqual({ resourceVersion: '7' });
+    expect(status?.patch.every((op) => op.path.startsWith('/status'))).toBe(true);
     expect(status?.dependsOn).toEqual([main?.id]);
   });
 
@@ -102,7 +95,7 @@ describe('diff', () => {
     ]);
   });
 
-  it('deletes with the observed UID and resourceVersion as preconditions', () => {
+  it('deletes guarded by the observed UID and resourceVersion', () => {
     const n = node('gone');
     const [action] = planOf({
       objects: [{ area: 'nodes', observed: n, reasons: ['device gone'] }],
@@ -111,7 +104,7 @@ describe('diff', () => {
       kind: 'kubernetes.delete',
       operation: 'delete',
       target: 'Node gone',
-      preconditions: { uid: 'uid-gone', resourceVersion: '7' },
+      guard: { uid: 'uid-gone', resourceVersion: '7' },
     });
   });
 

@@ -7,7 +7,14 @@ import { Sensitive } from '../../model/sensitive.ts';
 import type { AppliedIntent, Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
 import type { ActionId } from '../../model/ids.ts';
 import { describeRef, refKey, refOf, type KubernetesObject } from '../../model/kubernetes.ts';
-import { areas, type Action, type Change, type Plan, type Warning } from '../../model/plan.ts';
+import {
+  areas,
+  type Action,
+  type Change,
+  type Guard,
+  type Plan,
+  type Warning,
+} from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import {
   fieldPath,
@@ -50,7 +57,6 @@ function mask(document: unknown, sensitivePaths: readonly string[]): unknown {
 function changesOf(ops: readonly JsonPatchOperation[], before: unknown, after: unknown): Change[] {
   const fields = new Map<string, string[]>();
   for (const op of ops) {
-    if (op.op === 'test') continue;
     const segments = fieldSegments(pointerSegments(op.path));
     fields.set(toPointer(segments), segments);
   }
@@ -67,9 +73,9 @@ function changesOf(ops: readonly JsonPatchOperation[], before: unknown, after: u
     .sort((x, y) => x.path.localeCompare(y.path));
 }
 
-function guard(object: KubernetesObject): JsonPatchOperation[] {
+function guardOf(object: KubernetesObject): { guard?: Guard } {
   const rv = object.metadata?.resourceVersion;
-  return rv === undefined ? [] : [{ op: 'test', path: '/metadata/resourceVersion', value: rv }];
+  return rv === undefined ? {} : { guard: { resourceVersion: rv } };
 }
 
 function objectActions(intent: ObjectIntent): Pending[] {
@@ -91,7 +97,7 @@ function objectActions(intent: ObjectIntent): Pending[] {
         ...event(ref.kind, 'Deleted'),
         target: describeRef(ref),
         changes: [],
-        preconditions: {
+        guard: {
           uid: intent.observed.metadata?.uid ?? '',
           resourceVersion: intent.observed.metadata?.resourceVersion ?? '',
         },
@@ -146,7 +152,8 @@ function objectActions(intent: ObjectIntent): Pending[] {
       ...event(ref.kind, 'Updated'),
       target: subresource === undefined ? describeRef(ref) : `${describeRef(ref)} status`,
       changes: changesOf(partOps, maskedObserved, maskedDesired),
-      patch: [...guard(observed), ...partOps],
+      ...guardOf(observed),
+      patch: partOps,
       ...(subresource === undefined ? {} : { subresource }),
     }));
 }

@@ -1,4 +1,4 @@
-import type { Action, Plan } from '../../model/plan.ts';
+import { guardedPatch, type Action, type Plan } from '../../model/plan.ts';
 import { ageSeconds, summarise } from './summary.ts';
 import { stableJson } from './values.ts';
 
@@ -22,13 +22,13 @@ function actionJson(action: Action): Record<string, unknown> {
         ...common,
         object: action.object,
         subresource: action.subresource ?? null,
-        patch: action.patch,
+        patch: guardedPatch(action),
       };
     case 'kubernetes.create':
     case 'kubernetes.apply':
       return { ...common, object: action.object, manifest: action.manifest };
     case 'kubernetes.delete':
-      return { ...common, object: action.object, preconditions: action.preconditions };
+      return { ...common, object: action.object, preconditions: action.guard };
     case 'metal.request':
       return { ...common, request: action.request };
   }

@@ -67,7 +67,7 @@ const plan: Plan = {
       reason: 'device gone',
       event: 'Test',
       object: { apiVersion: 'v1', kind: 'Node', name: 'gone' },
-      preconditions: { uid: 'u', resourceVersion: '9' },
+      guard: { uid: 'u', resourceVersion: '9' },
       dependsOn: [],
       changes: [],
     },

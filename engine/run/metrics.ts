@@ -2,10 +2,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /**
  * The CCM's metrics in three layers, as the DigitalOcean CCM has them: each Metal API call, each
- * loop, each planned action; plus what an operator watches (leadership, snapshot age, pauses).
+ * loop, each planned action; plus what an operator watches (leadership, ages, pauses).
  */
 export function createMetrics() {
   const registry = new Registry();
+  // When the last loop ended and the last Metal observation succeeded: their ages are computed at
+  // scrape time, so a stuck process shows a growing age rather than a frozen value.
+  const last = { loop: Number.NaN, observation: Number.NaN };
+  const age = (at: number): number => (Date.now() - at) / 1000;
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
@@ -46,10 +50,27 @@ export function createMetrics() {
       labelNames: ['area', 'kind', 'result'] as const,
       registers,
     }),
-    snapshotAge: new Gauge({
-      name: 'snapshot_age_seconds',
-      help: 'Age of the observation the last plan was made from, when it was applied',
+    loopCompleted: () => {
+      last.loop = Date.now();
+    },
+    observed: () => {
+      last.observation = Date.now();
+    },
+    lastLoopAge: new Gauge({
+      name: 'reconcile_last_loop_age_seconds',
+      help: 'Seconds since the last loop ended (NaN before the first)',
       registers,
+      collect() {
+        this.set(age(last.loop));
+      },
+    }),
+    observationAge: new Gauge({
+      name: 'metal_observation_age_seconds',
+      help: 'Seconds since the last complete observation of the Metal project (NaN before the first)',
+      registers,
+      collect() {
+        this.set(age(last.observation));
+      },
     }),
     reservationsOwned: new Gauge({
       name: 'metal_reservations_owned',

@@ -24,7 +24,7 @@ const key = (t: ProbeTarget): string => `${t.address}:${String(t.port)}@${t.hold
  * all at once, TLS not verified (the kube-apiserver's certificate does not name the EIP), and
  * counts failures in a row: the planners' memory of health, so one lost probe moves nothing.
  */
-export class HealthProber {
+export class ControlPlaneProber {
   readonly #options: ProberOptions;
   readonly #agent: Agent;
   #targets: ProbeTarget[] = [];

@@ -1,9 +1,10 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type {
-  KubernetesApplyAction,
-  KubernetesCreateAction,
-  KubernetesDeleteAction,
-  KubernetesPatchAction,
+import {
+  guardedPatch,
+  type KubernetesApplyAction,
+  type KubernetesCreateAction,
+  type KubernetesDeleteAction,
+  type KubernetesPatchAction,
 } from '../../model/plan.ts';
 import { revealDeep } from '../../model/sensitive.ts';
 import { resourceOf, resourcePath } from './resources.ts';
@@ -66,7 +67,7 @@ export function kubernetesExecutors(rest: KubeRest): KubernetesExecutors {
         const result = await rest.request<KubernetesObject>({
           method: 'PATCH',
           path,
-          body: revealDeep(action.patch),
+          body: revealDeep(guardedPatch(action)),
           contentType: 'application/json-patch+json',
           query: { fieldManager: 'metal-ccm' },
         });
@@ -103,7 +104,7 @@ export function kubernetesExecutors(rest: KubeRest): KubernetesExecutors {
     },
     'kubernetes.delete': (action) =>
       guarded(action.target, async () => {
-        const { object, preconditions } = action;
+        const { object, guard } = action;
         const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
           ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
           name: object.name,
@@ -112,7 +113,7 @@ export function kubernetesExecutors(rest: KubeRest): KubernetesExecutors {
           await rest.request({
             method: 'DELETE',
             path,
-            body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions },
+            body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: guard },
           });
         } catch (error) {
           if (isNotFound(error)) return {}; // gone already: what was wanted

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AssignmentId, DeviceId, ProjectId, ReservationId } from '../../model/ids.ts';
+import type { DeviceId, ProjectId } from '../../model/ids.ts';
 import type {
   BgpConfig,
   BgpNeighbor,
@@ -9,7 +9,7 @@ import type {
   Reservation,
 } from '../../model/metal.ts';
 import type { Problem } from '../../model/snapshot.ts';
-import { MetalResponseError, isAlreadyHasSession, isNotFound } from './errors.ts';
+import { MetalResponseError, isNotFound } from './errors.ts';
 import {
   bgpConfigSchema,
   bgpNeighborSchema,
@@ -28,22 +28,6 @@ export interface Listed<T> {
   readonly problems: Problem[];
   /** Ids of items the API listed that did not parse. */
   readonly skippedIds: string[];
-}
-
-export interface ReservationRequest {
-  readonly type: 'public_ipv4' | 'global_ipv4';
-  readonly quantity: number;
-  readonly metro?: string;
-  readonly facility?: string;
-  readonly tags: readonly string[];
-  readonly fail_on_approval_required?: boolean;
-}
-
-export interface BgpConfigRequest {
-  readonly deployment_type: 'local' | 'global';
-  readonly asn: number;
-  readonly md5?: string;
-  readonly use_case?: string;
 }
 
 interface Meta {
@@ -130,17 +114,6 @@ export class MetalClient {
     return this.#get('findBgpConfigByProject', `/projects/${project}/bgp-config`, bgpConfigSchema);
   }
 
-  /** requestBgpConfig: not idempotent, never retried after an ambiguous failure. */
-  async requestBgpConfig(project: ProjectId, body: BgpConfigRequest): Promise<void> {
-    await this.#transport.send({
-      operation: 'requestBgpConfig',
-      method: 'POST',
-      path: `/projects/${project}/bgp-configs`,
-      body,
-      idempotent: false,
-    });
-  }
-
   /** findProjectDevices, every page. */
   listDevices(project: ProjectId): Promise<Listed<Device>> {
     return this.#list(
@@ -176,26 +149,6 @@ export class MetalClient {
     return parseEach(bgpNeighborSchema, items, `BGP neighbour of device ${device}`);
   }
 
-  /** createBgpSession: "already has session" counts as done, so it is safe to repeat. */
-  async createBgpSession(
-    device: DeviceId,
-    family: 'ipv4' | 'ipv6',
-  ): Promise<'created' | 'existed'> {
-    try {
-      await this.#transport.send({
-        operation: 'createBgpSession',
-        method: 'POST',
-        path: `/devices/${device}/bgp/sessions`,
-        body: { address_family: family },
-        idempotent: true,
-      });
-      return 'created';
-    } catch (error) {
-      if (isAlreadyHasSession(error)) return 'existed';
-      throw error;
-    }
-  }
-
   /** findProjectBgpSessions: one call for the whole project. */
   async listBgpSessions(project: ProjectId): Promise<Listed<BgpSession>> {
     const { data } = await this.#transport.send({
@@ -223,92 +176,4 @@ export class MetalClient {
       },
     );
   }
-
-  /** requestIPReservation: not idempotent; the reservation's tags find it again after a doubt. */
-  async requestReservation(project: ProjectId, body: ReservationRequest): Promise<Reservation> {
-    const { data } = await this.#transport.send({
-      operation: 'requestIPReservation',
-      method: 'POST',
-      path: `/projects/${project}/ips`,
-      body,
-      idempotent: false,
-    });
-    const parsed = parseOne(reservationSchema, data, 'requestIPReservation');
-    if (!parsed.ok) throw new MetalResponseError('requestIPReservation', parsed.error);
-    return parsed.value;
-  }
-
-  /** findIPAddressById for a reservation: undefined when it does not exist. */
-  async getReservation(id: ReservationId): Promise<Reservation | undefined> {
-    try {
-      return await this.#get('findIPAddressById', `/ips/${id}`, reservationSchema, {
-        include: 'assignments',
-      });
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** deleteIPAddress: a reservation is released, an assignment unassigned; gone already is done. */
-  async deleteIp(id: ReservationId | AssignmentId): Promise<'deleted' | 'absent'> {
-    try {
-      await this.#transport.send({
-        operation: 'deleteIPAddress',
-        method: 'DELETE',
-        path: `/ips/${id}`,
-        idempotent: true,
-      });
-      return 'deleted';
-    } catch (error) {
-      if (isNotFound(error)) return 'absent';
-      throw error;
-    }
-  }
-
-  /** createIPAssignment: not idempotent (a repeat is refused as already assigned). */
-  async assignIp(device: DeviceId, address: string): Promise<AssignmentId> {
-    const { data } = await this.#transport.send({
-      operation: 'createIPAssignment',
-      method: 'POST',
-      path: `/devices/${device}/ips`,
-      body: { address },
-      idempotent: false,
-    });
-    const id = (data as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string')
-      throw new MetalResponseError('createIPAssignment', 'id: expected a string');
-    return id as AssignmentId;
-  }
-
-  /** findMetros: the metro codes Metal knows. */
-  async listMetros(): Promise<string[]> {
-    const { data } = await this.#transport.send({
-      operation: 'findMetros',
-      method: 'GET',
-      path: '/locations/metros',
-      idempotent: true,
-    });
-    return codes(data, 'metros', 'findMetros');
-  }
-
-  /** findFacilities (deprecated by Metal, still what `facility` settings name). */
-  async listFacilities(): Promise<string[]> {
-    const { data } = await this.#transport.send({
-      operation: 'findFacilities',
-      method: 'GET',
-      path: '/facilities',
-      idempotent: true,
-    });
-    return codes(data, 'facilities', 'findFacilities');
-  }
-}
-
-function codes(data: unknown, key: string, operation: string): string[] {
-  const items = (data as Record<string, unknown> | null)?.[key];
-  if (!Array.isArray(items)) throw new MetalResponseError(operation, `${key}: expected a list`);
-  return items
-    .map((item) => (item as { code?: unknown } | null)?.code)
-    .filter((code): code is string => typeof code === 'string')
-    .map((code) => code.toLowerCase());
 }

@@ -8,7 +8,7 @@ import { isAlreadyHasSession, isNotFound } from './errors.ts';
  * project's BGP config is not: the next loop finds by its tags (or the config's id) what a lost
  * answer did create.
  */
-const idempotentOperations = new Set(['createBgpSession', 'deleteIPAddress', 'updateIPAddress']);
+const idempotentOperations = new Set(['createBgpSession', 'deleteIPAddress']);
 
 /** Executes a planned Metal request exactly as the plan shows it (secrets revealed only here). */
 export function metalExecutor(

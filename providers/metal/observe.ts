@@ -1,12 +1,8 @@
 import type { DeviceId, ProjectId } from '../../model/ids.ts';
 import type { BgpConfig, BgpNeighbor, BgpSession, Device, Project } from '../../model/metal.ts';
-import type { MetalState, Problem } from '../../model/snapshot.ts';
+import type { MetalNeeds, MetalObservation } from '../../model/observation.ts';
+import type { Problem } from '../../model/snapshot.ts';
 import type { MetalClient } from './client.ts';
-
-export interface MetalObservation {
-  readonly state: Omit<MetalState, 'location'>;
-  readonly problems: readonly Problem[];
-}
 
 interface CachedNeighbors {
   readonly fingerprint: string;
@@ -54,10 +50,7 @@ export class MetalObserver {
    * @param referencedDevices devices that Nodes name by provider ID: each one missing from the
    *   project's list is looked up once, so a device of another project is not taken for gone
    */
-  async observe(options: {
-    wantNeighbours: boolean;
-    referencedDevices: readonly DeviceId[];
-  }): Promise<MetalObservation> {
+  async observe(options: MetalNeeds): Promise<MetalObservation> {
     const project = this.#projectId;
     const [projectBody, bgpConfig, devices, reservations, sessions] = await Promise.all([
       this.#project ?? this.#client.getProject(project),

@@ -2,7 +2,7 @@ import type { V1Node, V1Service } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
 import { apply } from '../../engine/apply/applier.ts';
 import { diff } from '../../engine/plan/differ.ts';
-import { takeSnapshot } from '../../engine/observe/snapshot.ts';
+import { freeze } from 'immer';
 import type { ClusterId, ReservationId } from '../../model/ids.ts';
 import type { Device, Reservation } from '../../model/metal.ts';
 import type { Plan } from '../../model/plan.ts';
@@ -119,7 +119,7 @@ function convergedFrom(fresh: Snapshot): Snapshot {
   );
   const settled = <T extends V1Node | V1Service>(o: T): T =>
     (wanted.get(`${o.kind ?? ''}/${o.metadata?.name ?? ''}`) as T | undefined) ?? o;
-  return takeSnapshot({
+  return frozen({
     ...fresh,
     kubernetes: {
       ...fresh.kubernetes,
@@ -129,18 +129,21 @@ function convergedFrom(fresh: Snapshot): Snapshot {
   });
 }
 
+/** Snapshots are immutable, as observe() makes them. */
+const frozen = (snapshot: Snapshot): Snapshot => freeze(snapshot, true);
+
 const mode = process.argv[4] ?? 'both';
 const result: Record<string, unknown> = { nodes, services };
 if (mode === 'both') {
   // A fresh cluster: every Node to initialise, every Service to give its EIP (a plan of ~13 actions
   // per node-and-5-Services), applied in memory, then planned again.
-  const fresh = takeSnapshot(world());
+  const fresh = frozen(world());
   const first = timed(fresh);
   const memory = new MemoryWorld([...fresh.kubernetes.nodes, ...fresh.kubernetes.services]);
-  await apply(first.plan, { ...memory.executors }, { concurrency: 64, dryRun: false });
+  await apply(first.plan, { ...memory.executors }, { concurrency: 64 });
   const objects = [...memory.objects.values()];
   const again = timed(
-    takeSnapshot({
+    frozen({
       ...fresh,
       kubernetes: {
         ...fresh.kubernetes,
@@ -154,7 +157,7 @@ if (mode === 'both') {
 } else {
   // The steady state, what every resync plans: a converged snapshot, built once, planned 5 times.
   // Two areas may want the same Node (its labels, its BGP annotations): settle until nothing moves.
-  let converged = takeSnapshot(world());
+  let converged = frozen(world());
   for (let round = 0; round < 3; round++) converged = convergedFrom(converged);
   global.gc?.();
   const before = process.memoryUsage();

@@ -124,7 +124,7 @@ describe('Kubernetes writes on a real API server, as the CCM', () => {
       changes: [],
       dependsOn: [],
       object: { apiVersion: 'v1', kind: 'Node', name: observed.metadata.name },
-      preconditions: {
+      guard: {
         uid: observed.metadata.uid,
         resourceVersion: observed.metadata.resourceVersion,
       },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import jsonpatch from 'fast-json-patch';
-import type { Executors } from '../../engine/apply/applier.ts';
+import type { Executors } from '../../model/executors.ts';
 import { refKey, refOf, type KubernetesObject } from '../../model/kubernetes.ts';
-import type { MetalRequest } from '../../model/plan.ts';
+import { guardedPatch, type MetalRequest } from '../../model/plan.ts';
 import { revealDeep } from '../../model/sensitive.ts';
 
 /** The error a real API server gives when a guard does not hold. */
@@ -62,7 +62,11 @@ export class MemoryWorld {
         if (current === undefined) throw new Error(`${key} not found`);
         const next = structuredClone(current);
         try {
-          jsonpatch.applyPatch(next, revealDeep(action.patch) as jsonpatch.Operation[], true);
+          jsonpatch.applyPatch(
+            next,
+            revealDeep(guardedPatch(action)) as jsonpatch.Operation[],
+            true,
+          );
         } catch (error) {
           if (error instanceof jsonpatch.JsonPatchError && error.name === 'TEST_OPERATION_FAILED') {
             throw new ConflictError(`${key} changed since it was observed`);
@@ -89,7 +93,7 @@ export class MemoryWorld {
         const key = refKey(action.object);
         const current = this.objects.get(key);
         if (current === undefined) return {};
-        const { uid, resourceVersion } = action.preconditions;
+        const { uid, resourceVersion } = action.guard;
         if (current.metadata?.uid !== uid || current.metadata.resourceVersion !== resourceVersion) {
           throw new ConflictError(`${key} changed since it was observed`);
         }

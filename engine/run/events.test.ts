@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { ActionId } from '../../model/ids.ts';
+import type { Action } from '../../model/plan.ts';
+import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
+import { outcomeEvent, warningEvent } from './events.ts';
+
+const service = { apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'web' };
+const action: Action = {
+  id: 'a1' as ActionId,
+  kind: 'metal.request',
+  area: 'elastic-ips',
+  operation: 'create',
+  target: 'Elastic IP for Service default/web',
+  reason: 'a LoadBalancer Service has no Elastic IP',
+  event: 'ElasticIPRequested',
+  changes: [],
+  dependsOn: [],
+  regarding: service,
+  request: { operation: 'requestIPReservation', method: 'POST', path: '/projects/p/ips' },
+};
+
+describe('Events of a loop', () => {
+  it('a plan warning about an object is a Warning Event on it; one about nothing is none', () => {
+    const warning = { area: 'elastic-ips' as const, subject: 's', message: 'm', event: 'X' };
+    expect(warningEvent({ ...warning, regarding: service })).toEqual({
+      regarding: service,
+      type: 'Warning',
+      reason: 'X',
+      action: 'Plan',
+      note: 'm',
+    });
+    expect(warningEvent(warning)).toBeUndefined();
+  });
+
+  it('an applied action is a Normal Event with its reason; a failed one a Warning', () => {
+    expect(outcomeEvent(action, { id: action.id, status: 'applied' })).toEqual({
+      regarding: service,
+      action: 'Create',
+      type: 'Normal',
+      reason: 'ElasticIPRequested',
+      note: action.reason,
+    });
+    expect(
+      outcomeEvent(action, { id: action.id, status: 'failed', error: new Error('422 bad metro') }),
+    ).toMatchObject({
+      type: 'Warning',
+      reason: 'ElasticIPRequestedFailed',
+      note: `${action.reason}: 422 bad metro`,
+    });
+  });
+
+  it('a skipped action and a write that lost a race leave no Event', () => {
+    expect(
+      outcomeEvent(action, { id: action.id, status: 'skipped', reason: 'stopped' }),
+    ).toBeUndefined();
+    expect(
+      outcomeEvent(action, { id: action.id, status: 'failed', error: new StaleWriteError('x') }),
+    ).toBeUndefined();
+  });
+});

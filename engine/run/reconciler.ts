@@ -1,0 +1,160 @@
+import type { Executors } from '../../model/executors.ts';
+import type { MetalNeeds, MetalObservation } from '../../model/observation.ts';
+import type { Action, Plan } from '../../model/plan.ts';
+import type { Settings } from '../../model/settings.ts';
+import type { KubernetesState, ProbeResult, Snapshot } from '../../model/snapshot.ts';
+import { ownedBy } from '../../model/marks/tags.ts';
+import { planAll } from '../../planners/index.ts';
+import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
+import { apply, type Outcome } from '../apply/applier.ts';
+import type { Logger } from '../cli/logging.ts';
+import type { Location } from '../observe/location.ts';
+import { observe } from '../observe/observe.ts';
+import { diff } from '../plan/differ.ts';
+import { renderText } from '../render/text.ts';
+import { untilReflected, type FindCached } from './caught-up.ts';
+import { outcomeEvent, warningEvent, type EventReporter } from './events.ts';
+import type { Metrics } from './metrics.ts';
+import type { LoopEnd, Trigger } from './scheduler.ts';
+
+/** What one loop reads from, writes through and reports to. */
+export interface ReconcilerDeps {
+  readonly settings: Settings;
+  readonly dryRun: boolean;
+  /** How many actions run at once. */
+  readonly concurrency: number;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly kubernetes: { readonly synced: boolean; state(): KubernetesState; find: FindCached };
+  readonly metal: (needs: MetalNeeds) => Promise<MetalObservation>;
+  readonly location: Location;
+  readonly probes: () => readonly ProbeResult[];
+  /** Told the snapshot of each loop (the prober learns whom to probe). */
+  readonly observed?: (snapshot: Snapshot) => void;
+  readonly executors: Executors;
+  readonly events: EventReporter;
+  readonly leading: () => boolean;
+  readonly stopped: () => boolean;
+}
+
+/**
+ * The body of a loop: observe both worlds, plan, and (when leading, and not a dry run) apply, then
+ * report what happened as metrics and Events and say when the next loop should run.
+ */
+export class Reconciler {
+  readonly #deps: ReconcilerDeps;
+  #retryMs = 0;
+  /** Why the last Metal observation failed; undefined once one succeeded. */
+  metalError: string | undefined = 'not observed yet';
+
+  constructor(deps: ReconcilerDeps) {
+    this.#deps = deps;
+  }
+
+  async loop(trigger: Trigger): Promise<LoopEnd> {
+    const { kubernetes, metrics } = this.#deps;
+    if (!kubernetes.synced) return {};
+    const end = metrics.loopDuration.startTimer();
+    try {
+      const snapshot = await this.#observe(trigger);
+      if (snapshot === undefined) {
+        this.#retryMs = Math.min(30_000, Math.max(1000, this.#retryMs * 2));
+        return { next: { trigger: 'retry', delayMs: this.#retryMs } };
+      }
+      return await this.#planAndApply(trigger, snapshot);
+    } finally {
+      end();
+      metrics.loopCompleted();
+    }
+  }
+
+  async #observe(trigger: Trigger): Promise<Snapshot | undefined> {
+    const { kubernetes, settings, location } = this.#deps;
+    try {
+      const snapshot = await observe({
+        time: new Date().toISOString(),
+        source: 'live',
+        settings,
+        kubernetes: { state: kubernetes.state() },
+        metal: this.#deps.metal,
+        location,
+        probes: this.#deps.probes(),
+      });
+      this.metalError = undefined;
+      this.#retryMs = 0;
+      if (snapshot.metal.complete) this.#deps.metrics.observed();
+      this.#deps.observed?.(snapshot);
+      return snapshot;
+    } catch (error) {
+      this.metalError = error instanceof Error ? error.message : String(error);
+      this.#deps.log.warn(
+        { trigger, err: this.metalError },
+        'Metal observation failed; planning waits',
+      );
+      this.#deps.metrics.loops.inc({ trigger, result: 'observe-failed' });
+      return undefined;
+    }
+  }
+
+  async #planAndApply(trigger: Trigger, snapshot: Snapshot): Promise<LoopEnd> {
+    const { metrics, log, dryRun } = this.#deps;
+    const cluster = snapshot.kubernetes.clusterId;
+    if (cluster !== undefined)
+      metrics.reservationsOwned.set(
+        snapshot.metal.reservations.filter((r) => ownedBy(r.tags, cluster)).length,
+      );
+    const plan = diff(snapshot, planAll(snapshot));
+    const leading = this.#deps.leading();
+    if (leading && !dryRun) this.#deps.events.report(plan.warnings.map(warningEvent));
+    const count = plan.actions.length;
+    if (dryRun) {
+      log.info(
+        { trigger, actions: count, plan: renderText(plan, new Date()) },
+        'plan (dry run: nothing applied)',
+      );
+      metrics.loops.inc({ trigger, result: 'dry-run' });
+      return {};
+    }
+    if (!leading || count === 0) {
+      log.debug(
+        { trigger, actions: count, leading },
+        count === 0 ? 'converged' : 'not leading; not applying',
+      );
+      metrics.loops.inc({ trigger, result: count === 0 ? 'converged' : 'not-leader' });
+      return {};
+    }
+    log.info({ trigger, actions: count, plan: renderText(plan, new Date()) }, 'applying plan');
+    return this.#apply(trigger, plan);
+  }
+
+  async #apply(trigger: Trigger, plan: Plan): Promise<LoopEnd> {
+    const { metrics, executors } = this.#deps;
+    const report = await apply(plan, executors, {
+      concurrency: this.#deps.concurrency,
+      logger: this.#deps.log,
+      // Leadership lost mid-plan: what has not started does not start.
+      shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
+    });
+    const byId = new Map(plan.actions.map((a) => [a.id, a]));
+    const recorded = report.outcomes.flatMap((outcome): [Action, Outcome][] => {
+      const action = byId.get(outcome.id);
+      return action === undefined ? [] : [[action, outcome]];
+    });
+    for (const [action, outcome] of recorded)
+      metrics.actions.inc({ area: action.area, kind: action.kind, result: outcome.status });
+    // Lost races (and what waited on them) re-plan at once; real failures wait before the retry.
+    const failed = report.outcomes.some(
+      (o) => o.status === 'failed' && !(o.error instanceof StaleWriteError),
+    );
+    metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });
+    const applied = recorded.filter(([, o]) => o.status === 'applied').map(([a]) => a);
+    await untilReflected(this.#deps.kubernetes.find, applied, {
+      timeoutMs: 2000,
+      stopped: this.#deps.stopped,
+    });
+    this.#deps.events.report(recorded.map(([action, outcome]) => outcomeEvent(action, outcome)));
+    return {
+      next: failed ? { trigger: 'retry', delayMs: 1000 } : { trigger: 'applier', delayMs: 0 },
+    };
+  }
+}
