@@ -53,26 +53,11 @@ function execute(action: Action, executors: Executors): Promise<ExecutionResult>
   }
 }
 
-/**
- * Runs a plan: each action once its dependencies have applied, at most `concurrency` at a time.
- * An action whose dependency failed or was skipped is skipped, and so are its own dependants.
- */
-export async function apply(
-  plan: Plan,
-  executors: Executors,
-  options: ApplyOptions,
-): Promise<ApplyReport> {
-  const { logger } = options;
-  const outcomes = new Map<ActionId, Outcome>();
-  const latestVersion = new Map<string, string>();
-  // Event-driven: a finished action releases its dependants, so a plan of tens of thousands of
-  // actions costs its size, not its square.
-  const waitingFor = new Map(plan.actions.map((a) => [a.id, a.dependsOn.length]));
-  const dependants = dependantsOf(plan.actions);
-  // An action missing from the plan, or a cycle, would wait forever: refuse such a plan up front.
+/** An action missing from the plan, or a cycle, would wait forever: refuse such a plan up front. */
+function checkRunnable(plan: Plan, dependants: ReadonlyMap<ActionId, Action[]>): void {
   const inPlan = new Set(plan.actions.map((a) => a.id));
-  const sortable = [...plan.actions.filter((a) => a.dependsOn.length === 0)];
-  const left = new Map(waitingFor);
+  const sortable = plan.actions.filter((a) => a.dependsOn.length === 0);
+  const left = new Map(plan.actions.map((a) => [a.id, a.dependsOn.length]));
   for (const a of sortable)
     for (const d of dependants.get(a.id) ?? []) {
       left.set(d.id, (left.get(d.id) ?? 0) - 1);
@@ -83,56 +68,97 @@ export async function apply(
     plan.actions.some((a) => a.dependsOn.some((d) => !inPlan.has(d)))
   )
     throw new Error('plan waits on actions that are not in it, or on itself');
-  const limit = pLimit(options.concurrency);
-  let open = plan.actions.length;
-  let done: () => void = () => undefined;
-  const allDone = new Promise<void>((resolve) => {
-    done = resolve;
-  });
+}
 
-  const finish = (action: Action, outcome: Outcome): void => {
-    if (outcomes.has(action.id)) return;
-    outcomes.set(action.id, outcome);
-    open--;
-    for (const d of dependants.get(action.id) ?? []) {
-      if (outcome.status !== 'applied')
-        finish(d, {
-          id: d.id,
-          status: 'skipped',
-          reason: `dependency ${action.id} ${outcome.status}`,
-        });
-      else {
-        const left = (waitingFor.get(d.id) ?? 0) - 1;
-        waitingFor.set(d.id, left);
-        if (left === 0) start(d);
-      }
-    }
-    if (open === 0) done();
-  };
+/**
+ * One run of a plan. Event-driven: a finished action releases its dependants, so a plan of tens
+ * of thousands of actions costs its size, not its square.
+ */
+class PlanRun {
+  readonly #executors: Executors;
+  readonly #options: ApplyOptions;
+  readonly #outcomes = new Map<ActionId, Outcome>();
+  /** The resourceVersion each object was left at by this run's own writes. */
+  readonly #latestVersion = new Map<string, string>();
+  readonly #waitingFor: Map<ActionId, number>;
+  readonly #dependants: ReadonlyMap<ActionId, Action[]>;
+  readonly #limit: ReturnType<typeof pLimit>;
+  #open: number;
+  #done: () => void = () => undefined;
 
-  const start = (action: Action): void => {
-    void limit(async () => {
-      if (outcomes.has(action.id)) return; // skipped while it waited for a slot
-      if (options.shouldContinue?.() === false) {
-        finish(action, { id: action.id, status: 'skipped', reason: 'stopped' });
+  constructor(plan: Plan, executors: Executors, options: ApplyOptions) {
+    this.#executors = executors;
+    this.#options = options;
+    this.#dependants = dependantsOf(plan.actions);
+    checkRunnable(plan, this.#dependants);
+    this.#waitingFor = new Map(plan.actions.map((a) => [a.id, a.dependsOn.length]));
+    this.#limit = pLimit(options.concurrency);
+    this.#open = plan.actions.length;
+  }
+
+  async run(plan: Plan): Promise<ReadonlyMap<ActionId, Outcome>> {
+    const allDone = new Promise<void>((resolve) => {
+      this.#done = resolve;
+    });
+    for (const a of plan.actions) if (a.dependsOn.length === 0) this.#start(a);
+    if (this.#open > 0) await allDone;
+    return this.#outcomes;
+  }
+
+  #start(action: Action): void {
+    void this.#limit(async () => {
+      if (this.#outcomes.has(action.id)) return; // skipped while it waited for a slot
+      if (this.#options.shouldContinue?.() === false) {
+        this.#finish(action, { id: action.id, status: 'skipped', reason: 'stopped' });
         return;
       }
-      try {
-        const result = await execute(reguard(action, latestVersion), executors);
-        if (result.resourceVersion !== undefined && 'object' in action) {
-          latestVersion.set(refKey(action.object), result.resourceVersion);
-        }
-        logger?.info({ action: action.id, target: action.target }, 'applied');
-        finish(action, { id: action.id, status: 'applied' });
-      } catch (error) {
-        logger?.warn({ action: action.id, target: action.target, err: error }, 'action failed');
-        finish(action, { id: action.id, status: 'failed', error });
-      }
+      this.#finish(action, await this.#execute(action));
     });
-  };
+  }
 
-  for (const a of plan.actions) if (a.dependsOn.length === 0) start(a);
-  if (open > 0) await allDone;
+  async #execute(action: Action): Promise<Outcome> {
+    const { logger } = this.#options;
+    try {
+      const result = await execute(reguard(action, this.#latestVersion), this.#executors);
+      if (result.resourceVersion !== undefined && 'object' in action)
+        this.#latestVersion.set(refKey(action.object), result.resourceVersion);
+      logger?.info({ action: action.id, target: action.target }, 'applied');
+      return { id: action.id, status: 'applied' };
+    } catch (error) {
+      logger?.warn({ action: action.id, target: action.target, err: error }, 'action failed');
+      return { id: action.id, status: 'failed', error };
+    }
+  }
+
+  /** Records an outcome; dependants start once all they wait for applied, else are skipped. */
+  #finish(action: Action, outcome: Outcome): void {
+    if (this.#outcomes.has(action.id)) return;
+    this.#outcomes.set(action.id, outcome);
+    this.#open--;
+    for (const d of this.#dependants.get(action.id) ?? []) {
+      if (outcome.status !== 'applied') {
+        const reason = `dependency ${action.id} ${outcome.status}`;
+        this.#finish(d, { id: d.id, status: 'skipped', reason });
+        continue;
+      }
+      const left = (this.#waitingFor.get(d.id) ?? 0) - 1;
+      this.#waitingFor.set(d.id, left);
+      if (left === 0) this.#start(d);
+    }
+    if (this.#open === 0) this.#done();
+  }
+}
+
+/**
+ * Runs a plan: each action once its dependencies have applied, at most `concurrency` at a time.
+ * An action whose dependency failed or was skipped is skipped, and so are its own dependants.
+ */
+export async function apply(
+  plan: Plan,
+  executors: Executors,
+  options: ApplyOptions,
+): Promise<ApplyReport> {
+  const outcomes = await new PlanRun(plan, executors, options).run(plan);
   return {
     outcomes: plan.actions.map(
       (a) => outcomes.get(a.id) ?? { id: a.id, status: 'skipped', reason: 'not reached' },

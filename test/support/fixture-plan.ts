@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { resolveConfig } from '../../engine/cli/config/resolve.ts';
 import { readSecretFile } from '../../engine/cli/config/secret-file.ts';
-import { planFixture, renderPlan } from '../../engine/cli/plan.ts';
+import { planFixture, renderPlan } from '../../engine/cli/plan-fixture.ts';
 import { createLogger } from '../../engine/cli/logging.ts';
 import type { Plan } from '../../model/plan.ts';
 
