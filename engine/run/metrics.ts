@@ -1,19 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/**
- * The CCM's metrics in three layers, as the DigitalOcean CCM has them: each Metal API call, each
- * loop, each planned action; plus what an operator watches (leadership, ages, pauses).
- */
-export function createMetrics() {
-  const registry = new Registry();
-  // When the last loop ended and the last Metal observation succeeded: their ages are computed at
-  // scrape time, so a stuck process shows a growing age rather than a frozen value.
-  const last = { loop: Number.NaN, observation: Number.NaN };
-  const age = (at: number): number => (Date.now() - at) / 1000;
-  collectDefaultMetrics({ register: registry });
-  const registers = [registry];
+type Registers = Registry[];
+
+/** Each Metal API call: by operation and outcome, its latency, the rate-limit pauses. */
+function metalMetrics(registers: Registers) {
   return {
-    registry,
     metalRequests: new Counter({
       name: 'metal_api_requests_total',
       help: 'Equinix Metal API requests by operation and status code (or network error code)',
@@ -32,6 +23,12 @@ export function createMetrics() {
       help: 'Times a 429 paused every Metal API call of the process',
       registers,
     }),
+  };
+}
+
+/** Each loop and each planned action. */
+function loopMetrics(registers: Registers) {
+  return {
     loops: new Counter({
       name: 'reconcile_loops_total',
       help: 'Loops by what triggered them and how they ended',
@@ -50,28 +47,45 @@ export function createMetrics() {
       labelNames: ['area', 'kind', 'result'] as const,
       registers,
     }),
-    loopCompleted: () => {
+  };
+}
+
+/**
+ * How long ago the last loop ended and the last complete Metal observation was made: computed at
+ * scrape time, so a stuck process shows a growing age rather than a frozen value.
+ */
+function ageMetrics(registers: Registers) {
+  const last = { loop: Number.NaN, observation: Number.NaN };
+  const age = (at: number): number => (Date.now() - at) / 1000;
+  new Gauge({
+    name: 'reconcile_last_loop_age_seconds',
+    help: 'Seconds since the last loop ended (NaN before the first)',
+    registers,
+    collect() {
+      this.set(age(last.loop));
+    },
+  });
+  new Gauge({
+    name: 'metal_observation_age_seconds',
+    help: 'Seconds since the last complete observation of the Metal project (NaN before the first)',
+    registers,
+    collect() {
+      this.set(age(last.observation));
+    },
+  });
+  return {
+    loopCompleted: (): void => {
       last.loop = Date.now();
     },
-    observed: () => {
+    observed: (): void => {
       last.observation = Date.now();
     },
-    lastLoopAge: new Gauge({
-      name: 'reconcile_last_loop_age_seconds',
-      help: 'Seconds since the last loop ended (NaN before the first)',
-      registers,
-      collect() {
-        this.set(age(last.loop));
-      },
-    }),
-    observationAge: new Gauge({
-      name: 'metal_observation_age_seconds',
-      help: 'Seconds since the last complete observation of the Metal project (NaN before the first)',
-      registers,
-      collect() {
-        this.set(age(last.observation));
-      },
-    }),
+  };
+}
+
+/** What an operator watches besides: leadership and the reservations the cluster owns. */
+function stateMetrics(registers: Registers) {
+  return {
     reservationsOwned: new Gauge({
       name: 'metal_reservations_owned',
       help: 'IP reservations of the project tagged for this cluster, at the last observation',
@@ -83,6 +97,23 @@ export function createMetrics() {
       labelNames: ['name'] as const,
       registers,
     }),
+  };
+}
+
+/**
+ * The CCM's metrics in three layers, as the DigitalOcean CCM has them: each Metal API call, each
+ * loop, each planned action; plus what an operator watches (leadership, ages, pauses).
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    ...metalMetrics(registers),
+    ...loopMetrics(registers),
+    ...ageMetrics(registers),
+    ...stateMetrics(registers),
   };
 }
 

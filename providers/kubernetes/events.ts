@@ -51,8 +51,6 @@ export class EventRecorder {
   async record(event: EventInput): Promise<void> {
     const now = Date.now();
     const { regarding } = event;
-    // Events of cluster-scoped objects (Nodes) live in `default`, as kubelet's and the scheduler's do.
-    const namespace = regarding.namespace ?? 'default';
     const key = [
       regarding.kind,
       regarding.namespace ?? '',
@@ -63,18 +61,32 @@ export class EventRecorder {
     ].join('\n');
     const previous = this.#recent.get(key);
     if (previous !== undefined && now - previous.at < this.#windowMs) {
-      previous.count++;
-      previous.at = now;
-      if (now - previous.patchedAt < this.#seriesEveryMs) return;
-      previous.patchedAt = now;
-      await this.#rest.request({
-        method: 'PATCH',
-        path: resourcePath(resources.Event, { namespace: previous.namespace, name: previous.name }),
-        body: { series: { count: previous.count, lastObservedTime: microTime(now) } },
-        contentType: 'application/merge-patch+json',
-      });
+      await this.#repeat(previous, now);
       return;
     }
+    const recorded = await this.#create(event, now);
+    this.#recent.set(key, recorded);
+    for (const [k, r] of this.#recent) if (now - r.at >= this.#windowMs) this.#recent.delete(k);
+  }
+
+  /** The same Event again: its series count goes up, written at most every `seriesEveryMs`. */
+  async #repeat(previous: Recorded, now: number): Promise<void> {
+    previous.count++;
+    previous.at = now;
+    if (now - previous.patchedAt < this.#seriesEveryMs) return;
+    previous.patchedAt = now;
+    await this.#rest.request({
+      method: 'PATCH',
+      path: resourcePath(resources.Event, { namespace: previous.namespace, name: previous.name }),
+      body: { series: { count: previous.count, lastObservedTime: microTime(now) } },
+      contentType: 'application/merge-patch+json',
+    });
+  }
+
+  async #create(event: EventInput, now: number): Promise<Recorded> {
+    const { regarding } = event;
+    // Events of cluster-scoped objects (Nodes) live in `default`, as kubelet's and the scheduler's do.
+    const namespace = regarding.namespace ?? 'default';
     const created = await this.#rest.request<{ metadata: { name: string } }>({
       method: 'POST',
       path: resourcePath(resources.Event, { namespace }),
@@ -102,13 +114,6 @@ export class EventRecorder {
         },
       },
     });
-    this.#recent.set(key, {
-      name: created.metadata.name,
-      namespace,
-      count: 1,
-      at: now,
-      patchedAt: now,
-    });
-    for (const [k, r] of this.#recent) if (now - r.at >= this.#windowMs) this.#recent.delete(k);
+    return { name: created.metadata.name, namespace, count: 1, at: now, patchedAt: now };
   }
 }

@@ -8,7 +8,10 @@ import {
 } from '../../model/plan.ts';
 import { revealDeep } from '../../model/sensitive.ts';
 import { resourceOf, resourcePath } from './resources.ts';
-import { KubeApiError, isNotFound, type KubeRest } from './rest.ts';
+import { KubeApiError, isNotFound, type KubeRest, type RestRequest } from './rest.ts';
+
+/** The field manager of every write of the CCM. */
+const fieldManager = 'metal-ccm';
 
 /** The object changed since it was observed: the loop plans again instead of forcing a write. */
 export class StaleWriteError extends Error {
@@ -53,74 +56,67 @@ export interface KubernetesExecutors {
   ) => Promise<{ resourceVersion?: string }>;
 }
 
+/** The API path of the action's object (or of its collection, for a create). */
+function pathOf(
+  object: KubernetesCreateAction['object'],
+  options: { collection?: boolean; subresource?: 'status' } = {},
+): string {
+  return resourcePath(resourceOf(object.apiVersion, object.kind), {
+    ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+    ...(options.collection === true ? {} : { name: object.name }),
+    ...(options.subresource === undefined ? {} : { subresource: options.subresource }),
+  });
+}
+
+/** A delete guarded by the observed UID and resourceVersion; gone already is what was wanted. */
+async function deleteGuarded(rest: KubeRest, action: KubernetesDeleteAction): Promise<object> {
+  try {
+    await rest.request({
+      method: 'DELETE',
+      path: pathOf(action.object),
+      body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: action.guard },
+    });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  return {};
+}
+
 /** Executes the plan's Kubernetes actions: JSON Patches (status to its subresource), creates, deletes, applies. */
 export function kubernetesExecutors(rest: KubeRest): KubernetesExecutors {
+  const write = async (request: RestRequest) =>
+    versionOf(await rest.request<KubernetesObject>(request));
   return {
     'kubernetes.patch': (action) =>
-      guarded(action.target, async () => {
-        const { object } = action;
-        const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
-          ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
-          name: object.name,
-          ...(action.subresource === undefined ? {} : { subresource: action.subresource }),
-        });
-        const result = await rest.request<KubernetesObject>({
+      guarded(action.target, () =>
+        write({
           method: 'PATCH',
-          path,
+          path: pathOf(action.object, {
+            ...(action.subresource === undefined ? {} : { subresource: action.subresource }),
+          }),
           body: revealDeep(guardedPatch(action)),
           contentType: 'application/json-patch+json',
-          query: { fieldManager: 'metal-ccm' },
-        });
-        return versionOf(result);
-      }),
+          query: { fieldManager },
+        }),
+      ),
     'kubernetes.create': (action) =>
-      guarded(action.target, async () => {
-        const { object } = action;
-        const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
-          ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
-        });
-        const result = await rest.request<KubernetesObject>({
+      guarded(action.target, () =>
+        write({
           method: 'POST',
-          path,
+          path: pathOf(action.object, { collection: true }),
           body: revealDeep(action.manifest),
-          query: { fieldManager: 'metal-ccm' },
-        });
-        return versionOf(result);
-      }),
-    'kubernetes.apply': async (action) => {
-      const { object } = action;
-      const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
-        ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
-        name: object.name,
-      });
-      const result = await rest.request<KubernetesObject>({
+          query: { fieldManager },
+        }),
+      ),
+    'kubernetes.apply': (action) =>
+      write({
         method: 'PATCH',
-        path,
+        path: pathOf(action.object),
         body: revealDeep(action.manifest),
         contentType: 'application/apply-patch+yaml',
-        query: { fieldManager: 'metal-ccm', force: true },
-      });
-      return versionOf(result);
-    },
-    'kubernetes.delete': (action) =>
-      guarded(action.target, async () => {
-        const { object, guard } = action;
-        const path = resourcePath(resourceOf(object.apiVersion, object.kind), {
-          ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
-          name: object.name,
-        });
-        try {
-          await rest.request({
-            method: 'DELETE',
-            path,
-            body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: guard },
-          });
-        } catch (error) {
-          if (isNotFound(error)) return {}; // gone already: what was wanted
-          throw error;
-        }
-        return {};
+        query: { fieldManager, force: true },
       }),
+    'kubernetes.delete': (action) => guarded(action.target, () => deleteGuarded(rest, action)),
   };
 }
 
