@@ -135,32 +135,45 @@ export class MetalClient {
     }
   }
 
-  /** getBgpNeighborData */
-  async getBgpNeighbors(device: DeviceId): Promise<Listed<BgpNeighbor>> {
+  /** A list the API answers in one body, without pages (an absent list is an empty one). */
+  async #unpaged<T>(
+    operation: string,
+    path: string,
+    key: string,
+    schema: z.ZodType<T>,
+    what: string,
+  ): Promise<Listed<T>> {
     const { data } = await this.#transport.send({
-      operation: 'getBgpNeighborData',
+      operation,
       method: 'GET',
-      path: `/devices/${device}/bgp/neighbors`,
+      path,
       idempotent: true,
     });
-    const items = (data as { bgp_neighbors?: unknown } | null)?.bgp_neighbors ?? [];
-    if (!Array.isArray(items))
-      throw new MetalResponseError('getBgpNeighborData', 'bgp_neighbors: expected a list');
-    return parseEach(bgpNeighborSchema, items, `BGP neighbour of device ${device}`);
+    const items = (data as Record<string, unknown> | null)?.[key] ?? [];
+    if (!Array.isArray(items)) throw new MetalResponseError(operation, `${key}: expected a list`);
+    return parseEach(schema, items, what);
+  }
+
+  /** getBgpNeighborData */
+  getBgpNeighbors(device: DeviceId): Promise<Listed<BgpNeighbor>> {
+    return this.#unpaged(
+      'getBgpNeighborData',
+      `/devices/${device}/bgp/neighbors`,
+      'bgp_neighbors',
+      bgpNeighborSchema,
+      `BGP neighbour of device ${device}`,
+    );
   }
 
   /** findProjectBgpSessions: one call for the whole project. */
-  async listBgpSessions(project: ProjectId): Promise<Listed<BgpSession>> {
-    const { data } = await this.#transport.send({
-      operation: 'findProjectBgpSessions',
-      method: 'GET',
-      path: `/projects/${project}/bgp/sessions`,
-      idempotent: true,
-    });
-    const items = (data as { bgp_sessions?: unknown } | null)?.bgp_sessions ?? [];
-    if (!Array.isArray(items))
-      throw new MetalResponseError('findProjectBgpSessions', 'bgp_sessions: expected a list');
-    return parseEach(bgpSessionSchema, items, 'BGP session');
+  listBgpSessions(project: ProjectId): Promise<Listed<BgpSession>> {
+    return this.#unpaged(
+      'findProjectBgpSessions',
+      `/projects/${project}/bgp/sessions`,
+      'bgp_sessions',
+      bgpSessionSchema,
+      'BGP session',
+    );
   }
 
   /** findIPReservations with their assignments, every page. */
