@@ -162,11 +162,15 @@ describe('MetalLB end to end, on a real API server with the MetalLB CRDs, and th
         .map((p) => `${p.name} ${p.addresses.join()}`)
         .sort(),
     });
+    // The pools and the Services' status are written by independent actions of one plan.
     await eventually(
       async () =>
-        ours(await document()).pools.length === 2 && ours(await document()).peers.length === 4,
+        ours(await document()).pools.length === 2 &&
+        ours(await document()).peers.length === 4 &&
+        (await ipOf('web')) !== 'none' &&
+        (await ipOf('api')) !== 'none',
       30_000,
-      'peers and pools written',
+      'peers, pools and addresses written',
     );
     const [webIp, apiIp] = [await ipOf('web'), await ipOf('api')];
     expect(ours(await document())).toEqual({
