@@ -5,7 +5,8 @@ import { stableJson } from './values.ts';
 /** Bumped when a field is removed or changes meaning; adding fields keeps it. */
 export const formatVersion = '1.0';
 
-function actionJson(action: Action): Record<string, unknown> {
+/** One action as programs read it (and as a saved plan records it). */
+export function actionJson(action: Action): Record<string, unknown> {
   const common = {
     id: action.id,
     area: action.area,
@@ -34,9 +35,9 @@ function actionJson(action: Action): Record<string, unknown> {
   }
 }
 
-/** The plan for programs: deterministic, with a stable id per action and its dependencies. */
-export function renderJson(plan: Plan, now: Date): string {
-  const document = {
+/** The plan as a JSON document: deterministic, with a stable id per action and its dependencies. */
+export function planDocument(plan: Plan, now: Date): Record<string, unknown> {
+  return {
     format_version: formatVersion,
     header: {
       cluster: plan.header.cluster ?? null,
@@ -51,5 +52,9 @@ export function renderJson(plan: Plan, now: Date): string {
     warnings: plan.warnings,
     actions: plan.actions.map(actionJson),
   };
-  return `${stableJson(document, 2)}\n`;
+}
+
+/** The plan for programs. */
+export function renderJson(plan: Plan, now: Date): string {
+  return `${stableJson(planDocument(plan, now), 2)}\n`;
 }

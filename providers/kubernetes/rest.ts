@@ -104,6 +104,11 @@ export class KubeRest {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
+  /** The API server's URL, for messages. */
+  get server(): string {
+    return this.#server;
+  }
+
   /** A stream (a watch) has no overall timeout: its caller's signal and watchdog end it. */
   async #send(request: RestRequest, stream = false) {
     const url = new URL(this.#server + request.path);
