@@ -1,4 +1,6 @@
 import yargs, { type Argv } from 'yargs';
+import { applyCommand } from './commands/apply.ts';
+import { exportCommand } from './commands/export.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { withConfigFlags, withUpstreamFlags, type GlobalArgs } from './flags.ts';
@@ -19,6 +21,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .scriptName('metal-ccm')
     .usage('$0 <command> [options]')
     .command(planCommand(io, exit))
+    .command(applyCommand(io, exit))
+    .command(exportCommand(io))
     .command(runCommand(io))
     .demandCommand(1, 'name a command')
     .strict()

@@ -12,7 +12,7 @@ import { readHostMetadata } from '../../providers/metal/metadata.ts';
 import { MetalObserver } from '../../providers/metal/observe.ts';
 import { MetalTransport } from '../../providers/metal/transport.ts';
 import type { Logger } from '../cli/logging.ts';
-import { resolveLocation } from './location.ts';
+import { resolveLocation, type Location } from './location.ts';
 import { metalNeeds, observe } from './observe.ts';
 
 /** What a one-shot observation tells as it goes (a progress line on a terminal). */
@@ -26,8 +26,6 @@ export interface LiveOptions {
   /** A kubeconfig file; in-cluster configuration (or the default kubeconfig) when absent. */
   readonly kubeconfig?: string;
   readonly logger: Logger;
-  /** Run one round of control-plane probes (the daemon's first loop sees no more). */
-  readonly probes: boolean;
   readonly progress?: ObservationProgress;
 }
 
@@ -54,26 +52,6 @@ async function kubernetesOnce(rest: KubeRest, options: LiveOptions): Promise<Kub
   }
 }
 
-function metalOnce(
-  settings: Settings,
-  options: LiveOptions,
-): (state: KubernetesState) => Promise<MetalObservation> {
-  const transport = new MetalTransport({
-    baseURL: settings.baseURL,
-    token: settings.apiKey,
-    log: options.logger,
-    onCall: (call) => options.progress?.metalCall(call.operation),
-  });
-  const observer = new MetalObserver(new MetalClient(transport), settings.projectID);
-  return async (state) => {
-    try {
-      return await observer.observe(metalNeeds(state, settings));
-    } catch (error) {
-      throw new Error(describeStartupFailure(error), { cause: error });
-    }
-  };
-}
-
 /** One round of probes of what the snapshot says the control plane is. */
 async function probeOnce(snapshot: Snapshot, settings: Settings): Promise<ProbeResult[]> {
   const prober = new ControlPlaneProber({
@@ -89,36 +67,74 @@ async function probeOnce(snapshot: Snapshot, settings: Settings): Promise<ProbeR
   }
 }
 
+/** One observation of the live world, with the parts an export writes back. */
+export interface LiveObservation {
+  readonly snapshot: Snapshot;
+  readonly kubernetes: KubernetesState;
+  readonly metal: MetalObservation;
+  readonly location: Location;
+}
+
 /**
- * The live world, observed once and read-only: the cluster (kubeconfig or in-cluster), the Metal
- * project, where the cluster lives, and (when asked) one round of control-plane probes. No Lease,
- * no server, no write.
+ * The live world: the cluster (kubeconfig or in-cluster) and the Metal project, reached with the
+ * same clients the daemon uses; `observe()` reads both once, read-only (no Lease, no server, no
+ * write), and `apply` writes through the same clients.
  */
-export async function observeLive(options: LiveOptions): Promise<Snapshot> {
-  const { settings } = options;
-  const rest = new KubeRest(loadKubeConfig(options.kubeconfig));
-  const state = await kubernetesOnce(rest, options);
-  const metal = await metalOnce(settings, options)(state);
-  const location = await resolveLocation(settings, (url) => readHostMetadata(url));
-  const notes: Problem[] = [];
-  const snapshotWith = (probes: readonly ProbeResult[]): Promise<Snapshot> =>
-    observe({
-      time: new Date().toISOString(),
-      source: `live (${rest.server} and the Metal API at ${settings.baseURL})`,
-      settings,
-      kubernetes: { state, problems: notes },
-      metal: () => Promise.resolve(metal),
-      location,
-      probes,
-    });
-  const unprobed = await snapshotWith([]);
-  if (settings.eipTag === '') return unprobed;
-  if (!options.probes) {
-    notes.push({
-      subject: 'control-plane health',
-      message: 'not probed (--no-probes): health unknown, an unassigned Elastic IP is not placed',
-    });
-    return snapshotWith([]);
+export class LiveWorld {
+  readonly rest: KubeRest;
+  readonly metalClient: MetalClient;
+  readonly #options: LiveOptions;
+
+  constructor(options: LiveOptions) {
+    this.#options = options;
+    this.rest = new KubeRest(loadKubeConfig(options.kubeconfig));
+    const { settings } = options;
+    this.metalClient = new MetalClient(
+      new MetalTransport({
+        baseURL: settings.baseURL,
+        token: settings.apiKey,
+        log: options.logger,
+        onCall: (call) => options.progress?.metalCall(call.operation),
+      }),
+    );
   }
-  return snapshotWith(await probeOnce(unprobed, settings));
+
+  /** Both worlds once; with `probes`, one round of control-plane probes as well. */
+  async observe(probes: boolean): Promise<LiveObservation> {
+    const { settings } = this.#options;
+    const kubernetes = await kubernetesOnce(this.rest, this.#options);
+    const metal = await this.#metal(kubernetes);
+    const location = await resolveLocation(settings, (url) => readHostMetadata(url));
+    const notes: Problem[] = [];
+    const snapshotWith = (results: readonly ProbeResult[]): Promise<Snapshot> =>
+      observe({
+        time: new Date().toISOString(),
+        source: `live (${this.rest.server} and the Metal API at ${settings.baseURL})`,
+        settings,
+        kubernetes: { state: kubernetes, problems: notes },
+        metal: () => Promise.resolve(metal),
+        location,
+        probes: results,
+      });
+    const controlPlane = settings.eipTag !== '';
+    if (controlPlane && !probes)
+      notes.push({
+        subject: 'control-plane health',
+        message: 'not probed (--no-probes): health unknown, an unassigned Elastic IP is not placed',
+      });
+    const unprobed = await snapshotWith([]);
+    const snapshot =
+      controlPlane && probes ? await snapshotWith(await probeOnce(unprobed, settings)) : unprobed;
+    return { snapshot, kubernetes, metal, location };
+  }
+
+  async #metal(state: KubernetesState): Promise<MetalObservation> {
+    const { settings } = this.#options;
+    const observer = new MetalObserver(this.metalClient, settings.projectID);
+    try {
+      return await observer.observe(metalNeeds(state, settings));
+    } catch (error) {
+      throw new Error(describeStartupFailure(error), { cause: error });
+    }
+  }
 }

@@ -72,6 +72,19 @@ export class LeaderElector {
     this.#running ??= this.#run();
   }
 
+  /**
+   * One attempt now (for a one-off writer such as `apply`): whether this candidate holds the Lease
+   * after it, and who holds it otherwise. `start()` then keeps renewing it.
+   */
+  async tryAcquire(): Promise<{ readonly acquired: boolean; readonly holder: string }> {
+    const acquired = await this.#tryAcquireOrRenew();
+    if (acquired) {
+      this.#lastRenew = Date.now();
+      if (!this.#leader) this.#setLeader(true);
+    }
+    return { acquired, holder: this.#observed?.holder ?? '' };
+  }
+
   /** Stops, and releases the Lease if held so another candidate takes over at once. */
   async stop(): Promise<void> {
     this.#stop.abort();

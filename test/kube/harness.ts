@@ -39,6 +39,8 @@ export interface KubeEnvironment {
   readonly adminKubeconfig: string;
   /** The CCM's identity, bound only to the RBAC of deploy/template/deployment.yaml. */
   readonly ccmKubeconfig: string;
+  /** As someone in the group metal-ccm:planners (read-only, deploy/template/planner.yaml). */
+  readonly plannerKubeconfig: string;
   readonly adminToken: string;
   /** kube-apiserver's self-signed serving certificate and key: stand-ins of control-plane nodes use it. */
   readonly servingCertificate: { readonly cert: string; readonly key: string };
@@ -132,11 +134,14 @@ export class KubeHarness {
     await writeFile(join(this.#dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const adminToken = randomBytes(24).toString('hex');
     const ccmToken = randomBytes(24).toString('hex');
+    const plannerToken = randomBytes(24).toString('hex');
     await writeFile(
       join(this.#dir, 'tokens.csv'),
       [
         `${adminToken},admin,admin-uid,"system:masters"`,
         `${ccmToken},system:serviceaccount:kube-system:cloud-controller-manager,ccm-uid,"system:serviceaccounts,system:serviceaccounts:kube-system"`,
+        // Someone who reviews plans: only the read-only access of deploy/template/planner.yaml.
+        `${plannerToken},planner,planner-uid,"metal-ccm:planners"`,
         '',
       ].join('\n'),
     );
@@ -176,12 +181,15 @@ export class KubeHarness {
     const ca = join(certDir, 'apiserver.crt');
     const adminKubeconfig = join(this.#dir, 'admin.kubeconfig');
     const ccmKubeconfig = join(this.#dir, 'ccm.kubeconfig');
+    const plannerKubeconfig = join(this.#dir, 'planner.kubeconfig');
     await writeFile(adminKubeconfig, kubeconfig(server, ca, 'admin', adminToken));
     await writeFile(ccmKubeconfig, kubeconfig(server, ca, 'metal-ccm', ccmToken));
+    await writeFile(plannerKubeconfig, kubeconfig(server, ca, 'planner', plannerToken));
     this.env = {
       server,
       adminKubeconfig,
       ccmKubeconfig,
+      plannerKubeconfig,
       adminToken,
       servingCertificate: { cert: ca, key: join(certDir, 'apiserver.key') },
       controlUrl: '',
@@ -191,6 +199,7 @@ export class KubeHarness {
       join(repo, 'deploy', 'template', 'deployment.yaml'),
       (kind) => kind !== 'Deployment',
     );
+    await this.#applyFile(join(repo, 'deploy', 'template', 'planner.yaml'));
     return this.env;
   }
 

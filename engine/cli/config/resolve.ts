@@ -17,6 +17,8 @@ export interface ResolvedConfig {
   /** For each option, where its value came from: `flag --metro`, `environment METAL_…`, … */
   readonly origins: Origins;
   readonly warnings: readonly string[];
+  /** What it was resolved from (an export writes it back as a config Secret). */
+  readonly sources: ConfigSources;
 }
 
 export type Resolution =
@@ -110,8 +112,28 @@ export function resolveConfig(sources: ConfigSources): Resolution {
       settings: toSettings(values as { [K in OptionName]: OptionValue<K> }),
       origins: origins as Origins,
       warnings: unknownSecretFields(sources.secret),
+      sources,
     },
   };
+}
+
+/**
+ * The configuration as the fields of a config Secret (a fixture's config.json): every option set
+ * by a flag, the environment or the Secret, under its Secret field name, as it was given; the
+ * value of a secret option as `redact` says. Options without a Secret field are left out.
+ */
+export function asSecretFields(
+  sources: ConfigSources,
+  redact: (secret: string) => string,
+): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const spec of Object.values(options) as OptionSpec<unknown>[]) {
+    const field = spec.secret[0];
+    const raw = findRaw(spec, sources);
+    if (field === undefined || raw === undefined) continue;
+    fields[field] = spec.sensitive === true ? redact(String(raw.value)) : raw.value;
+  }
+  return fields;
 }
 
 function unknownSecretFields(secret: ConfigSources['secret']): string[] {

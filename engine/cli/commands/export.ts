@@ -1,0 +1,48 @@
+import type { Argv, CommandModule } from 'yargs';
+import { configure } from '../configure.ts';
+import { exportLive } from '../export-live.ts';
+import { checkProvider, verbosity, type GlobalArgs } from '../flags.ts';
+import type { CliIo } from '../io.ts';
+import { createLogger } from '../logging.ts';
+
+function exportOptions(argv: Argv<GlobalArgs>) {
+  return argv
+    .positional('dir', {
+      type: 'string',
+      demandOption: true,
+      describe: 'the fixture folder to write',
+    })
+    .option('probes', {
+      type: 'boolean',
+      default: true,
+      describe: 'probe the control plane once and record what was seen',
+    });
+}
+
+type ExportArgs = ReturnType<typeof exportOptions> extends Argv<infer U> ? U : never;
+
+/** `metal-ccm export <dir>`: the live cluster and project as a fixture, secrets replaced. */
+export function exportCommand(io: CliIo): CommandModule<GlobalArgs, ExportArgs> {
+  return {
+    command: 'export <dir>',
+    describe: 'write the live cluster and project as a fixture folder (secrets replaced)',
+    builder: exportOptions,
+    handler: async (args) => {
+      checkProvider(args['cloud-provider']);
+      const logger = createLogger(verbosity(args.v), io.stderr);
+      const { kubernetes, metal } = await exportLive(
+        {
+          config: await configure(args, io.env, args['provider-config'], logger),
+          ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
+          logger,
+          io,
+        },
+        args.dir,
+        args.probes,
+      );
+      io.stdout.write(
+        `Exported to ${args.dir}: ${String(kubernetes.nodes.length)} Nodes, ${String(kubernetes.services.length)} Services, ${String(metal.state.devices.length)} devices, ${String(metal.state.reservations.length)} reservations; secrets replaced by placeholders.\n`,
+      );
+    },
+  };
+}
