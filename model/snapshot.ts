@@ -81,3 +81,19 @@ export interface Snapshot {
   readonly probes: readonly ProbeResult[];
   readonly problems: readonly Problem[];
 }
+
+/** Every Kubernetes object of the state: what the planners read. */
+export function kubernetesObjectsOf(state: KubernetesState): KubernetesObject[] {
+  const m = state.metallb;
+  return [
+    ...state.nodes,
+    ...state.services,
+    ...state.kubernetesEndpointSlices,
+    ...state.mirrorEndpointSlices,
+    ...(m?.configMap === undefined ? [] : [m.configMap]),
+    ...(m?.passwordSecret === undefined ? [] : [m.passwordSecret]),
+    ...(m?.ipAddressPools ?? []),
+    ...(m?.bgpAdvertisements ?? []),
+    ...(m?.bgpPeers ?? []),
+  ];
+}

@@ -6,6 +6,8 @@ import { LiveWorld, type LiveObservation } from '../observe/live.ts';
 import { diff } from '../plan/differ.ts';
 import { parseTarget, targetPlan, type Target } from '../plan/target.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
+import { configure } from './configure.ts';
+import type { GlobalArgs } from './flags.ts';
 import type { CliIo } from './io.ts';
 import type { Logger } from './logging.ts';
 import { terminalProgress } from './progress.ts';
@@ -30,6 +32,20 @@ export interface LiveRequest {
   readonly kubeconfig?: string;
   readonly logger: Logger;
   readonly io: CliIo;
+}
+
+/** What a command that reads the live world needs: its configuration, as `run` resolves it. */
+export async function liveRequest(
+  args: GlobalArgs,
+  io: CliIo,
+  logger: Logger,
+): Promise<LiveRequest> {
+  return {
+    config: await configure(args, io.env, args['provider-config'], logger),
+    ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
+    logger,
+    io,
+  };
 }
 
 /** Connects to both worlds and observes them once, with progress on a terminal. */

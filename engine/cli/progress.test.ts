@@ -4,8 +4,10 @@ import { terminalProgress } from './progress.ts';
 
 class Terminal extends Writable {
   text = '';
-  constructor(readonly isTTY: boolean) {
+  readonly isTTY: boolean;
+  constructor(isTTY: boolean) {
     super();
+    this.isTTY = isTTY;
   }
   override _write(chunk: Buffer, _encoding: string, done: () => void): void {
     this.text += chunk.toString();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { describeRef, refOf, type KubernetesObject } from '../../model/kubernetes.ts';
-import type { Snapshot } from '../../model/snapshot.ts';
+import { describeRef, refOf } from '../../model/kubernetes.ts';
+import { kubernetesObjectsOf, type Snapshot } from '../../model/snapshot.ts';
 import { stableJson } from '../render/values.ts';
 
 /**
@@ -17,22 +17,6 @@ export interface Fingerprint {
 
 const hash = (value: unknown): string =>
   createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 16);
-
-function kubernetesObjects(snapshot: Snapshot): KubernetesObject[] {
-  const k = snapshot.kubernetes;
-  const m = k.metallb;
-  return [
-    ...k.nodes,
-    ...k.services,
-    ...k.kubernetesEndpointSlices,
-    ...k.mirrorEndpointSlices,
-    ...(m?.configMap === undefined ? [] : [m.configMap]),
-    ...(m?.passwordSecret === undefined ? [] : [m.passwordSecret]),
-    ...(m?.ipAddressPools ?? []),
-    ...(m?.bgpAdvertisements ?? []),
-    ...(m?.bgpPeers ?? []),
-  ];
-}
 
 type Entry = readonly [string, string];
 
@@ -54,7 +38,7 @@ export function fingerprintOf(snapshot: Snapshot): Fingerprint {
   return {
     settings: hash({ cluster: snapshot.kubernetes.clusterId, settings: snapshot.settings }),
     kubernetes: Object.fromEntries(
-      kubernetesObjects(snapshot).map((o): Entry => [
+      kubernetesObjectsOf(snapshot.kubernetes).map((o): Entry => [
         describeRef(refOf(o)),
         o.metadata?.resourceVersion ?? '',
       ]),

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { ApplyReport } from '../../apply/applier.ts';
 import type { Plan } from '../../../model/plan.ts';
 import { applySaved } from '../apply-saved.ts';
-import { configure } from '../configure.ts';
+import { liveRequest } from '../live-plan.ts';
 import { checkProvider, verbosity, type GlobalArgs } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { createLogger } from '../logging.ts';
@@ -68,12 +68,7 @@ export function applyCommand(
       const saved = await readSavedPlan(args.plan);
       const { plan, report } = await applySaved(
         saved,
-        {
-          config: await configure(args, io.env, args['provider-config'], logger),
-          ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
-          logger,
-          io,
-        },
+        await liveRequest(args, io, logger),
         args.lock
           ? {
               namespace: args['leader-elect-resource-namespace'],

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { configure } from '../configure.ts';
+import { liveRequest } from '../live-plan.ts';
 import { exportLive } from '../export-live.ts';
 import { checkProvider, verbosity, type GlobalArgs } from '../flags.ts';
 import type { CliIo } from '../io.ts';
@@ -31,12 +31,7 @@ export function exportCommand(io: CliIo): CommandModule<GlobalArgs, ExportArgs> 
       checkProvider(args['cloud-provider']);
       const logger = createLogger(verbosity(args.v), io.stderr);
       const { kubernetes, metal } = await exportLive(
-        {
-          config: await configure(args, io.env, args['provider-config'], logger),
-          ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
-          logger,
-          io,
-        },
+        await liveRequest(args, io, logger),
         args.dir,
         args.probes,
       );

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { configure } from '../configure.ts';
 import { checkProvider, verbosity, type GlobalArgs } from '../flags.ts';
 import type { CliIo } from '../io.ts';
-import { parseTargets, planLive } from '../live-plan.ts';
+import { liveRequest, parseTargets, planLive } from '../live-plan.ts';
 import { createLogger, type Logger } from '../logging.ts';
 import { planFixture, renderPlan } from '../plan-fixture.ts';
 import { targetPlan } from '../../plan/target.ts';
@@ -77,12 +77,7 @@ export function planCommand(
       const plan =
         args.fixture === undefined
           ? await planLive(
-              {
-                config: await configure(args, io.env, args['provider-config'], logger),
-                ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
-                logger,
-                io,
-              },
+              await liveRequest(args, io, logger),
               { targets: args.target, probes: args.probes },
               args.out,
             )
