@@ -8,8 +8,9 @@ import {
   fixtureNames,
   fixtureRun,
   fixturesDir,
-  renderBoth,
+  renderGolden,
 } from './support/fixture-plan.ts';
+import { outputFormats } from '../engine/render/formats.ts';
 import { createLogger } from '../engine/cli/logging.ts';
 import { MemoryWorld } from './support/memory-world.ts';
 
@@ -51,8 +52,7 @@ describe('secrets never leak', () => {
         logger: createLogger(5, applyLog),
       });
       createLogger(5, log).trace({ snapshot, settings: snapshot.settings }, 'everything');
-      const rendered = renderBoth(plan);
-      seen.push(log.text, applyLog.text, rendered.text, rendered.json);
+      seen.push(log.text, applyLog.text, ...outputFormats.map((f) => renderGolden(plan, f)));
       expect(log.text).toContain('"msg":"everything"'); // the trace line was written
       for (const text of seen) for (const secret of secrets) expect(text).not.toContain(secret);
     });

@@ -13,11 +13,7 @@ import type { Settings } from '../../model/settings.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import { diff } from '../plan/differ.ts';
 import { resolveLocation } from '../observe/location.ts';
-import { renderJson } from '../render/json.ts';
-import { renderText } from '../render/text.ts';
 import { observe, type WorldSources } from '../observe/observe.ts';
-
-export type OutputFormat = 'text' | 'json';
 
 /** Where the Metal side is observed from: the fixture's `metal.json`, or the Metal API. */
 export type MetalSource = 'fixture' | 'api';
@@ -89,8 +85,4 @@ export async function planFixture(
   const plan = diff(snapshot, planAll(snapshot));
   request.logger.debug({ actions: plan.actions.length, warnings: plan.warnings.length }, 'planned');
   return { snapshot, plan };
-}
-
-export function renderPlan(plan: Plan, format: OutputFormat, now: Date): string {
-  return format === 'json' ? renderJson(plan, now) : renderText(plan, now);
 }

@@ -3,7 +3,7 @@ import { isSensitive, sensitiveMarker } from '../../model/sensitive.ts';
 import { ageSeconds, summaryLine } from './summary.ts';
 import { stableJson } from './values.ts';
 
-const areaTitles: Record<Area, string> = {
+export const areaTitles: Record<Area, string> = {
   nodes: 'Nodes',
   bgp: 'BGP',
   'elastic-ips': 'Elastic IPs',
@@ -11,7 +11,7 @@ const areaTitles: Record<Area, string> = {
   'control-plane': 'Control plane',
 };
 
-const markers = { create: '+', update: '~', delete: '-' } as const;
+export const markers = { create: '+', update: '~', delete: '-' } as const;
 
 function show(value: unknown): string {
   if (value === undefined) return '(none)';
@@ -38,7 +38,8 @@ function changeLines(change: Change): string[] {
   return [`~ ${path}: ${show(before)} -> ${show(after)}`];
 }
 
-function actionLines(action: Action): string[] {
+/** One action for people: its marker and target, its reason, then what changes. */
+export function actionLines(action: Action): string[] {
   const detail: string[] = [];
   if (action.kind === 'metal.request') {
     const { method, path, body, operation } = action.request;

@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { fixtureNames, fixturePlan, goldenPaths, renderBoth } from '../support/fixture-plan.ts';
+import {
+  fixtureNames,
+  fixturePlan,
+  goldenFormats,
+  goldenPath,
+  renderGolden,
+} from '../support/fixture-plan.ts';
 
 describe('golden plans', () => {
   it('has at least five fixtures', () => {
@@ -8,12 +14,12 @@ describe('golden plans', () => {
   });
 
   for (const name of fixtureNames()) {
-    it(`${name} renders as its golden plan (text and JSON)`, async () => {
-      const rendered = renderBoth(await fixturePlan(name));
-      const paths = goldenPaths(name);
+    const formats = goldenFormats(name);
+    it(`${name} renders as its golden plan (${formats.join(', ')})`, async () => {
+      const plan = await fixturePlan(name);
       // On a difference: review it, then `npm run golden:update`.
-      expect(rendered.text).toBe(await readFile(paths.text, 'utf8'));
-      expect(rendered.json).toBe(await readFile(paths.json, 'utf8'));
+      for (const format of formats)
+        expect(renderGolden(plan, format)).toBe(await readFile(goldenPath(name, format), 'utf8'));
     });
   }
 });

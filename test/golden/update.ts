@@ -1,12 +1,17 @@
 // Rewrites every fixture's golden plans. Run by hand (`npm run golden:update`) and review the diff;
 // CI never runs it.
 import { writeFile } from 'node:fs/promises';
-import { fixtureNames, fixturePlan, goldenPaths, renderBoth } from '../support/fixture-plan.ts';
+import {
+  fixtureNames,
+  fixturePlan,
+  goldenFormats,
+  goldenPath,
+  renderGolden,
+} from '../support/fixture-plan.ts';
 
 for (const name of fixtureNames()) {
-  const rendered = renderBoth(await fixturePlan(name));
-  const paths = goldenPaths(name);
-  await writeFile(paths.text, rendered.text);
-  await writeFile(paths.json, rendered.json);
+  const plan = await fixturePlan(name);
+  for (const format of goldenFormats(name))
+    await writeFile(goldenPath(name, format), renderGolden(plan, format));
   process.stdout.write(`updated ${name}\n`);
 }

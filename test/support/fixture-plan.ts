@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { resolveConfig } from '../../engine/cli/config/resolve.ts';
 import { readSecretFile } from '../../engine/cli/config/secret-file.ts';
-import { planFixture, renderPlan } from '../../engine/cli/plan-fixture.ts';
+import { planFixture } from '../../engine/cli/plan-fixture.ts';
+import { renderPlan } from '../../engine/render/formats.ts';
 import { createLogger } from '../../engine/cli/logging.ts';
 import type { Plan } from '../../model/plan.ts';
 
@@ -44,14 +45,35 @@ export function fixtureRun(name: string, log = new Capture()): ReturnType<typeof
   });
 }
 
-export function goldenPaths(name: string): { text: string; json: string } {
-  return {
-    text: join(fixturesDir, name, 'plan.golden.txt'),
-    json: join(fixturesDir, name, 'plan.golden.json'),
-  };
+/** The fixtures whose plans are kept as pull-request comments and graphs too. */
+export const reviewFixtures = [
+  'converged',
+  'lb-churn',
+  'metallb-crds-fresh',
+  'control-plane-unhealthy',
+] as const;
+
+const goldenFiles = {
+  text: 'plan.golden.txt',
+  json: 'plan.golden.json',
+  markdown: 'plan.golden.md',
+  dot: 'plan.golden.dot',
+} as const;
+
+export type GoldenFormat = keyof typeof goldenFiles;
+
+/** The golden forms a fixture has: text and JSON for each, markdown and dot for a few. */
+export function goldenFormats(name: string): GoldenFormat[] {
+  return (reviewFixtures as readonly string[]).includes(name)
+    ? ['text', 'json', 'markdown', 'dot']
+    : ['text', 'json'];
 }
 
-export function renderBoth(plan: Plan): { text: string; json: string } {
-  const now = new Date(plan.header.observedAt);
-  return { text: renderPlan(plan, 'text', now), json: renderPlan(plan, 'json', now) };
+export function goldenPath(name: string, format: GoldenFormat): string {
+  return join(fixturesDir, name, goldenFiles[format]);
+}
+
+/** The plan as a golden file holds it in `format`. */
+export function renderGolden(plan: Plan, format: GoldenFormat): string {
+  return renderPlan(plan, format, new Date(plan.header.observedAt));
 }

@@ -4,7 +4,8 @@ import { checkProvider, verbosity, type GlobalArgs } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { liveRequest, parseTargets, planLive } from '../live-plan.ts';
 import { createLogger, type Logger } from '../logging.ts';
-import { planFixture, renderPlan } from '../plan-fixture.ts';
+import { planFixture } from '../plan-fixture.ts';
+import { outputFormats, renderPlan } from '../../render/formats.ts';
 import { targetPlan } from '../../plan/target.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -19,7 +20,11 @@ function planOptions(argv: Argv<GlobalArgs>) {
       default: 'fixture' as const,
       describe: 'with --fixture: observe Metal from the fixture or from the Metal API (--base-url)',
     })
-    .option('output', { choices: ['text', 'json'] as const, default: 'text' as const })
+    .option('output', {
+      choices: outputFormats,
+      default: 'text' as const,
+      describe: 'text for people, json for programs, markdown for a pull request, dot for Graphviz',
+    })
     .option('detailed-exitcode', {
       type: 'boolean',
       describe: 'exit 0 when converged, 2 when changes are pending, 1 on error',
