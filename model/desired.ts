@@ -1,3 +1,4 @@
+import type { EventReason } from './marks/events.ts';
 import type { Area, MetalRequest, Operation, Warning } from './plan.ts';
 import type { KubernetesObject, ObjectRef } from './kubernetes.ts';
 
@@ -6,7 +7,7 @@ interface IntentBase {
   /** Why, in one short sentence each; joined into the action's reason. */
   readonly reasons: readonly string[];
   /** The CamelCase reason of the Event the applied change leaves (default: `<Kind><Verb>d`). */
-  readonly event?: string;
+  readonly event?: EventReason;
   /** Keys of what must be applied first: a Metal intent's `key`, or an object's `refKey`. */
   readonly after?: readonly string[];
 }

@@ -1,5 +1,6 @@
 import type { Operation as JsonPatchOperation } from 'fast-json-patch';
 import type { ActionId, ClusterId, ProjectId } from './ids.ts';
+import type { EventReason } from './marks/events.ts';
 import type { KubernetesObject, ObjectRef } from './kubernetes.ts';
 
 /** The areas of the CCM, in the order their actions are applied and printed. */
@@ -117,8 +118,8 @@ export interface Warning {
   readonly message: string;
   /** The object to leave a Warning Event on, when there is one. */
   readonly regarding?: ObjectRef;
-  /** That Event's CamelCase reason. */
-  readonly event?: string;
+  /** That Event's reason. */
+  readonly event?: EventReason;
 }
 
 export interface PlanHeader {

@@ -21,11 +21,16 @@ const action: Action = {
 
 describe('Events of a loop', () => {
   it('a plan warning about an object is a Warning Event on it; one about nothing is none', () => {
-    const warning = { area: 'elastic-ips' as const, subject: 's', message: 'm', event: 'X' };
+    const warning = {
+      area: 'elastic-ips' as const,
+      subject: 's',
+      message: 'm',
+      event: 'ElasticIPPending' as const,
+    };
     expect(warningEvent({ ...warning, regarding: service })).toEqual({
       regarding: service,
       type: 'Warning',
-      reason: 'X',
+      reason: 'ElasticIPPending',
       action: 'Plan',
       note: 'm',
     });

@@ -1,7 +1,36 @@
-/** Names the MetalLB integration shares between its planner and the observation. */
+import { mark } from './mark.ts';
 
-/** The label on every MetalLB object the CCM creates; objects without it are never touched. */
-export const managedBy = { key: 'app.kubernetes.io/managed-by', value: 'metal-ccm' } as const;
+/** Names and marks the MetalLB integration shares between its planner and the observation. */
+export const metallbMarks = {
+  managedBy: mark({
+    kind: 'label',
+    key: 'app.kubernetes.io/managed-by',
+    value: 'metal-ccm',
+    on: 'MetalLB CRs, Secret',
+    use: 'read and written',
+    meaning: 'the object is the CCM’s; objects without it are never touched',
+  }),
+  node: mark({
+    kind: 'label',
+    key: 'metal.equinix.com/node',
+    value: '<node name>',
+    on: 'BGPPeer',
+    use: 'written',
+    meaning: 'the Node the peer is for',
+  }),
+  configMapPeer: mark({
+    kind: 'label',
+    key: 'nomatch.metal.equinix.com/managed-by',
+    value: 'metal-ccm',
+    on: 'MetalLB ConfigMap peer',
+    use: 'read and written',
+    meaning:
+      'a second node selector of the CCM’s peers that matches no node (MetalLB ORs selectors): it marks the peer as the CCM’s',
+  }),
+} as const;
 
 /** The Secret (type basic-auth) holding the BGP password the CCM's BGPPeers refer to. */
 export const passwordSecretName = 'metal-ccm-bgp-password';
+
+/** The BGPAdvertisement of the CCM's pools. */
+export const advertisementName = 'metal-ccm';

@@ -1,11 +1,47 @@
 import { createHash } from 'node:crypto';
 import type { ClusterId } from '../ids.ts';
+import { mark } from './mark.ts';
 
 /**
  * The tags that make a reservation a Service's Elastic IP, exactly as the upstream Go CCM writes
  * them, so reservations it made are adopted after a migration instead of created again.
  */
-export const usageTag = 'usage=cloud-provider-equinix-metal-auto';
+export const tagMarks = {
+  usage: mark({
+    kind: 'tag',
+    key: 'usage',
+    value: 'cloud-provider-equinix-metal-auto',
+    on: 'reservation (Metal)',
+    use: 'read and written',
+    meaning: 'a Service’s Elastic IP, made by this CCM or the upstream one',
+  }),
+  service: mark({
+    kind: 'tag',
+    key: 'service',
+    value: '<base64 sha256 of namespace/name>',
+    on: 'reservation (Metal)',
+    use: 'read and written',
+    meaning: 'the Service it belongs to',
+  }),
+  cluster: mark({
+    kind: 'tag',
+    key: 'cluster',
+    value: '<kube-system UID>',
+    on: 'reservation (Metal)',
+    use: 'read and written',
+    meaning: 'the cluster it belongs to; the CCM never touches another cluster’s',
+  }),
+  controlPlane: mark({
+    kind: 'tag',
+    key: '<eip tag>',
+    on: 'reservation (Metal)',
+    use: 'read',
+    option: 'eipTag',
+    meaning: 'the control-plane Elastic IP (exactly one reservation); never a Service’s',
+  }),
+} as const;
+
+export const usageTag = `${tagMarks.usage.key}=${tagMarks.usage.value}`;
 
 /** Standard base64, with padding, of the SHA-256 of `namespace/name` (44 characters). */
 export function serviceHash(namespace: string, name: string): string {
@@ -13,8 +49,8 @@ export function serviceHash(namespace: string, name: string): string {
 }
 
 export const serviceTag = (namespace: string, name: string): string =>
-  `service=${serviceHash(namespace, name)}`;
-export const clusterTag = (cluster: ClusterId): string => `cluster=${cluster}`;
+  `${tagMarks.service.key}=${serviceHash(namespace, name)}`;
+export const clusterTag = (cluster: ClusterId): string => `${tagMarks.cluster.key}=${cluster}`;
 
 export function serviceTags(namespace: string, name: string, cluster: ClusterId): string[] {
   return [usageTag, serviceTag(namespace, name), clusterTag(cluster)];
@@ -25,6 +61,6 @@ export function ownedBy(tags: readonly string[], cluster: ClusterId): boolean {
   return (
     tags.includes(usageTag) &&
     tags.includes(clusterTag(cluster)) &&
-    tags.some((t) => t.startsWith('service='))
+    tags.some((t) => t.startsWith(`${tagMarks.service.key}=`))
   );
 }

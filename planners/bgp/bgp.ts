@@ -10,15 +10,10 @@ import type { Sensitive } from '../../model/sensitive.ts';
 import type { Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { findDevice } from '../nodes/match.ts';
+import { events, type EventReason } from '../../model/marks/events.ts';
+import { isPerPeerAnnotation, nodeMarks, perPeerAnnotation } from '../../model/marks/node.ts';
 
 export const projectBgpKey = 'project-bgp';
-
-/** The per-peer annotations later kube-vip and upstream versions read (LOADBALANCERS.md (c)). */
-type PerPeerField = 'node-asn' | 'peer-asn' | 'peer-ip' | 'src-ip' | 'bgp-pass' | 'peer-multi-hop';
-const perPeer = (n: number, field: PerPeerField): string =>
-  `metal.equinix.com/bgp-peers-${String(n)}-${field}`;
-const perPeerPattern =
-  /^metal\.equinix\.com\/bgp-peers-\d+-(node-asn|peer-asn|peer-ip|src-ip|bgp-pass|peer-multi-hop)$/;
 
 /** Every annotation name the BGP planner writes, so it can take back what it no longer wants. */
 function ownedAnnotation(names: AnnotationNames): (name: string) => boolean {
@@ -30,7 +25,7 @@ function ownedAnnotation(names: AnnotationNames): (name: string) => boolean {
     names.bgpPass,
     names.networkIPv4Private,
   ]);
-  return (name) => fixed.has(name) || perPeerPattern.test(name);
+  return (name) => fixed.has(name) || isPerPeerAnnotation(name);
 }
 
 /** The CIDR of the project's private network the device is part of. */
@@ -66,12 +61,12 @@ function bgpAnnotations(
   };
   peers.forEach((ip, n) => {
     const neighbor = neighbors.find((x) => x.peerIps.includes(ip)) ?? first;
-    out[perPeer(n, 'node-asn')] = String(neighbor.customerAs);
-    out[perPeer(n, 'peer-asn')] = String(neighbor.peerAs);
-    out[perPeer(n, 'peer-ip')] = ip;
-    out[perPeer(n, 'src-ip')] = neighbor.customerIp;
-    out[perPeer(n, 'peer-multi-hop')] = String(neighbor.multihop);
-    if (encoded !== undefined) out[perPeer(n, 'bgp-pass')] = encoded;
+    out[perPeerAnnotation(n, 'node-asn')] = String(neighbor.customerAs);
+    out[perPeerAnnotation(n, 'peer-asn')] = String(neighbor.peerAs);
+    out[perPeerAnnotation(n, 'peer-ip')] = ip;
+    out[perPeerAnnotation(n, 'src-ip')] = neighbor.customerIp;
+    out[perPeerAnnotation(n, 'peer-multi-hop')] = String(neighbor.multihop);
+    if (encoded !== undefined) out[perPeerAnnotation(n, 'bgp-pass')] = encoded;
   });
   return out;
 }
@@ -117,7 +112,7 @@ export function nodePeers(snapshot: Snapshot): NodePeer[] {
         const n = neighbors.find((x) => x.peerIps.includes(ip)) as BgpNeighbor;
         return {
           node,
-          hostname: node.metadata?.labels?.['kubernetes.io/hostname'] ?? name,
+          hostname: node.metadata?.labels?.[nodeMarks.hostname.key] ?? name,
           index,
           myAsn: n.customerAs,
           peerAsn: n.peerAs,
@@ -145,7 +140,7 @@ function projectBgp(snapshot: Snapshot): MetalIntent | undefined {
         ? 'BGP is disabled on the project and a load balancer needs it'
         : 'a load balancer needs BGP and the project has none',
     ],
-    event: 'ProjectBgpEnabled',
+    event: events.ProjectBgpEnabled,
     request: {
       operation: 'requestBgpConfig',
       method: 'POST',
@@ -180,7 +175,7 @@ export function planBgp(snapshot: Snapshot): Desired {
 
   for (const node of snapshot.kubernetes.nodes) {
     const ref = refOf(node);
-    const annotate = (wanted: Record<string, string>, reason: string, event: string): void => {
+    const annotate = (wanted: Record<string, string>, reason: string, event: EventReason): void => {
       const desired = withAnnotations<V1Node>(node, wanted, owned);
       if (desired !== node) {
         objects.push({
@@ -197,7 +192,7 @@ export function planBgp(snapshot: Snapshot): Desired {
       annotate(
         {},
         `Node is outside the BGP node selector "${settings.bgpNodeSelector.source}"`,
-        'BgpAnnotationsRemoved',
+        events.BgpAnnotationsRemoved,
       );
       continue;
     }
@@ -211,7 +206,7 @@ export function planBgp(snapshot: Snapshot): Desired {
         operation: 'create',
         target: `BGP session of device ${device.hostname} (${device.id})`,
         reasons: ['the device of a BGP node has no IPv4 session'],
-        event: 'BgpSessionCreated',
+        event: events.BgpSessionCreated,
         regarding: ref,
         ...(project === undefined ? {} : { after: [projectBgpKey] }),
         request: {
@@ -228,7 +223,7 @@ export function planBgp(snapshot: Snapshot): Desired {
     annotate(
       bgpAnnotations(device, neighbors, names),
       `describe the BGP peering of device ${device.hostname} (${device.id})`,
-      'BgpAnnotated',
+      events.BgpAnnotated,
     );
   }
   return { objects, metal, warnings };

@@ -1,7 +1,7 @@
 import { byText } from '../../model/order.ts';
 import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
-import { metallbOff, mirrorService, mirrorSliceManager } from '../../model/marks/control-plane.ts';
+import { controlPlaneMarks, mirrorService } from '../../model/marks/control-plane.ts';
 import type { AppliedIntent, Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
 import type { DeviceId } from '../../model/ids.ts';
 import { hasOnlyIngress, isNodeReady, namespaceRef } from '../../model/kubernetes.ts';
@@ -9,6 +9,7 @@ import type { Device, Reservation } from '../../model/metal.ts';
 import type { Warning } from '../../model/plan.ts';
 import type { ProbeResult, Snapshot } from '../../model/snapshot.ts';
 import { findDevice } from '../nodes/match.ts';
+import { events, type EventReason } from '../../model/marks/events.ts';
 
 /** A control-plane node: an endpoint of `default/kubernetes`, its device and its Node. */
 export interface ControlPlaneMember {
@@ -147,7 +148,7 @@ function placeEip(
   const holderId = holderOf(eip);
   const holder = members.find((m) => m.device?.id === holderId);
   const subject = `control-plane Elastic IP ${eip.address}`;
-  const warn = (message: string, event: string): Placement => ({
+  const warn = (message: string, event: EventReason): Placement => ({
     metal: [],
     warnings: [{ area: 'control-plane', subject, message, regarding: kubeSystem, event }],
   });
@@ -176,7 +177,7 @@ function placeEip(
       holderId === undefined
         ? `unassigned, and no healthy control-plane node to hold it (${states || 'no endpoints of default/kubernetes'})`
         : `failing (${describeProbe(eipProbe)}), but no other control-plane node is healthy; left where it is (${states || 'no endpoints of default/kubernetes'})`,
-      'ControlPlaneElasticIPUnplaced',
+      events.ControlPlaneElasticIPUnplaced,
     );
   }
   const to = target.node?.metadata?.name ?? target.address;
@@ -191,7 +192,7 @@ function placeEip(
         : `Node ${holder.node.metadata.name}`
     }`,
     reasons: [`the Elastic IP is ${moving}; it moves to Node ${to}`],
-    event: 'ControlPlaneElasticIPUnassigned',
+    event: events.ControlPlaneElasticIPUnassigned,
     regarding: kubeSystem,
     request: { operation: 'deleteIPAddress', method: 'DELETE', path: `/ips/${a.id}` },
   }));
@@ -201,7 +202,7 @@ function placeEip(
     operation: 'create',
     target: `assignment of ${subject} to Node ${to}`,
     reasons: [`the Elastic IP is ${moving}; Node ${to} is Ready and its /healthz answers 200`],
-    event: 'ControlPlaneElasticIPAssigned',
+    event: events.ControlPlaneElasticIPAssigned,
     regarding: kubeSystem,
     after: unassign.map((u) => u.key),
     request: {
@@ -232,6 +233,7 @@ function mirrorServiceIntent(
   };
   const desired = produce(base, (d) => {
     d.metadata ??= {};
+    const { metallbOff } = controlPlaneMarks;
     if (d.metadata.annotations?.[metallbOff.key] !== metallbOff.value)
       d.metadata.annotations = { ...d.metadata.annotations, [metallbOff.key]: metallbOff.value };
     d.spec ??= {};
@@ -260,8 +262,14 @@ function mirrorServiceIntent(
   });
   const reasons = [`mirror default/kubernetes on the control-plane Elastic IP ${eip}`];
   return observed === undefined
-    ? { area: 'control-plane', desired, reasons, event: 'ControlPlaneMirrorCreated' }
-    : { area: 'control-plane', observed, desired, reasons, event: 'ControlPlaneMirrorUpdated' };
+    ? { area: 'control-plane', desired, reasons, event: events.ControlPlaneMirrorCreated }
+    : {
+        area: 'control-plane',
+        observed,
+        desired,
+        reasons,
+        event: events.ControlPlaneMirrorUpdated,
+      };
 }
 
 /** The mirror's EndpointSlice: the endpoints of `default/kubernetes`, server-side applied. */
@@ -276,8 +284,8 @@ function mirrorSliceIntent(snapshot: Snapshot, targetPort: number): AppliedInten
       name: mirrorService.name,
       namespace: mirrorService.namespace,
       labels: {
-        'kubernetes.io/service-name': mirrorService.name,
-        'endpointslice.kubernetes.io/managed-by': mirrorSliceManager,
+        [controlPlaneMarks.serviceName.key]: mirrorService.name,
+        [controlPlaneMarks.sliceManager.key]: controlPlaneMarks.sliceManager.value,
       },
     },
     addressType: 'IPv4',
@@ -292,7 +300,7 @@ function mirrorSliceIntent(snapshot: Snapshot, targetPort: number): AppliedInten
     ...(observed === undefined ? {} : { observed }),
     manifest,
     reasons: ['the endpoints of default/kubernetes, for the mirror Service'],
-    event: 'ControlPlaneEndpointsApplied',
+    event: events.ControlPlaneEndpointsApplied,
   };
 }
 
@@ -306,7 +314,7 @@ export function planControlPlane(snapshot: Snapshot): Desired {
   const none: Desired = { objects: [], metal: [], warnings: [] };
   const { eipTag } = snapshot.settings;
   if (eipTag === '') return none;
-  const problem = (message: string, event: string): Desired => ({
+  const problem = (message: string, event: EventReason): Desired => ({
     ...none,
     warnings: [
       {
@@ -323,24 +331,24 @@ export function planControlPlane(snapshot: Snapshot): Desired {
   if (eip === undefined)
     return problem(
       `no reservation in the project has the tag ${eipTag}; nothing done`,
-      'ControlPlaneElasticIPMissing',
+      events.ControlPlaneElasticIPMissing,
     );
   if (tagged.length > 1)
     return problem(
       `${String(tagged.length)} reservations have the tag ${eipTag} (${tagged.map((r) => r.address ?? r.id).join(', ')}); exactly one must, so nothing is moved`,
-      'ControlPlaneElasticIPAmbiguous',
+      events.ControlPlaneElasticIPAmbiguous,
     );
   if (eip.address === undefined || eip.state !== 'created')
     return problem(
       `reservation ${eip.id} is ${eip.state}; waiting for it`,
-      'ControlPlaneElasticIPPending',
+      events.ControlPlaneElasticIPPending,
     );
   const targetPort = apiServerTargetPort(snapshot);
   const port = eipPort(snapshot);
   if (targetPort === undefined || port === undefined)
     return problem(
       'default/kubernetes has no port (neither the Service nor its EndpointSlices); nothing done',
-      'ControlPlaneElasticIPNoPort',
+      events.ControlPlaneElasticIPNoPort,
     );
   const placement = placeEip(snapshot, { ...eip, address: eip.address }, port);
   return {

@@ -10,14 +10,16 @@ import type { Reservation } from '../../model/metal.ts';
 import type { Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { ownedBy, serviceTag, serviceTags } from '../../model/marks/tags.ts';
+import { events, type EventReason } from '../../model/marks/events.ts';
+import { serviceMarks } from '../../model/marks/service.ts';
 
-export const cleanupFinalizer = 'service.kubernetes.io/load-balancer-cleanup';
+const cleanupFinalizer = serviceMarks.cleanupFinalizer.key;
 
 /** The Service annotation each load balancer reads the address from, besides spec.loadBalancerIP. */
 function ipAnnotation(lb: LoadBalancer): string | undefined {
-  if (lb.kind === 'kube-vip') return 'kube-vip.io/loadbalancerIPs';
+  if (lb.kind === 'kube-vip') return serviceMarks.kubeVipAddress.key;
   if (lb.kind === 'metallb-configmap' || lb.kind === 'metallb-crds')
-    return 'metallb.io/loadBalancerIPs';
+    return serviceMarks.metallbAddress.key;
   return undefined;
 }
 
@@ -86,7 +88,7 @@ const reservationKey = (r: Reservation): string => `reservation ${r.id}`;
 function releaseReservation(
   r: Reservation,
   reason: string,
-  event: string,
+  event: EventReason,
   regarding?: ReturnType<typeof refOf>,
 ): MetalIntent {
   return {
@@ -114,7 +116,7 @@ function release(
     service.metadata?.deletionTimestamp !== undefined
       ? 'the Service is being deleted'
       : 'the Service is no longer a LoadBalancer of this CCM';
-  for (const r of mine) out.metal.push(releaseReservation(r, why, 'ElasticIPReleased', ref));
+  for (const r of mine) out.metal.push(releaseReservation(r, why, events.ElasticIPReleased, ref));
   const annotation = ipAnnotation(lb);
   const desired = produce(service, (d) => {
     d.metadata ??= {};
@@ -145,7 +147,7 @@ function release(
       observed: service,
       desired,
       reasons: [why],
-      event: 'ElasticIPCleared',
+      event: events.ElasticIPCleared,
       after: mine.map(reservationKey),
     });
   }
@@ -233,7 +235,7 @@ export function planElasticIps(snapshot: Snapshot): Desired {
         release(service, mine, lb, out);
       continue;
     }
-    const warn = (message: string, event: string): void => {
+    const warn = (message: string, event: EventReason): void => {
       out.warnings.push({ area: 'elastic-ips', subject, message, regarding, event });
     };
     const requested = service.spec?.loadBalancerIP;
@@ -246,12 +248,12 @@ export function planElasticIps(snapshot: Snapshot): Desired {
       if (controlPlane)
         warn(
           `spec.loadBalancerIP ${requested} is the control-plane Elastic IP (tag ${snapshot.settings.eipTag}); it is never a Service's, nothing done`,
-          'ElasticIPRefused',
+          events.ElasticIPRefused,
         );
       else if (theirs === undefined)
         warn(
           `spec.loadBalancerIP ${requested} is not an address of a reservation in the project; nothing done`,
-          'ElasticIPUnknown',
+          events.ElasticIPUnknown,
         );
       else
         pushService(
@@ -259,7 +261,7 @@ export function planElasticIps(snapshot: Snapshot): Desired {
           service,
           assign(service, requested, lb),
           `use the reservation ${theirs.id} the Service asks for`,
-          'ElasticIPAssigned',
+          events.ElasticIPAssigned,
         );
       continue;
     }
@@ -269,7 +271,7 @@ export function planElasticIps(snapshot: Snapshot): Desired {
         releaseReservation(
           extra,
           `a second reservation for ${subject} (a request whose answer was lost)`,
-          'ElasticIPDuplicateReleased',
+          events.ElasticIPDuplicateReleased,
           regarding,
         ),
       );
@@ -277,13 +279,13 @@ export function planElasticIps(snapshot: Snapshot): Desired {
     if (chosen === undefined) {
       const where = locationOf(service, snapshot);
       if ('error' in where) {
-        warn(`${where.error}; no Elastic IP requested`, 'InvalidElasticIPLocation');
+        warn(`${where.error}; no Elastic IP requested`, events.InvalidElasticIPLocation);
         continue;
       }
       if (settings.eipLimit > 0 && announced >= settings.eipLimit) {
         warn(
           `${String(settings.eipLimit)} Elastic IPs are announced already (the limit, --eip-limit); none requested for this Service`,
-          'ElasticIPLimitReached',
+          events.ElasticIPLimitReached,
         );
         continue;
       }
@@ -292,7 +294,7 @@ export function planElasticIps(snapshot: Snapshot): Desired {
         service,
         assign(service, undefined, lb),
         'mark the Service before its Elastic IP is requested',
-        'ElasticIPFinalizerAdded',
+        events.ElasticIPFinalizerAdded,
       );
       announced++;
       out.metal.push({
@@ -301,7 +303,7 @@ export function planElasticIps(snapshot: Snapshot): Desired {
         operation: 'create',
         target: `Elastic IP for ${subject}`,
         reasons: ['a LoadBalancer Service has no Elastic IP'],
-        event: 'ElasticIPRequested',
+        event: events.ElasticIPRequested,
         regarding,
         after: [refKey(regarding)],
         request: {
@@ -321,14 +323,14 @@ export function planElasticIps(snapshot: Snapshot): Desired {
     if (chosen.state !== 'created' || chosen.address === undefined) {
       warn(
         `its Elastic IP (reservation ${chosen.id}) is ${chosen.state}: waiting for Equinix to approve it`,
-        chosen.state === 'denied' ? 'ElasticIPDenied' : 'ElasticIPPending',
+        chosen.state === 'denied' ? events.ElasticIPDenied : events.ElasticIPPending,
       );
       pushService(
         out,
         service,
         assign(service, undefined, lb),
         'mark the Service while its Elastic IP is pending',
-        'ElasticIPFinalizerAdded',
+        events.ElasticIPFinalizerAdded,
       );
       continue;
     }
@@ -337,7 +339,7 @@ export function planElasticIps(snapshot: Snapshot): Desired {
       service,
       assign(service, chosen.address, lb),
       `give the Service its Elastic IP ${chosen.address}`,
-      'ElasticIPAssigned',
+      events.ElasticIPAssigned,
     );
   }
 
@@ -349,7 +351,7 @@ export function planElasticIps(snapshot: Snapshot): Desired {
           releaseReservation(
             r,
             'tagged for a Service of this cluster that no longer exists',
-            'ElasticIPCollected',
+            events.ElasticIPCollected,
           ),
         );
       } else {
@@ -419,7 +421,7 @@ function pushService(
   observed: V1Service,
   desired: V1Service,
   reason: string,
-  event: string,
+  event: EventReason,
 ): void {
   if (desired !== observed)
     out.objects.push({ area: 'elastic-ips', observed, desired, reasons: [reason], event });

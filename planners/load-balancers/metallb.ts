@@ -9,13 +9,18 @@ import { describeRef, namespaceRef, refOf } from '../../model/kubernetes.ts';
 import { generatedName, labelValue } from '../../model/names.ts';
 import type { Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { managedBy, passwordSecretName } from '../../model/marks/metallb.ts';
-import { serviceElasticIps } from '../elastic-ips/elastic-ips.ts';
+import { advertisementName, metallbMarks, passwordSecretName } from '../../model/marks/metallb.ts';
+import { nodeMarks } from '../../model/marks/node.ts';
 
-export const advertisementName = 'metal-ccm';
+const { managedBy } = metallbMarks;
+import { serviceElasticIps } from '../elastic-ips/elastic-ips.ts';
+import { events, type EventReason } from '../../model/marks/events.ts';
+
 /** ConfigMap mode: our pools are named so, our peers carry this selector, which matches no node. */
 const poolPrefix = 'metal-ccm/';
-const ownedSelector = { 'match-labels': { 'nomatch.metal.equinix.com/managed-by': 'metal-ccm' } };
+const ownedSelector = {
+  'match-labels': { [metallbMarks.configMapPeer.key]: metallbMarks.configMapPeer.value },
+};
 
 type Json = Record<string, unknown>;
 const empty: Desired = { objects: [], metal: [], warnings: [] };
@@ -50,7 +55,7 @@ function configPeer(p: NodePeer): Json {
     'source-address': p.sourceAddress,
     ...(p.password === undefined ? {} : { password: p.password.reveal() }),
     'ebgp-multihop': p.multihop,
-    'node-selectors': [{ 'match-labels': { 'kubernetes.io/hostname': p.hostname } }, ownedSelector],
+    'node-selectors': [{ 'match-labels': { [nodeMarks.hostname.key]: p.hostname } }, ownedSelector],
   };
 }
 
@@ -88,7 +93,7 @@ function planConfigMap(
 ): Desired {
   const subject = `ConfigMap ${lb.namespace}/${lb.name}`;
   const configMap = snapshot.kubernetes.metallb?.configMap;
-  const warn = (message: string, event: string): Desired => ({
+  const warn = (message: string, event: EventReason): Desired => ({
     ...empty,
     warnings: [
       { area: 'load-balancer', subject, message, regarding: namespaceRef(lb.namespace), event },
@@ -97,17 +102,17 @@ function planConfigMap(
   if (configMap === undefined)
     return warn(
       'does not exist, so MetalLB is not configured; everything else goes on',
-      'MetalLBConfigMapMissing',
+      events.MetalLBConfigMapMissing,
     );
   const text = configMap.data?.['config'] ?? '';
   const doc: Document = text.trim() === '' ? new Document({}) : parseDocument(text);
   if (doc.errors.length > 0)
     return warn(
       `data.config is not YAML (${doc.errors[0]?.message ?? ''}); left alone`,
-      'MetalLBConfigInvalid',
+      events.MetalLBConfigInvalid,
     );
   if (doc.contents !== null && !isMap(doc.contents))
-    return warn('data.config is not a YAML mapping; left alone', 'MetalLBConfigInvalid');
+    return warn('data.config is not a YAML mapping; left alone', events.MetalLBConfigInvalid);
   const { peers, pools } = intentOf(snapshot);
   const ourPeers = peers.map(configPeer);
   const ourPools = pools.map((p) => ({
@@ -133,7 +138,7 @@ function planConfigMap(
     reasons: [
       `MetalLB: ${String(ourPeers.length)} BGP peers (was ${String(count(before['peers'], isOurPeer))}) and ${String(ourPools.length)} address pools (was ${String(count(before['address-pools'], isOurPool))}) of the CCM; other entries kept`,
     ],
-    event: 'MetalLBConfigured',
+    event: events.MetalLBConfigured,
     // The document holds the BGP password: the whole change is shown as sensitive.
     ...(peers.some((p) => p.password !== undefined) ? { sensitivePaths: ['/data/config'] } : {}),
   };
@@ -171,7 +176,7 @@ function wantedObjects(snapshot: Snapshot, intent: Intent, namespace: string): W
       `${p.node.metadata?.name ?? ''}-${String(p.index)}`,
       `${p.node.metadata?.name ?? ''}/${p.peerAddress}`,
     ),
-    labels: labels({ 'metal.equinix.com/node': labelValue(p.node.metadata?.name ?? '') }),
+    labels: labels({ [metallbMarks.node.key]: labelValue(p.node.metadata?.name ?? '') }),
     fields: {
       spec: {
         myASN: p.myAsn,
@@ -179,7 +184,7 @@ function wantedObjects(snapshot: Snapshot, intent: Intent, namespace: string): W
         peerAddress: p.peerAddress,
         sourceAddress: p.sourceAddress,
         ebgpMultiHop: p.multihop,
-        nodeSelectors: [{ matchLabels: { 'kubernetes.io/hostname': p.hostname } }],
+        nodeSelectors: [{ matchLabels: { [nodeMarks.hostname.key]: p.hostname } }],
         ...(p.password === undefined
           ? {}
           : { passwordSecret: { name: passwordSecretName, namespace } }),
@@ -242,7 +247,7 @@ function planCrds(snapshot: Snapshot, namespace: string): Desired {
           message:
             'its CRDs (metallb.io) are not installed; nothing is written to MetalLB, everything else goes on',
           regarding: namespaceRef(namespace),
-          event: 'MetalLBCRDsMissing',
+          event: events.MetalLBCRDsMissing,
         },
       ],
     };
@@ -268,7 +273,7 @@ function planCrds(snapshot: Snapshot, namespace: string): Desired {
     if (current === undefined) {
       objects.push({
         ...base,
-        event: 'MetalLBObjectCreated',
+        event: events.MetalLBObjectCreated,
         desired: {
           apiVersion: w.apiVersion,
           kind: w.kind,
@@ -300,7 +305,7 @@ function planCrds(snapshot: Snapshot, namespace: string): Desired {
       }
     }) as KubernetesObject;
     if (!sameJson(current, desired))
-      objects.push({ ...base, event: 'MetalLBObjectUpdated', observed: current, desired });
+      objects.push({ ...base, event: events.MetalLBObjectUpdated, observed: current, desired });
   }
   for (const o of existing) {
     if (!isOurs(o) || wanted.some((w) => w.kind === o.kind && w.name === o.metadata?.name))
@@ -309,7 +314,7 @@ function planCrds(snapshot: Snapshot, namespace: string): Desired {
       area: 'load-balancer',
       observed: o,
       reasons: ['no node or Service needs it any more'],
-      event: 'MetalLBObjectDeleted',
+      event: events.MetalLBObjectDeleted,
     });
   }
   return { objects, metal: [], warnings };

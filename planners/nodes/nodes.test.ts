@@ -2,7 +2,11 @@ import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { device, deviceId, node, snapshot } from '../../test/support/builders.ts';
 import type { ObjectIntent } from '../../model/desired.ts';
-import { planNodes, shutdownTaint, uninitializedTaint } from './nodes.ts';
+import { nodeMarks } from '../../model/marks/node.ts';
+import { planNodes } from './nodes.ts';
+
+const shutdownTaint = nodeMarks.shutdown.key;
+const uninitializedTaint = nodeMarks.uninitialized.key;
 
 function only(intents: readonly ObjectIntent[]): ObjectIntent {
   expect(intents).toHaveLength(1);

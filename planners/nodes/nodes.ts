@@ -9,12 +9,11 @@ import type { Snapshot } from '../../model/snapshot.ts';
 import { nodeAddresses } from './addresses.ts';
 import { findDevice } from './match.ts';
 import { providerIdOf } from './provider-id.ts';
+import { events } from '../../model/marks/events.ts';
+import { nodeMarks } from '../../model/marks/node.ts';
 
-export const uninitializedTaint = 'node.cloudprovider.kubernetes.io/uninitialized';
-export const shutdownTaint = 'node.cloudprovider.kubernetes.io/shutdown';
-export const regionLabel = 'topology.kubernetes.io/region';
-export const zoneLabel = 'topology.kubernetes.io/zone';
-export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
+const uninitializedTaint = nodeMarks.uninitialized.key;
+const shutdownTaint = nodeMarks.shutdown.key;
 
 function hasTaint(node: V1Node, key: string): boolean {
   return node.spec?.taints?.some((t) => t.key === key) ?? false;
@@ -27,7 +26,7 @@ function desiredTaints(node: V1Node, device: Device): V1Taint[] {
   );
   const existingShutdown = node.spec?.taints?.find((t) => t.key === shutdownTaint);
   if (device.state !== 'inactive') return others;
-  return [...others, existingShutdown ?? { key: shutdownTaint, effect: 'NoSchedule' }];
+  return [...others, existingShutdown ?? { key: shutdownTaint, effect: nodeMarks.shutdown.value }];
 }
 
 function setLabel(draft: Draft<V1Node>, key: string, value: string | undefined): void {
@@ -42,9 +41,9 @@ function initialiseNode(node: V1Node, device: Device, by: string): ObjectIntent 
   const desired = produce(node, (draft) => {
     draft.spec ??= {};
     if ((draft.spec.providerID ?? '') === '') draft.spec.providerID = providerIdOf(device.id);
-    setLabel(draft, regionLabel, device.metro);
-    setLabel(draft, zoneLabel, device.facility);
-    setLabel(draft, instanceTypeLabel, device.planSlug);
+    setLabel(draft, nodeMarks.region.key, device.metro);
+    setLabel(draft, nodeMarks.zone.key, device.facility);
+    setLabel(draft, nodeMarks.instanceType.key, device.planSlug);
     if (!sameJson(node.spec?.taints ?? [], taints)) {
       if (taints.length === 0) delete draft.spec.taints;
       else draft.spec.taints = taints;
@@ -66,10 +65,10 @@ function initialiseNode(node: V1Node, device: Device, by: string): ObjectIntent 
     reasons.push(`${deviceName} is ${device.state} again`);
   if (reasons.length === 0) reasons.push(`follow ${deviceName}: its addresses or location changed`);
   const event = uninitialised
-    ? 'NodeInitialized'
+    ? events.NodeInitialized
     : device.state === 'inactive' && !wasShutdown
-      ? 'NodeShutdown'
-      : 'NodeSynced';
+      ? events.NodeShutdown
+      : events.NodeSynced;
   return { area: 'nodes', observed: node, desired, reasons, event };
 }
 
@@ -108,7 +107,7 @@ export function planNodes(snapshot: Snapshot): Pick<Desired, 'objects' | 'warnin
         area: 'nodes',
         observed: node,
         reasons: [`device ${found.deviceId} no longer exists in the project`],
-        event: 'NodeDeleted',
+        event: events.NodeDeleted,
       });
     }
   }

@@ -1,4 +1,4 @@
-import { mirrorService } from '../../model/marks/control-plane.ts';
+import { controlPlaneMarks, mirrorService } from '../../model/marks/control-plane.ts';
 import type { LoadBalancer } from '../../model/settings.ts';
 import { isUuid, type ClusterId } from '../../model/ids.ts';
 import type {
@@ -81,13 +81,13 @@ export class KubernetesObserver {
     this.services = cache(resources.Service);
     this.endpointSlices = cache(resources.EndpointSlice, {
       namespace: 'default',
-      labelSelector: 'kubernetes.io/service-name=kubernetes',
+      labelSelector: `${controlPlaneMarks.serviceName.key}=kubernetes`,
     });
     this.mirrorEndpointSlices =
       options.controlPlane === true
         ? cache(resources.EndpointSlice, {
             namespace: mirrorService.namespace,
-            labelSelector: `kubernetes.io/service-name=${mirrorService.name}`,
+            labelSelector: `${controlPlaneMarks.serviceName.key}=${mirrorService.name}`,
           })
         : undefined;
     const lb = options.loadBalancer;

@@ -1,6 +1,6 @@
-// Rewrites the option reference in README.md from the option table (`npm run docs:update`).
+// Rewrites the generated tables of README.md (options, marks, Event reasons) from their definitions (`npm run docs:update`).
 import { readFile, writeFile } from 'node:fs/promises';
-import { withOptionTable } from './docs.ts';
+import { withGeneratedTables } from './docs.ts';
 
 const path = new URL('../../../README.md', import.meta.url);
-await writeFile(path, withOptionTable(await readFile(path, 'utf8')));
+await writeFile(path, withGeneratedTables(await readFile(path, 'utf8')));

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { withOptionTable } from './docs.ts';
+import { withGeneratedTables } from './docs.ts';
 
-describe('the README option reference', () => {
-  it('matches the option table (run `npm run docs:update` after changing an option)', async () => {
+describe('the README’s generated tables', () => {
+  it('match the options, marks and Event reasons (run `npm run docs:update` after changing one)', async () => {
     const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
-    expect(readme).toBe(withOptionTable(readme));
+    expect(readme).toBe(withGeneratedTables(readme));
   });
 });

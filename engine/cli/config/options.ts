@@ -1,5 +1,7 @@
 import type { LoadBalancer } from '../../../model/settings.ts';
 import type { Sensitive } from '../../../model/sensitive.ts';
+import { nodeMarks } from '../../../model/marks/node.ts';
+import { serviceMarks } from '../../../model/marks/service.ts';
 import { loadBalancerForms, parseLoadBalancer } from './load-balancer.ts';
 import * as parse from './parsers.ts';
 
@@ -164,51 +166,51 @@ export const options = {
     "Node annotation for the node's BGP ASN",
     'LOCAL_ASN',
     'LocalASN',
-    'metal.equinix.com/node-asn',
+    nodeMarks.localAsn.key,
   ),
   annotationPeerASNs: annotationOption(
     "Node annotation for the BGP peers' ASNs",
     'PEER_ASNS',
     'PeerASNs',
-    'metal.equinix.com/peer-asn',
+    nodeMarks.peerAsns.key,
     { env: ['PEER_ASN'], secret: ['PeerASN'] },
   ),
   annotationPeerIPs: annotationOption(
     "Node annotation for the BGP peers' IPs",
     'PEER_IPS',
     'PeerIPs',
-    'metal.equinix.com/peer-ip',
+    nodeMarks.peerIps.key,
     { env: ['PEER_IP'], secret: ['PeerIP'] },
   ),
   annotationSrcIP: annotationOption(
     'Node annotation for the source IP of BGP peering',
     'SRC_IP',
     'SrcIP',
-    'metal.equinix.com/src-ip',
+    nodeMarks.srcIp.key,
   ),
   annotationBGPPass: annotationOption(
     'Node annotation for the BGP MD5 password, base64-encoded',
     'BGP_PASS',
     'BGPPass',
-    'metal.equinix.com/bgp-pass',
+    nodeMarks.bgpPass.key,
   ),
   annotationNetworkIPv4Private: annotationOption(
     "Node annotation for the CIDR of the node's private IPv4 network",
     'NETWORK_IPV4_PRIVATE',
     'NetworkIPv4Private',
-    'metal.equinix.com/network-4-private',
+    nodeMarks.networkIPv4Private.key,
   ),
   annotationEIPMetro: annotationOption(
     'Service annotation naming the metro of its Elastic IP',
     'EIP_METRO',
     'EIPMetro',
-    'metal.equinix.com/eip-metro',
+    serviceMarks.eipMetro.key,
   ),
   annotationEIPFacility: annotationOption(
     'Service annotation naming the facility of its Elastic IP',
     'EIP_FACILITY',
     'EIPFacility',
-    'metal.equinix.com/eip-facility',
+    serviceMarks.eipFacility.key,
   ),
   eipTag: option({
     description: 'Tag of the control-plane Elastic IP; empty turns the feature off',

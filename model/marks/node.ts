@@ -1,0 +1,125 @@
+import { mark } from './mark.ts';
+
+/** What the CCM reads and writes on Nodes. */
+export const nodeMarks = {
+  providerId: mark({
+    kind: 'field',
+    key: 'spec.providerID',
+    value: 'equinixmetal://<device id>',
+    on: 'Node',
+    use: 'read and written',
+    meaning: 'the Node’s device; the legacy `packet://<id>` and a bare device id are read too',
+  }),
+  region: mark({
+    kind: 'label',
+    key: 'topology.kubernetes.io/region',
+    on: 'Node',
+    use: 'written',
+    meaning: 'the device’s metro',
+  }),
+  zone: mark({
+    kind: 'label',
+    key: 'topology.kubernetes.io/zone',
+    on: 'Node',
+    use: 'written',
+    meaning: 'the device’s facility',
+  }),
+  instanceType: mark({
+    kind: 'label',
+    key: 'node.kubernetes.io/instance-type',
+    on: 'Node',
+    use: 'written',
+    meaning: 'the device’s plan',
+  }),
+  hostname: mark({
+    kind: 'label',
+    key: 'kubernetes.io/hostname',
+    on: 'Node',
+    use: 'read',
+    meaning: 'how MetalLB’s peers select the node (its name when the label is absent)',
+  }),
+  uninitialized: mark({
+    kind: 'taint',
+    key: 'node.cloudprovider.kubernetes.io/uninitialized',
+    on: 'Node',
+    use: 'read and written',
+    meaning: 'removed once the Node is initialised from its device',
+  }),
+  shutdown: mark({
+    kind: 'taint',
+    key: 'node.cloudprovider.kubernetes.io/shutdown',
+    value: 'NoSchedule',
+    on: 'Node',
+    use: 'written',
+    meaning: 'while the device is inactive (powered off); removed when it is back',
+  }),
+  localAsn: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/node-asn',
+    on: 'Node',
+    use: 'written',
+    option: 'annotationLocalASN',
+    meaning: 'the node’s BGP ASN',
+  }),
+  peerAsns: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/peer-asn',
+    on: 'Node',
+    use: 'written',
+    option: 'annotationPeerASNs',
+    meaning: 'the BGP peers’ ASNs, comma-separated and sorted',
+  }),
+  peerIps: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/peer-ip',
+    on: 'Node',
+    use: 'written',
+    option: 'annotationPeerIPs',
+    meaning: 'the BGP peers’ IPs, comma-separated and sorted',
+  }),
+  srcIp: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/src-ip',
+    on: 'Node',
+    use: 'written',
+    option: 'annotationSrcIP',
+    meaning: 'the source IP of the node’s BGP peering',
+  }),
+  bgpPass: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/bgp-pass',
+    on: 'Node',
+    use: 'written',
+    option: 'annotationBGPPass',
+    meaning: 'the BGP MD5 password, base64 (shown as `(sensitive)` in plans)',
+  }),
+  networkIPv4Private: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/network-4-private',
+    on: 'Node',
+    use: 'written',
+    option: 'annotationNetworkIPv4Private',
+    meaning: 'the CIDR of the project’s private network the device is in',
+  }),
+  perPeer: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/bgp-peers-<n>-{node-asn,peer-asn,peer-ip,src-ip,bgp-pass,peer-multi-hop}',
+    on: 'Node',
+    use: 'written',
+    meaning: 'the same facts per peer (peers sorted), as later kube-vip versions read them',
+  }),
+} as const;
+
+/** A field of the per-peer BGP annotations. */
+export type PerPeerField =
+  'node-asn' | 'peer-asn' | 'peer-ip' | 'src-ip' | 'bgp-pass' | 'peer-multi-hop';
+
+/** `metal.equinix.com/bgp-peers-<n>-<field>`: the per-peer annotation of peer `n`. */
+export const perPeerAnnotation = (n: number, field: PerPeerField): string =>
+  `metal.equinix.com/bgp-peers-${String(n)}-${field}`;
+
+/** Whether an annotation name is a per-peer BGP annotation. */
+export const isPerPeerAnnotation = (name: string): boolean =>
+  /^metal\.equinix\.com\/bgp-peers-\d+-(node-asn|peer-asn|peer-ip|src-ip|bgp-pass|peer-multi-hop)$/.test(
+    name,
+  );

@@ -1,0 +1,56 @@
+import { mark } from './mark.ts';
+
+/** What the CCM reads and writes on LoadBalancer Services. */
+export const serviceMarks = {
+  eipMetro: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/eip-metro',
+    on: 'Service',
+    use: 'read',
+    option: 'annotationEIPMetro',
+    meaning: 'the metro its Elastic IP is reserved in',
+  }),
+  eipFacility: mark({
+    kind: 'annotation',
+    key: 'metal.equinix.com/eip-facility',
+    on: 'Service',
+    use: 'read',
+    option: 'annotationEIPFacility',
+    meaning: 'the facility its Elastic IP is reserved in (wins over the metro)',
+  }),
+  loadBalancerIP: mark({
+    kind: 'field',
+    key: 'spec.loadBalancerIP',
+    on: 'Service',
+    use: 'read and written',
+    meaning: 'its Elastic IP; read as the address its user chose (a reservation of the project)',
+  }),
+  kubeVipAddress: mark({
+    kind: 'annotation',
+    key: 'kube-vip.io/loadbalancerIPs',
+    on: 'Service',
+    use: 'written',
+    meaning: 'its Elastic IP, for kube-vip (kube-vip mode)',
+  }),
+  metallbAddress: mark({
+    kind: 'annotation',
+    key: 'metallb.io/loadBalancerIPs',
+    on: 'Service',
+    use: 'written',
+    meaning: 'its Elastic IP, for MetalLB (MetalLB modes)',
+  }),
+  ingress: mark({
+    kind: 'field',
+    key: 'status.loadBalancer.ingress',
+    on: 'Service',
+    use: 'written',
+    meaning: 'its Elastic IP, once it has one',
+  }),
+  cleanupFinalizer: mark({
+    kind: 'finalizer',
+    key: 'service.kubernetes.io/load-balancer-cleanup',
+    on: 'Service',
+    use: 'written',
+    meaning: 'set before its Elastic IP is requested; removed after the Elastic IP is released',
+  }),
+} as const;
