@@ -3,17 +3,19 @@ import type { Snapshot } from '../model/snapshot.ts';
 import { planBgp } from './bgp/bgp.ts';
 import { planControlPlane } from './control-plane/control-plane.ts';
 import { planElasticIps } from './elastic-ips/elastic-ips.ts';
-import { planMetalLB } from './load-balancers/metallb.ts';
+import { factsOf } from './facts/facts.ts';
+import { integrationFor } from './load-balancers/index.ts';
 import { planNodes } from './nodes/nodes.ts';
 
 /** Every area's planner over one snapshot: what the cluster and the project should look like. */
 export function planAll(snapshot: Snapshot): Desired {
+  const facts = factsOf(snapshot);
   const parts = [
-    { metal: [], ...planNodes(snapshot) },
-    planBgp(snapshot),
-    planElasticIps(snapshot),
-    planMetalLB(snapshot),
-    planControlPlane(snapshot),
+    { metal: [], ...planNodes(snapshot, facts) },
+    planBgp(snapshot, facts),
+    planElasticIps(snapshot, facts),
+    integrationFor(snapshot.settings.loadBalancer).plan(snapshot, facts),
+    planControlPlane(snapshot, facts),
   ];
   return {
     objects: parts.flatMap((p) => p.objects),

@@ -2,7 +2,8 @@ import { freeze } from 'immer';
 import type { MetalNeeds, MetalObservation } from '../../model/observation.ts';
 import type { Settings } from '../../model/settings.ts';
 import type { KubernetesState, ProbeResult, Problem, Snapshot } from '../../model/snapshot.ts';
-import { referencedDevices } from '../../planners/nodes/provider-id.ts';
+import { loadBalancerTraits } from '../../model/load-balancer.ts';
+import { referencedDevices } from '../../model/provider-id.ts';
 
 /** Where each part of a snapshot comes from: caches, a fixture, the Metal API, the prober. */
 export interface WorldSources {
@@ -19,7 +20,7 @@ export interface WorldSources {
 /** What the Metal side must read for this Kubernetes state and these settings. */
 export function metalNeeds(kubernetes: KubernetesState, settings: Settings): MetalNeeds {
   return {
-    wantNeighbours: settings.loadBalancer.kind !== 'none',
+    wantNeighbours: loadBalancerTraits(settings.loadBalancer).bgp,
     referencedDevices: referencedDevices(kubernetes.nodes),
   };
 }

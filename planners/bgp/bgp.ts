@@ -1,17 +1,15 @@
-import { byAddress, byText } from '../../model/order.ts';
+import { byAddress } from '../../model/order.ts';
 import type { V1Node } from '@kubernetes/client-node';
-import { annotationPointer, withAnnotations } from '../support/annotations.ts';
+import { annotationPointer, withAnnotations } from './node-annotations.ts';
 import type { AnnotationNames } from '../../model/settings.ts';
 import type { Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
 import { refOf } from '../../model/kubernetes.ts';
 import { matchesLabels } from '../../model/label-selector.ts';
 import type { BgpNeighbor, Device } from '../../model/metal.ts';
-import type { Sensitive } from '../../model/sensitive.ts';
-import type { Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { findDevice } from '../nodes/match.ts';
+import { factsOf, type Facts } from '../facts/facts.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
-import { isPerPeerAnnotation, nodeMarks, perPeerAnnotation } from '../../model/marks/node.ts';
+import { isPerPeerAnnotation, perPeerAnnotation } from '../../model/marks/node.ts';
 
 export const projectBgpKey = 'project-bgp';
 
@@ -81,50 +79,6 @@ function sensitivePaths(
     .map(annotationPointer);
 }
 
-/** One BGP peering of a node: what a BGP speaker on it needs to open a session to one router. */
-export interface NodePeer {
-  readonly node: V1Node;
-  /** The node's `kubernetes.io/hostname` label (its name when the label is absent). */
-  readonly hostname: string;
-  readonly index: number;
-  readonly myAsn: number;
-  readonly peerAsn: number;
-  readonly peerAddress: string;
-  readonly sourceAddress: string;
-  readonly multihop: boolean;
-  readonly password?: Sensitive;
-}
-
-/** Every (node, peer IP) of the nodes the BGP node selector picks whose neighbours are known. */
-export function nodePeers(snapshot: Snapshot): NodePeer[] {
-  const { settings } = snapshot;
-  return [...snapshot.kubernetes.nodes]
-    .sort((a, b) => byText(a.metadata?.name ?? '', b.metadata?.name ?? ''))
-    .flatMap((node) => {
-      if (!matchesLabels(settings.bgpNodeSelector, node.metadata?.labels)) return [];
-      const found = findDevice(node, snapshot);
-      if (found.kind !== 'matched' || found.device.state !== 'active') return [];
-      const neighbors = found.device.bgpNeighbors?.filter((n) => n.addressFamily === 4) ?? [];
-      const peers = [...new Set(neighbors.flatMap((n) => n.peerIps))].sort(byAddress);
-      const name = node.metadata?.name ?? '';
-      return peers.map((ip, index): NodePeer => {
-        // Every peer IP came from a neighbour, so the find cannot miss.
-        const n = neighbors.find((x) => x.peerIps.includes(ip)) as BgpNeighbor;
-        return {
-          node,
-          hostname: node.metadata?.labels?.[nodeMarks.hostname.key] ?? name,
-          index,
-          myAsn: n.customerAs,
-          peerAsn: n.peerAs,
-          peerAddress: ip,
-          sourceAddress: n.customerIp,
-          multihop: n.multihop,
-          ...(n.md5Password === undefined ? {} : { password: n.md5Password }),
-        };
-      });
-    });
-}
-
 function projectBgp(snapshot: Snapshot): MetalIntent | undefined {
   const config = snapshot.metal.bgpConfig;
   if (config?.id !== undefined && config.status !== 'disabled') return undefined;
@@ -155,76 +109,97 @@ function projectBgp(snapshot: Snapshot): MetalIntent | undefined {
   };
 }
 
+/** An IPv4 BGP session for the device of a BGP node (after BGP is enabled on the project). */
+function sessionIntent(device: Device, node: V1Node, afterProject: boolean): MetalIntent {
+  return {
+    area: 'bgp',
+    key: `bgp-session ${device.id}`,
+    operation: 'create',
+    target: `BGP session of device ${device.hostname} (${device.id})`,
+    reasons: ['the device of a BGP node has no IPv4 session'],
+    event: events.BgpSessionCreated,
+    regarding: refOf(node),
+    ...(afterProject ? { after: [projectBgpKey] } : {}),
+    request: {
+      operation: 'createBgpSession',
+      method: 'POST',
+      path: `/devices/${device.id}/bgp/sessions`,
+      body: { address_family: 'ipv4' },
+    },
+  };
+}
+
+/** The Node with the BGP annotations it should have (the others it has left as they are). */
+function annotate(
+  node: V1Node,
+  wanted: Record<string, string>,
+  names: AnnotationNames,
+  reason: string,
+  event: EventReason,
+): ObjectIntent | undefined {
+  const desired = withAnnotations<V1Node>(node, wanted, ownedAnnotation(names));
+  if (desired === node) return undefined;
+  return {
+    area: 'bgp',
+    observed: node,
+    desired,
+    reasons: [reason],
+    event,
+    sensitivePaths: sensitivePaths({ ...node.metadata?.annotations, ...wanted }, names),
+  };
+}
+
+/** What one Node needs: its session, its annotations, or its annotations taken back. */
+function planNode(
+  snapshot: Snapshot,
+  facts: Facts,
+  node: V1Node,
+  withSession: ReadonlySet<string>,
+  afterProject: boolean,
+): ObjectIntent | MetalIntent | undefined {
+  const { settings } = snapshot;
+  const names = settings.annotations;
+  if (!matchesLabels(settings.bgpNodeSelector, node.metadata?.labels))
+    return annotate(
+      node,
+      {},
+      names,
+      `Node is outside the BGP node selector "${settings.bgpNodeSelector.source}"`,
+      events.BgpAnnotationsRemoved,
+    );
+  const found = facts.deviceOf(node);
+  if (found.kind !== 'matched' || found.device.state !== 'active') return undefined;
+  const { device } = found;
+  if (!withSession.has(device.id)) return sessionIntent(device, node, afterProject);
+  const neighbors = device.bgpNeighbors?.filter((n) => n.addressFamily === 4);
+  if (neighbors === undefined || neighbors.length === 0) return undefined; // not known yet: wait, take nothing away
+  return annotate(
+    node,
+    bgpAnnotations(device, neighbors, names),
+    names,
+    `describe the BGP peering of device ${device.hostname} (${device.id})`,
+    events.BgpAnnotated,
+  );
+}
+
 /**
  * BGP for a load balancer: enabled on the project, a session on the device of every node the BGP
  * node selector picks (asked for only when the project's session list lacks it), and the device's
  * BGP facts written on its Node; taken back from nodes that leave the selector.
  */
-export function planBgp(snapshot: Snapshot): Desired {
-  const { settings } = snapshot;
-  if (settings.loadBalancer.kind === 'none') return { objects: [], metal: [], warnings: [] };
-  const names = settings.annotations;
-  const owned = ownedAnnotation(names);
+export function planBgp(snapshot: Snapshot, facts: Facts = factsOf(snapshot)): Desired {
+  if (!facts.loadBalancer.bgp) return { objects: [], metal: [], warnings: [] };
   const project = projectBgp(snapshot);
   const metal: MetalIntent[] = project === undefined ? [] : [project];
   const objects: ObjectIntent[] = [];
-  const warnings: Warning[] = [];
-  const withSession = new Set(
+  const withSession = new Set<string>(
     snapshot.metal.bgpSessions.filter((s) => s.addressFamily === 'ipv4').map((s) => s.deviceId),
   );
-
   for (const node of snapshot.kubernetes.nodes) {
-    const ref = refOf(node);
-    const annotate = (wanted: Record<string, string>, reason: string, event: EventReason): void => {
-      const desired = withAnnotations<V1Node>(node, wanted, owned);
-      if (desired !== node) {
-        objects.push({
-          area: 'bgp',
-          observed: node,
-          desired,
-          reasons: [reason],
-          event,
-          sensitivePaths: sensitivePaths({ ...node.metadata?.annotations, ...wanted }, names),
-        });
-      }
-    };
-    if (!matchesLabels(settings.bgpNodeSelector, node.metadata?.labels)) {
-      annotate(
-        {},
-        `Node is outside the BGP node selector "${settings.bgpNodeSelector.source}"`,
-        events.BgpAnnotationsRemoved,
-      );
-      continue;
-    }
-    const found = findDevice(node, snapshot);
-    if (found.kind !== 'matched' || found.device.state !== 'active') continue;
-    const { device } = found;
-    if (!withSession.has(device.id)) {
-      metal.push({
-        area: 'bgp',
-        key: `bgp-session ${device.id}`,
-        operation: 'create',
-        target: `BGP session of device ${device.hostname} (${device.id})`,
-        reasons: ['the device of a BGP node has no IPv4 session'],
-        event: events.BgpSessionCreated,
-        regarding: ref,
-        ...(project === undefined ? {} : { after: [projectBgpKey] }),
-        request: {
-          operation: 'createBgpSession',
-          method: 'POST',
-          path: `/devices/${device.id}/bgp/sessions`,
-          body: { address_family: 'ipv4' },
-        },
-      });
-      continue;
-    }
-    const neighbors = device.bgpNeighbors?.filter((n) => n.addressFamily === 4);
-    if (neighbors === undefined || neighbors.length === 0) continue; // not known yet: wait, take nothing away
-    annotate(
-      bgpAnnotations(device, neighbors, names),
-      `describe the BGP peering of device ${device.hostname} (${device.id})`,
-      events.BgpAnnotated,
-    );
+    const intent = planNode(snapshot, facts, node, withSession, project !== undefined);
+    if (intent === undefined) continue;
+    if ('request' in intent) metal.push(intent);
+    else objects.push(intent);
   }
-  return { objects, metal, warnings };
+  return { objects, metal, warnings: [] };
 }

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fixtureRun } from '../../test/support/fixture-plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { planMetalLB } from './metallb.ts';
+import type { Desired } from '../../model/desired.ts';
+import { factsOf } from '../facts/facts.ts';
+import { integrationFor } from './index.ts';
+
+/** What the configured MetalLB integration plans. */
+const planMetalLB = (snapshot: Snapshot): Desired =>
+  integrationFor(snapshot.settings.loadBalancer).plan(snapshot, factsOf(snapshot));
 
 async function converged(mode: 'configmap' | 'crds'): Promise<Snapshot> {
   return (await fixtureRun(`metallb-${mode}-converged`)).snapshot;

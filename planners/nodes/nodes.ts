@@ -1,14 +1,14 @@
 import type { V1Node, V1Taint } from '@kubernetes/client-node';
 import { produce, type Draft } from 'immer';
 import type { Desired, ObjectIntent } from '../../model/desired.ts';
-import { sameJson } from '../support/equal.ts';
+import { sameJson } from '../../model/json.ts';
 import { isNodeReady } from '../../model/kubernetes.ts';
 import type { Device } from '../../model/metal.ts';
 import type { Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { nodeAddresses } from './addresses.ts';
-import { findDevice } from './match.ts';
-import { providerIdOf } from './provider-id.ts';
+import { factsOf, type Facts } from '../facts/facts.ts';
+import { providerIdOf } from '../../model/provider-id.ts';
 import { events } from '../../model/marks/events.ts';
 import { nodeMarks } from '../../model/marks/node.ts';
 
@@ -80,11 +80,14 @@ function nodeSubject(node: V1Node): string {
  * Nodes follow their devices: initialised (provider ID, addresses, topology labels, taint removed),
  * tainted while the device is shut down, and deleted once the device is gone.
  */
-export function planNodes(snapshot: Snapshot): Pick<Desired, 'objects' | 'warnings'> {
+export function planNodes(
+  snapshot: Snapshot,
+  facts: Facts = factsOf(snapshot),
+): Pick<Desired, 'objects' | 'warnings'> {
   const objects: ObjectIntent[] = [];
   const warnings: Warning[] = [];
   for (const node of snapshot.kubernetes.nodes) {
-    const found = findDevice(node, snapshot);
+    const found = facts.deviceOf(node);
     const subject = nodeSubject(node);
     if (found.kind === 'unknown') {
       warnings.push({ area: 'nodes', subject, message: found.message });

@@ -15,6 +15,7 @@ import { ResilientCache, type CacheEvent, type CacheLog } from './cache.ts';
 import { resourcePath, resources, type Resource } from './resources.ts';
 import type { KubeRest } from './rest.ts';
 import { passwordSecretName } from '../../model/marks/metallb.ts';
+import { loadBalancerTraits } from '../../model/load-balancer.ts';
 
 export interface KubernetesObserverOptions {
   readonly loadBalancer: LoadBalancer;
@@ -90,33 +91,33 @@ export class KubernetesObserver {
             labelSelector: `${controlPlaneMarks.serviceName.key}=${mirrorService.name}`,
           })
         : undefined;
-    const lb = options.loadBalancer;
+    const { metallbConfigMap, metallbNamespace } = loadBalancerTraits(options.loadBalancer);
     this.metallbConfigMap =
-      lb.kind === 'metallb-configmap'
-        ? cache(resources.ConfigMap, {
-            namespace: lb.namespace,
-            fieldSelector: `metadata.name=${lb.name}`,
-          })
-        : undefined;
+      metallbConfigMap === undefined
+        ? undefined
+        : cache(resources.ConfigMap, {
+            namespace: metallbConfigMap.namespace,
+            fieldSelector: `metadata.name=${metallbConfigMap.name}`,
+          });
     this.metallbObjects =
-      lb.kind === 'metallb-crds'
-        ? {
+      metallbNamespace === undefined
+        ? undefined
+        : {
             ipAddressPools: cache(resources.IPAddressPool, {
-              namespace: lb.namespace,
+              namespace: metallbNamespace,
               optional: true,
             }),
             bgpAdvertisements: cache(resources.BGPAdvertisement, {
-              namespace: lb.namespace,
+              namespace: metallbNamespace,
               optional: true,
             }),
-            bgpPeers: cache(resources.BGPPeer, { namespace: lb.namespace, optional: true }),
+            bgpPeers: cache(resources.BGPPeer, { namespace: metallbNamespace, optional: true }),
             // Only the one Secret the CCM writes: that is all its RBAC lets it read.
             passwordSecret: cache(resources.Secret, {
-              namespace: lb.namespace,
+              namespace: metallbNamespace,
               fieldSelector: `metadata.name=${passwordSecretName}`,
             }),
-          }
-        : undefined;
+          };
   }
 
   /** Reads the cluster's identity and starts every cache. */

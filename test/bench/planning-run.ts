@@ -10,7 +10,7 @@ import { Sensitive } from '../../model/sensitive.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { serviceTags } from '../../model/marks/tags.ts';
 import { planAll } from '../../planners/index.ts';
-import { providerIdOf } from '../../planners/nodes/provider-id.ts';
+import { providerIdOf } from '../../model/provider-id.ts';
 import { device, deviceId, node, settings, snapshot } from '../support/builders.ts';
 import { MemoryWorld } from '../support/memory-world.ts';
 

@@ -1,5 +1,5 @@
 import type { V1Node } from '@kubernetes/client-node';
-import { isUuid, type DeviceId } from '../../model/ids.ts';
+import { isUuid, type DeviceId } from './ids.ts';
 
 export const providerName = 'equinixmetal';
 
