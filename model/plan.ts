@@ -118,6 +118,8 @@ export interface Warning {
   readonly message: string;
   /** The object to leave a Warning Event on, when there is one. */
   readonly regarding?: ObjectRef;
+  /** Further objects the same Warning Event goes on (the Services a taken MetalLB name affects). */
+  readonly alsoRegarding?: readonly ObjectRef[];
   /** That Event's reason. */
   readonly event?: EventReason;
 }

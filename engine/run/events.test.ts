@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionId } from '../../model/ids.ts';
 import type { Action } from '../../model/plan.ts';
 import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
-import { outcomeEvent, warningEvent } from './events.ts';
+import { outcomeEvent, warningEvents } from './events.ts';
 
 const service = { apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'web' };
 const action: Action = {
@@ -20,21 +20,23 @@ const action: Action = {
 };
 
 describe('Events of a loop', () => {
-  it('a plan warning about an object is a Warning Event on it; one about nothing is none', () => {
+  it('a plan warning about objects is a Warning Event on each; one about nothing is none', () => {
     const warning = {
       area: 'elastic-ips' as const,
       subject: 's',
       message: 'm',
-      event: 'ElasticIPPending' as const,
+      event: 'ElasticIPReleaseWaiting' as const,
     };
-    expect(warningEvent({ ...warning, regarding: service })).toEqual({
-      regarding: service,
-      type: 'Warning',
-      reason: 'ElasticIPPending',
-      action: 'Plan',
-      note: 'm',
-    });
-    expect(warningEvent(warning)).toBeUndefined();
+    const other = { ...service, name: 'api' };
+    const event = { type: 'Warning', reason: 'ElasticIPReleaseWaiting', action: 'Plan', note: 'm' };
+    expect(warningEvents({ ...warning, regarding: service })).toEqual([
+      { regarding: service, ...event },
+    ]);
+    expect(warningEvents({ ...warning, regarding: service, alsoRegarding: [other] })).toEqual([
+      { regarding: service, ...event },
+      { regarding: other, ...event },
+    ]);
+    expect(warningEvents(warning)).toEqual([]);
   });
 
   it('an applied action is a Normal Event with its reason; a failed one a Warning', () => {

@@ -7,16 +7,20 @@ import type { Logger } from '../cli/logging.ts';
 
 const verbs = { create: 'Create', update: 'Update', delete: 'Delete' } as const;
 
-/** The Warning Event of a plan warning about an object; none for a warning about no object. */
-export function warningEvent(warning: Warning): EventInput | undefined {
-  if (warning.regarding === undefined || warning.event === undefined) return undefined;
-  return {
-    regarding: warning.regarding,
+/**
+ * The Warning Events of a plan warning: one on the object it is about and one on each further
+ * object it names (`alsoRegarding`); none for a warning about no object.
+ */
+export function warningEvents(warning: Warning): EventInput[] {
+  const { event } = warning;
+  if (warning.regarding === undefined || event === undefined) return [];
+  return [warning.regarding, ...(warning.alsoRegarding ?? [])].map((regarding) => ({
+    regarding,
     type: 'Warning',
-    reason: warning.event,
+    reason: event,
     action: 'Plan',
     note: warning.message,
-  };
+  }));
 }
 
 /**

@@ -13,7 +13,7 @@ import { observe } from '../observe/observe.ts';
 import { diff } from '../plan/differ.ts';
 import { renderText } from '../render/text.ts';
 import { untilReflected, type FindCached } from './caught-up.ts';
-import { outcomeEvent, warningEvent, type EventReporter } from './events.ts';
+import { outcomeEvent, warningEvents, type EventReporter } from './events.ts';
 import type { Metrics } from './metrics.ts';
 import type { LoopEnd, Trigger } from './scheduler.ts';
 
@@ -105,7 +105,7 @@ export class Reconciler {
       );
     const plan = diff(snapshot, planAll(snapshot));
     const leading = this.#deps.leading();
-    if (leading && !dryRun) this.#deps.events.report(plan.warnings.map(warningEvent));
+    if (leading && !dryRun) this.#deps.events.report(plan.warnings.flatMap(warningEvents));
     const count = plan.actions.length;
     if (dryRun) {
       log.info(

@@ -119,6 +119,24 @@ const specs = {
     on: 'Service',
     meaning: 'the address the Service names is the control-plane Elastic IP, never a Service’s',
   },
+  ElasticIPInUse: {
+    type: 'Warning',
+    on: 'Service',
+    meaning:
+      'the address the Service names is another Service’s (named in the note: the one it is tagged for, or the older one naming the same bring-your-own address): nothing is written to this one',
+  },
+  ElasticIPForeign: {
+    type: 'Warning',
+    on: 'Service',
+    meaning:
+      'the address the Service names is tagged for another cluster, or carries the CCM’s tags but not for a Service of this cluster: never adopted',
+  },
+  ElasticIPReleaseWaiting: {
+    type: 'Warning',
+    on: 'Service',
+    meaning:
+      'a reservation waits to be released while a live Service still shows its address (status or annotation): on the Service it was for and on the one that shows it',
+  },
   InvalidElasticIPLocation: {
     type: 'Warning',
     on: 'Service',
@@ -158,6 +176,12 @@ const specs = {
     type: 'Warning',
     on: 'Namespace',
     meaning: 'MetalLB’s CRDs (metallb.io) are not installed',
+  },
+  MetalLBNameTaken: {
+    type: 'Warning',
+    on: 'MetalLB object, Service',
+    meaning:
+      'a name the CCM needs is taken by an object without its label: the CCM uses a name of its own and never refers to that object',
   },
   ControlPlaneElasticIPAssigned: {
     type: 'Normal',

@@ -23,28 +23,32 @@ export const serviceMarks = {
     key: 'spec.loadBalancerIP',
     on: 'Service',
     use: 'read and written',
-    meaning: 'its Elastic IP; read as the address its user chose (a reservation of the project)',
+    meaning:
+      'its Elastic IP; read as the address its user chose: a reservation of the project without the CCM’s tags',
   }),
   kubeVipAddress: mark({
     kind: 'annotation',
     key: 'kube-vip.io/loadbalancerIPs',
     on: 'Service',
-    use: 'written',
-    meaning: 'its Elastic IP, for kube-vip (kube-vip mode)',
+    use: 'read and written',
+    meaning:
+      'its Elastic IP, for kube-vip (kube-vip mode); read, when `spec.loadBalancerIP` is empty, as the address its user chose',
   }),
   metallbAddress: mark({
     kind: 'annotation',
     key: 'metallb.io/loadBalancerIPs',
     on: 'Service',
-    use: 'written',
-    meaning: 'its Elastic IP, for MetalLB (MetalLB modes)',
+    use: 'read and written',
+    meaning:
+      'its Elastic IP, for MetalLB (MetalLB modes); read, when `spec.loadBalancerIP` is empty, as the address its user chose',
   }),
   ingress: mark({
     kind: 'field',
     key: 'status.loadBalancer.ingress',
     on: 'Service',
-    use: 'written',
-    meaning: 'its Elastic IP, once it has one',
+    use: 'read and written',
+    meaning:
+      'its Elastic IP, once it has one; while a live Service shows an address here (or in the annotation), its reservation is not released',
   }),
   cleanupFinalizer: mark({
     kind: 'finalizer',

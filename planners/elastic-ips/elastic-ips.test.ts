@@ -1,67 +1,13 @@
-import type { V1Service } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { settings, snapshot } from '../../test/support/builders.ts';
-import type { ClusterId, ReservationId } from '../../model/ids.ts';
-import type { Reservation } from '../../model/metal.ts';
-import type { Snapshot } from '../../model/snapshot.ts';
+import {
+  cluster,
+  otherCluster,
+  reservation,
+  service,
+  world,
+} from '../../test/support/service-world.ts';
 import { serviceHash, serviceTags } from '../../model/marks/tags.ts';
 import { planElasticIps } from './elastic-ips.ts';
-
-const cluster = 'c0ffee00-0000-4000-8000-000000000001' as ClusterId;
-
-function service(
-  name: string,
-  extra: Partial<V1Service['spec']> = {},
-  annotations?: Record<string, string>,
-): V1Service {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name,
-      namespace: 'default',
-      resourceVersion: '1',
-      ...(annotations ? { annotations } : {}),
-    },
-    spec: { type: 'LoadBalancer', ...extra },
-  };
-}
-
-function reservation(
-  n: number,
-  tags: string[],
-  address = `198.51.100.${String(n)}`,
-  state: Reservation['state'] = 'created',
-): Reservation {
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` as ReservationId,
-    type: 'public_ipv4',
-    address,
-    cidr: 32,
-    state,
-    tags,
-    assignments: [],
-  };
-}
-
-function world(parts: {
-  services?: V1Service[];
-  reservations?: Reservation[];
-  complete?: boolean;
-  lb?: boolean;
-}): Snapshot {
-  const base = snapshot({
-    settings: settings({
-      loadBalancer: parts.lb === false ? { kind: 'none' } : { kind: 'kube-vip' },
-    }),
-    complete: parts.complete ?? true,
-  });
-  return {
-    ...base,
-    kubernetes: { ...base.kubernetes, clusterId: cluster, services: parts.services ?? [] },
-    metal: { ...base.metal, reservations: parts.reservations ?? [] },
-  };
-}
 
 describe('service tags', () => {
   it('hash namespace/name as the upstream Go CCM does: standard base64 of SHA-256, 44 characters', () => {
@@ -77,7 +23,7 @@ describe('service tags', () => {
 
 describe('planElasticIps', () => {
   it('does nothing without a load balancer', () => {
-    expect(planElasticIps(world({ lb: false, services: [service('web')] }))).toEqual({
+    expect(planElasticIps(world({ lb: { kind: 'none' }, services: [service('web')] }))).toEqual({
       objects: [],
       metal: [],
       warnings: [],
@@ -144,10 +90,7 @@ describe('planElasticIps', () => {
   });
 
   it('never touches a reservation of another cluster, an untagged one, or the control-plane EIP', () => {
-    const other = reservation(
-      4,
-      serviceTags('default', 'web', 'd00dfeed-0000-4000-8000-000000000002' as ClusterId),
-    );
+    const other = reservation(4, serviceTags('default', 'web', otherCluster));
     const untagged = reservation(5, ['team=db']);
     const controlPlane = reservation(6, [...serviceTags('kube-system', 'x', cluster), 'cp-eip']);
     const snap = world({ reservations: [other, untagged, controlPlane] });

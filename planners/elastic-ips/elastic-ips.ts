@@ -1,80 +1,27 @@
 import type { V1Service } from '@kubernetes/client-node';
-import type { Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
-import type { ClusterId } from '../../model/ids.ts';
+import type { Desired } from '../../model/desired.ts';
 import { describeRef, refOf } from '../../model/kubernetes.ts';
-import { events, type EventReason } from '../../model/marks/events.ts';
-import type { Warning } from '../../model/plan.ts';
+import { events } from '../../model/marks/events.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { factsOf, type Facts } from '../facts/facts.ts';
 import type { ServiceClaim } from '../facts/service-claims.ts';
 import { locationOf } from './location.ts';
-import { releaseReservation, requestReservation, reservationKey } from './reservations.ts';
-import { assign, hasFinalizer, unassign } from './service-fields.ts';
-
-/** What one loop plans, and what it has counted so far. */
-interface Planning {
-  readonly snapshot: Snapshot;
-  readonly cluster: ClusterId;
-  /** The Service annotation the load balancer reads the address from. */
-  readonly annotation: string | undefined;
-  readonly objects: ObjectIntent[];
-  readonly metal: MetalIntent[];
-  readonly warnings: Warning[];
-  /** Elastic IPs announced or requested: what `--eip-limit` caps. */
-  announced: number;
-}
-
-function patchService(
-  p: Planning,
-  observed: V1Service,
-  desired: V1Service,
-  reason: string,
-  event: EventReason,
-): void {
-  if (desired !== observed)
-    p.objects.push({ area: 'elastic-ips', observed, desired, reasons: [reason], event });
-}
-
-function warn(p: Planning, service: V1Service, message: string, event: EventReason): void {
-  const regarding = refOf(service);
-  const subject = describeRef(regarding);
-  p.warnings.push({ area: 'elastic-ips', subject, message, regarding, event });
-}
-
-/** A Service that is no longer ours (deleted, retyped, re-classed): its EIP goes, then our marks. */
-function release(p: Planning, claim: ServiceClaim): void {
-  const { service, tagged } = claim;
-  const ref = refOf(service);
-  const why =
-    service.metadata?.deletionTimestamp !== undefined
-      ? 'the Service is being deleted'
-      : 'the Service is no longer a LoadBalancer of this CCM';
-  for (const r of tagged) p.metal.push(releaseReservation(r, why, events.ElasticIPReleased, ref));
-  const addresses = new Set(tagged.map((r) => r.address).filter((a) => a !== undefined));
-  const desired = unassign(service, addresses, p.annotation);
-  if (desired === service) return;
-  p.objects.push({
-    area: 'elastic-ips',
-    observed: service,
-    desired,
-    reasons: [why],
-    event: events.ElasticIPCleared,
-    after: tagged.map(reservationKey),
-  });
-}
+import { requestReservation } from './reservations.ts';
+import { release, releaseOrWait } from './release.ts';
+import { patchService, warn, type Planning } from './planning.ts';
+import { assign, hasFinalizer } from './service-fields.ts';
 
 /** A Service whose own reservation is kept, awaited, or requested. */
 function planOwn(p: Planning, claim: ServiceClaim): void {
   const { service, own } = claim;
   const subject = describeRef(refOf(service));
   for (const extra of claim.tagged.filter((r) => r !== own))
-    p.metal.push(
-      releaseReservation(
-        extra,
-        `a second reservation for ${subject} (a request whose answer was lost)`,
-        events.ElasticIPDuplicateReleased,
-        refOf(service),
-      ),
+    releaseOrWait(
+      p,
+      extra,
+      `a second reservation for ${subject} (a request whose answer was lost)`,
+      events.ElasticIPDuplicateReleased,
+      { owner: service },
     );
   if (own === undefined) {
     request(p, service);
@@ -142,7 +89,7 @@ function collectOrphans(p: Planning, facts: Facts): void {
   for (const r of facts.serviceClaims?.orphans ?? []) {
     if (p.snapshot.metal.complete) {
       const why = 'tagged for a Service of this cluster that no longer exists';
-      p.metal.push(releaseReservation(r, why, events.ElasticIPCollected));
+      releaseOrWait(p, r, why, events.ElasticIPCollected);
     } else {
       p.warnings.push({
         area: 'elastic-ips',
@@ -178,6 +125,7 @@ export function planElasticIps(snapshot: Snapshot, facts: Facts = factsOf(snapsh
   const p: Planning = {
     snapshot,
     cluster,
+    claims,
     annotation: facts.loadBalancer.addressAnnotation,
     objects: [],
     metal: [],

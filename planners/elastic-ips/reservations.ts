@@ -14,7 +14,7 @@ export function releaseReservation(
   r: Reservation,
   reason: string,
   event: EventReason,
-  regarding?: ObjectRef,
+  options: { readonly regarding?: ObjectRef; readonly after?: readonly string[] } = {},
 ): MetalIntent {
   return {
     area: 'elastic-ips',
@@ -23,7 +23,8 @@ export function releaseReservation(
     target: `reservation ${r.address ?? r.id}`,
     reasons: [reason],
     event,
-    ...(regarding === undefined ? {} : { regarding }),
+    ...(options.regarding === undefined ? {} : { regarding: options.regarding }),
+    ...(options.after === undefined ? {} : { after: options.after }),
     request: { operation: 'deleteIPAddress', method: 'DELETE', path: `/ips/${r.id}` },
   };
 }

@@ -66,21 +66,24 @@ function clearAddresses(
     d.status.loadBalancer = {};
 }
 
-/**
- * A Service that is no longer ours: the finalizer off and, unless it is being deleted anyway, the
- * `addresses` it was given cleared.
- */
-export function unassign(
+/** The Service with none of `addresses` written anywhere (the finalizer stays). */
+export function withoutAddresses(
   service: V1Service,
   addresses: ReadonlySet<string>,
   annotation: string | undefined,
 ): V1Service {
   return produce(service, (d) => {
+    clearAddresses(d, addresses, annotation);
+  });
+}
+
+/** The Service without the CCM's finalizer: it may go. */
+export function withoutFinalizer(service: V1Service): V1Service {
+  if (!hasFinalizer(service)) return service;
+  return produce(service, (d) => {
     d.metadata ??= {};
     const finalizers = (d.metadata.finalizers ?? []).filter((f) => f !== cleanupFinalizer);
     if (finalizers.length === 0) delete d.metadata.finalizers;
     else d.metadata.finalizers = finalizers;
-    if (service.metadata?.deletionTimestamp !== undefined) return; // going anyway: only let it go
-    clearAddresses(d, addresses, annotation);
   });
 }

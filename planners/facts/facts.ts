@@ -41,13 +41,16 @@ export function factsOf(snapshot: Snapshot): Facts {
   const known = derived.get(snapshot);
   if (known !== undefined) return known;
   const deviceOf = deviceFinder(snapshot);
+  const traits = loadBalancerTraits(snapshot.settings.loadBalancer);
   const cluster = snapshot.kubernetes.clusterId;
   const peers = once(() => nodePeers(snapshot, deviceOf));
-  const claims = once(() => (cluster === undefined ? undefined : serviceClaims(snapshot, cluster)));
+  const claims = once(() =>
+    cluster === undefined ? undefined : serviceClaims(snapshot, cluster, traits.addressAnnotation),
+  );
   const endpoints = once(() => controlPlaneEndpoints(snapshot));
   const members = once(() => controlPlaneMembers(snapshot, endpoints(), deviceOf));
   const facts: Facts = {
-    loadBalancer: loadBalancerTraits(snapshot.settings.loadBalancer),
+    loadBalancer: traits,
     deviceOf,
     get nodePeers() {
       return peers();

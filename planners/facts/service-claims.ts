@@ -1,32 +1,47 @@
 import type { V1Service } from '@kubernetes/client-node';
-import { mirrorService } from '../../model/marks/control-plane.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
-import { ownedBy, serviceTag } from '../../model/marks/tags.ts';
+import { serviceTag } from '../../model/marks/tags.ts';
 import type { ClusterId } from '../../model/ids.ts';
 import type { Reservation } from '../../model/metal.ts';
 import { byText } from '../../model/order.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
+import { decideBringYourOwn, type Contender } from './bring-your-own.ts';
+import { kindOf } from './reservation-kinds.ts';
+import {
+  requestedAddress,
+  shownAddresses,
+  statusAddresses,
+  type Place,
+} from './service-addresses.ts';
+import { describeService, isDeleting, isMirror, nameOf, wantsElasticIp } from './services.ts';
 
 /** What a Service is owed, decided once per snapshot for the Elastic IP planner and MetalLB alike. */
 export type Decision =
-  /** Not a LoadBalancer of this CCM (deleted, retyped, re-classed): what is tagged for it goes. */
-  | { readonly kind: 'not-ours' }
+  /**
+   * Not a LoadBalancer of this CCM (deleted, retyped, re-classed): what is tagged for it goes;
+   * `given` is the bring-your-own address the CCM gave it, which it still shows.
+   */
+  | { readonly kind: 'not-ours'; readonly given?: string }
   /** Its own reservation (`own`), or one to request when it has none. */
   | { readonly kind: 'own' }
-  /** The reservation of the project its user chose. */
+  /** The bring-your-own reservation its user chose. */
   | { readonly kind: 'chosen'; readonly reservation: Reservation }
   /** It names an address it cannot have: nothing is written to it. */
   | { readonly kind: 'refused'; readonly event: EventReason; readonly message: string };
 
 export interface ServiceClaim {
   readonly service: V1Service;
-  /** Its `service=` tag. */
-  readonly tag: string;
   /** The reservations of this cluster tagged for it (a crash can leave two). */
   readonly tagged: readonly Reservation[];
   /** The one of `tagged` to keep: the one in use. */
   readonly own?: Reservation;
   readonly decision: Decision;
+}
+
+/** A live Service that shows an address, and where. */
+export interface Holder {
+  readonly service: V1Service;
+  readonly place: Place;
 }
 
 export interface ServiceClaims {
@@ -36,36 +51,41 @@ export interface ServiceClaims {
   readonly orphans: readonly Reservation[];
   /** The Elastic IP each LoadBalancer Service of ours has now: what a load balancer announces. */
   readonly addresses: readonly { readonly service: V1Service; readonly address: string }[];
+  /** The live Services (not being deleted) that show an address in status or the annotation. */
+  readonly holders: (address: string) => readonly Holder[];
 }
 
-const nameOf = (s: V1Service): string => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`;
-export const isMirror = (s: V1Service): boolean =>
-  s.metadata?.namespace === mirrorService.namespace && s.metadata.name === mirrorService.name;
-
-/** Type LoadBalancer, no class or ours, not the control-plane mirror, not being deleted. */
-function wantsElasticIp(service: V1Service, ourClass: string | undefined): boolean {
-  const cls = service.spec?.loadBalancerClass;
-  return (
-    service.spec?.type === 'LoadBalancer' &&
-    (cls === undefined || cls === ourClass) &&
-    !isMirror(service) &&
-    service.metadata?.deletionTimestamp === undefined
-  );
+/** Everything the decisions are made from, read once. */
+interface Reading {
+  readonly snapshot: Snapshot;
+  readonly cluster: ClusterId;
+  readonly annotation: string | undefined;
+  /** This cluster's Service reservations by their `service=` tag. */
+  readonly tagged: ReadonlyMap<string, readonly Reservation[]>;
+  /** Every Service's `service=` tag (the mirror's too), and the Service of each. */
+  readonly tags: ReadonlyMap<V1Service, string>;
+  readonly byTag: ReadonlyMap<string, V1Service>;
+  /** The addresses of the bring-your-own reservations. */
+  readonly byo: ReadonlySet<string>;
 }
 
-/** The control-plane Elastic IP is never a Service's, whoever asks for it. */
-const isControlPlaneEip = (r: Reservation, eipTag: string): boolean =>
-  eipTag !== '' && r.tags.includes(eipTag);
-
-/** This cluster's Service reservations by their `service=` tag (the control-plane EIP excluded). */
-function taggedReservations(snapshot: Snapshot, cluster: ClusterId): Map<string, Reservation[]> {
+function read(snapshot: Snapshot, cluster: ClusterId, annotation: string | undefined): Reading {
   const tagged = new Map<string, Reservation[]>();
+  const byo = new Set<string>();
   for (const r of snapshot.metal.reservations) {
-    if (!ownedBy(r.tags, cluster) || isControlPlaneEip(r, snapshot.settings.eipTag)) continue;
-    const tag = r.tags.find((t) => t.startsWith('service=')) ?? '';
-    tagged.set(tag, [...(tagged.get(tag) ?? []), r]);
+    const kind = kindOf(r, cluster, snapshot.settings.eipTag);
+    if (kind.kind === 'service') tagged.set(kind.tag, [...(tagged.get(kind.tag) ?? []), r]);
+    if (kind.kind === 'byo' && r.address !== undefined) byo.add(r.address);
   }
-  return tagged;
+  // The tag is a SHA-256: computed once per Service, not once per use.
+  const tags = new Map(
+    snapshot.kubernetes.services.map((s) => [
+      s,
+      serviceTag(s.metadata?.namespace ?? '', s.metadata?.name ?? ''),
+    ]),
+  );
+  const byTag = new Map([...tags].map(([s, tag]) => [tag, s]));
+  return { snapshot, cluster, annotation, tagged, tags, byTag, byo };
 }
 
 /** The one reservation to keep of several for one Service (a crash can leave two): the one in use. */
@@ -79,32 +99,71 @@ function chooseReservation(
   )[0];
 }
 
-/** What a Service that names an address it has no tag for gets. */
-function decideRequested(snapshot: Snapshot, requested: string): Decision {
-  const { eipTag } = snapshot.settings;
-  const named = snapshot.metal.reservations.filter((r) => r.address === requested);
-  if (named.some((r) => isControlPlaneEip(r, eipTag)))
-    return {
-      kind: 'refused',
-      event: events.ElasticIPRefused,
-      message: `spec.loadBalancerIP ${requested} is the control-plane Elastic IP (tag ${eipTag}); it is never a Service's, nothing done`,
-    };
-  const reservation = named.find((r) => r.state === 'created');
+const refused = (event: EventReason, message: string): Decision => ({
+  kind: 'refused',
+  event,
+  message,
+});
+
+/** What a Service gets for an address it names that is not tagged for it; a BYO one is contested. */
+function decideNamed(
+  r: Reading,
+  address: string,
+  place: Place,
+): Decision | Omit<Contender, 'service'> {
+  const { eipTag } = r.snapshot.settings;
+  const said = `${place} ${address}`;
+  const named = r.snapshot.metal.reservations.filter((x) => x.address === address);
+  const kinds = named.map((x) => ({ reservation: x, ...kindOf(x, r.cluster, eipTag) }));
+  for (const k of kinds) {
+    if (k.kind === 'control-plane')
+      return refused(
+        events.ElasticIPRefused,
+        `${said} is the control-plane Elastic IP (tag ${eipTag}); it is never a Service's, nothing done`,
+      );
+    if (k.kind === 'service') {
+      const owner = r.byTag.get(k.tag);
+      const whose =
+        owner === undefined
+          ? 'a Service of this cluster that no longer exists (it is released)'
+          : describeService(owner);
+      return refused(
+        events.ElasticIPInUse,
+        `${said} is the Elastic IP of ${whose}, and only that Service's; nothing done`,
+      );
+    }
+    if (k.kind === 'foreign')
+      return refused(
+        events.ElasticIPForeign,
+        `${said} is not this cluster's: ${k.why}; never adopted`,
+      );
+  }
+  const reservation = named.find((x) => x.state === 'created');
   return reservation === undefined
-    ? {
-        kind: 'refused',
-        event: events.ElasticIPUnknown,
-        message: `spec.loadBalancerIP ${requested} is not an address of a reservation in the project; nothing done`,
-      }
-    : { kind: 'chosen', reservation };
+    ? refused(
+        events.ElasticIPUnknown,
+        `${said} is not an address of a reservation in the project; nothing done`,
+      )
+    : { place, reservation };
 }
 
-function decide(snapshot: Snapshot, service: V1Service, tagged: readonly Reservation[]): Decision {
-  if (!wantsElasticIp(service, snapshot.settings.loadBalancerClass)) return { kind: 'not-ours' };
-  const requested = service.spec?.loadBalancerIP;
-  if (requested === undefined || requested === '' || tagged.some((r) => r.address === requested))
+/** A Service's decision, or the bring-your-own address it contends for. */
+function decide(
+  r: Reading,
+  service: V1Service,
+  tagged: readonly Reservation[],
+): Decision | Contender {
+  if (!wantsElasticIp(service, r.snapshot.settings.loadBalancerClass)) {
+    const given = isDeleting(service)
+      ? undefined
+      : statusAddresses(service).find((a) => r.byo.has(a));
+    return given === undefined ? { kind: 'not-ours' } : { kind: 'not-ours', given };
+  }
+  const requested = requestedAddress(service, r.annotation);
+  if (requested === undefined || tagged.some((x) => x.address === requested.address))
     return { kind: 'own' };
-  return decideRequested(snapshot, requested);
+  const named = decideNamed(r, requested.address, requested.place);
+  return 'kind' in named ? named : { service, ...named };
 }
 
 /** The address a decided Service has now, if any. */
@@ -119,28 +178,53 @@ function addressOf(claim: ServiceClaim): string | undefined {
   return r?.state === 'created' ? r.address : undefined;
 }
 
-/** Which reservation is each Service's: decided once per snapshot. */
-export function serviceClaims(snapshot: Snapshot, cluster: ClusterId): ServiceClaims {
-  const tagged = taggedReservations(snapshot, cluster);
-  const services = [...snapshot.kubernetes.services].sort((a, b) => byText(nameOf(a), nameOf(b)));
-  const known = new Set<string>();
-  const claims: ServiceClaim[] = [];
-  for (const service of services) {
-    // The tag is a SHA-256: computed once per Service, not once per use.
-    const tag = serviceTag(service.metadata?.namespace ?? '', service.metadata?.name ?? '');
-    known.add(tag);
-    if (isMirror(service)) continue;
-    const mine = tagged.get(tag) ?? [];
-    const own = chooseReservation(service, mine);
-    const decision = decide(snapshot, service, mine);
-    claims.push({ service, tag, tagged: mine, ...(own === undefined ? {} : { own }), decision });
+/** The live Services that show each address (status or annotation). */
+function holdersIndex(r: Reading): (address: string) => readonly Holder[] {
+  const index = new Map<string, Holder[]>();
+  for (const service of r.snapshot.kubernetes.services) {
+    if (isDeleting(service)) continue;
+    for (const { address, place } of shownAddresses(service, r.annotation))
+      index.set(address, [...(index.get(address) ?? []), { service, place }]);
   }
-  const orphans = [...tagged].flatMap(([tag, reservations]) =>
+  return (address) => index.get(address) ?? [];
+}
+
+/** Which reservation is each Service's: decided once per snapshot. */
+export function serviceClaims(
+  snapshot: Snapshot,
+  cluster: ClusterId,
+  annotation: string | undefined,
+): ServiceClaims {
+  const r = read(snapshot, cluster, annotation);
+  const services = snapshot.kubernetes.services
+    .filter((s) => !isMirror(s))
+    .sort((a, b) => byText(nameOf(a), nameOf(b)));
+  const first = services.map((service) => {
+    const tagged = r.tagged.get(r.tags.get(service) ?? '') ?? [];
+    return {
+      service,
+      tagged,
+      own: chooseReservation(service, tagged),
+      d: decide(r, service, tagged),
+    };
+  });
+  const contested = decideBringYourOwn(
+    first.flatMap(({ d }) => ('kind' in d ? [] : [d])),
+    snapshot.kubernetes.services,
+  );
+  const claims = first.map(({ service, tagged, own, d }): ServiceClaim => ({
+    service,
+    tagged,
+    ...(own === undefined ? {} : { own }),
+    decision: 'kind' in d ? d : (contested.get(service) ?? { kind: 'own' }),
+  }));
+  const known = new Set(r.tags.values());
+  const orphans = [...r.tagged].flatMap(([tag, reservations]) =>
     known.has(tag) ? [] : reservations,
   );
   const addresses = claims.flatMap((claim) => {
     const address = addressOf(claim);
     return address === undefined ? [] : [{ service: claim.service, address }];
   });
-  return { claims, orphans, addresses };
+  return { claims, orphans, addresses, holders: holdersIndex(r) };
 }
