@@ -33,8 +33,8 @@ export interface KubernetesState {
     readonly ipAddressPools?: readonly KubernetesObject[];
     readonly bgpAdvertisements?: readonly KubernetesObject[];
     readonly bgpPeers?: readonly KubernetesObject[];
-    /** The Secret holding the BGP password the CCM's BGPPeers refer to. */
-    readonly passwordSecret?: KubernetesObject;
+    /** The Secrets of the names the BGP password Secret may have (`passwordSecretNames`). */
+    readonly passwordSecrets?: readonly KubernetesObject[];
     /** The metallb.io CRDs are not installed (CRD mode). */
     readonly crdsMissing?: boolean;
   };
@@ -91,7 +91,7 @@ export function kubernetesObjectsOf(state: KubernetesState): KubernetesObject[] 
     ...state.kubernetesEndpointSlices,
     ...state.mirrorEndpointSlices,
     ...(m?.configMap === undefined ? [] : [m.configMap]),
-    ...(m?.passwordSecret === undefined ? [] : [m.passwordSecret]),
+    ...(m?.passwordSecrets ?? []),
     ...(m?.ipAddressPools ?? []),
     ...(m?.bgpAdvertisements ?? []),
     ...(m?.bgpPeers ?? []),

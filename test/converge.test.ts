@@ -35,7 +35,7 @@ describe('plan, apply, plan again', () => {
         const metallb = snapshot.kubernetes.metallb;
         const metallbObjects = [
           ...(metallb?.configMap === undefined ? [] : [metallb.configMap]),
-          ...(metallb?.passwordSecret === undefined ? [] : [metallb.passwordSecret]),
+          ...(metallb?.passwordSecrets ?? []),
           ...(metallb?.bgpPeers ?? []),
           ...(metallb?.ipAddressPools ?? []),
           ...(metallb?.bgpAdvertisements ?? []),

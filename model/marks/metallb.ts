@@ -1,3 +1,4 @@
+import { generatedName } from '../names.ts';
 import { mark } from './mark.ts';
 
 /** Names and marks the MetalLB integration shares between its planner and the observation. */
@@ -31,6 +32,21 @@ export const metallbMarks = {
 
 /** The Secret (type basic-auth) holding the BGP password the CCM's BGPPeers refer to. */
 export const passwordSecretName = 'metal-ccm-bgp-password';
+
+/**
+ * A name the CCM uses for one of its objects, and those it falls back to, in order, when an object
+ * without its label has taken it: the same short hash scheme as every generated name, so they are
+ * stable from loop to loop.
+ */
+export const nameCandidates = (base: string, identity: string = base, fallbacks = 2): string[] => [
+  base,
+  ...Array.from({ length: fallbacks }, (_, i) =>
+    generatedName(base, `${identity}#${String(i + 1)}`),
+  ),
+];
+
+/** The names the password Secret may have: exactly those the CCM's RBAC lets it read and write. */
+export const passwordSecretNames = nameCandidates(passwordSecretName, passwordSecretName, 1);
 
 /** The BGPAdvertisement of the CCM's pools. */
 export const advertisementName = 'metal-ccm';

@@ -2,21 +2,17 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { produce } from 'immer';
 import type { Desired, ObjectIntent } from '../../model/desired.ts';
 import { sameJson } from '../../model/json.ts';
-import { describeRef, namespaceRef, refOf } from '../../model/kubernetes.ts';
+import { namespaceRef } from '../../model/kubernetes.ts';
 import { events } from '../../model/marks/events.ts';
-import { metallbMarks } from '../../model/marks/metallb.ts';
 import type { Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import type { Facts } from '../facts/facts.ts';
 import { nothing, type Integration } from './integration.ts';
 import { wantedObjects, type Wanted } from './metallb-objects.ts';
+import { isOurs } from './metallb-names.ts';
 import { poolsOf } from './pools.ts';
 
 type Json = Record<string, unknown>;
-const { managedBy } = metallbMarks;
-
-const isOurs = (o: KubernetesObject): boolean =>
-  o.metadata?.labels?.[managedBy.key] === managedBy.value;
 
 /** The observed object with the fields the CCM owns as it wants them; every other field kept. */
 function updated(current: KubernetesObject, w: Wanted): KubernetesObject {
@@ -39,11 +35,12 @@ function reconcile(
   w: Wanted,
   current: KubernetesObject | undefined,
   namespace: string,
-): ObjectIntent | Warning | undefined {
+): ObjectIntent | undefined {
   const base = {
     area: 'load-balancer' as const,
     reasons: [w.reason],
     ...(w.sensitive === undefined ? {} : { sensitivePaths: w.sensitive }),
+    ...(w.after === undefined ? {} : { after: w.after }),
   };
   if (current === undefined)
     return {
@@ -55,12 +52,6 @@ function reconcile(
         metadata: { name: w.name, namespace, labels: w.labels },
         ...w.fields,
       },
-    };
-  if (!isOurs(current))
-    return {
-      area: 'load-balancer',
-      subject: describeRef(refOf(current)),
-      message: `exists without the label ${managedBy.key}=${managedBy.value}, so it is not the CCM's; left alone`,
     };
   const desired = updated(current, w);
   return sameJson(current, desired)
@@ -101,27 +92,17 @@ function planCrds(snapshot: Snapshot, facts: Facts): Desired {
     return { ...nothing, warnings: [warning] };
   }
   const existing = [
-    ...(observed?.passwordSecret === undefined ? [] : [observed.passwordSecret]),
+    ...(observed?.passwordSecrets ?? []),
     ...(observed?.bgpPeers ?? []),
     ...(observed?.ipAddressPools ?? []),
     ...(observed?.bgpAdvertisements ?? []),
   ];
-  const wanted = wantedObjects(facts.nodePeers, poolsOf(facts), namespace);
-  const results = wanted.map((w) =>
-    reconcile(
-      w,
-      existing.find((o) => o.kind === w.kind && o.metadata?.name === w.name),
-      namespace,
-    ),
-  );
-  const isWarning = (r: ObjectIntent | Warning | undefined): r is Warning =>
-    r !== undefined && 'message' in r;
-  const objects = results.filter((r): r is ObjectIntent => r !== undefined && !isWarning(r));
-  return {
-    objects: [...objects, ...unwanted(existing, wanted)],
-    metal: [],
-    warnings: results.filter(isWarning),
-  };
+  const { wanted, warnings } = wantedObjects(facts.nodePeers, poolsOf(facts), namespace, existing);
+  const objects = wanted.flatMap((w) => {
+    const current = existing.find((o) => o.kind === w.kind && o.metadata?.name === w.name);
+    return reconcile(w, current, namespace) ?? [];
+  });
+  return { objects: [...objects, ...unwanted(existing, wanted)], metal: [], warnings };
 }
 
 /**

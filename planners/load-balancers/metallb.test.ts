@@ -1,4 +1,3 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -86,20 +85,6 @@ describe('planMetalLB, CRDs', () => {
     ).toEqual([
       ['MetalLBObjectUpdated', expect.stringMatching(/^worker-1-0-/), '10.70.17.99'],
       ['MetalLBObjectUpdated', expect.stringMatching(/^worker-1-1-/), '10.70.17.99'],
-    ]);
-  });
-
-  it('leaves alone an object of the same name that the CCM did not label as its own', async () => {
-    const snapshot = produce(await converged('crds'), (d) => {
-      const peer = d.kubernetes.metallb?.bgpPeers?.find((p) =>
-        p.metadata?.name?.startsWith('cp-1-0-'),
-      ) as Draft<KubernetesObject>;
-      peer.metadata!.labels = {};
-    });
-    const desired = planMetalLB(snapshot);
-    expect(desired.objects).toEqual([]);
-    expect(desired.warnings.map((w) => w.message)).toEqual([
-      expect.stringContaining('not the CCM'),
     ]);
   });
 

@@ -14,7 +14,7 @@ import type { V1Namespace } from '@kubernetes/client-node';
 import { ResilientCache, type CacheEvent, type CacheLog } from './cache.ts';
 import { resourcePath, resources, type Resource } from './resources.ts';
 import type { KubeRest } from './rest.ts';
-import { passwordSecretName } from '../../model/marks/metallb.ts';
+import { passwordSecretNames } from '../../model/marks/metallb.ts';
 import { loadBalancerTraits } from '../../model/load-balancer.ts';
 
 export interface KubernetesObserverOptions {
@@ -48,7 +48,7 @@ export class KubernetesObserver {
         readonly ipAddressPools: ResilientCache<KubernetesObject>;
         readonly bgpAdvertisements: ResilientCache<KubernetesObject>;
         readonly bgpPeers: ResilientCache<KubernetesObject>;
-        readonly passwordSecret: ResilientCache<KubernetesObject>;
+        readonly passwordSecrets: readonly ResilientCache<KubernetesObject>[];
       }
     | undefined;
   #clusterId: ClusterId | undefined;
@@ -112,11 +112,13 @@ export class KubernetesObserver {
               optional: true,
             }),
             bgpPeers: cache(resources.BGPPeer, { namespace: metallbNamespace, optional: true }),
-            // Only the one Secret the CCM writes: that is all its RBAC lets it read.
-            passwordSecret: cache(resources.Secret, {
-              namespace: metallbNamespace,
-              fieldSelector: `metadata.name=${passwordSecretName}`,
-            }),
+            // Only the Secret the CCM writes (by either of its names): all its RBAC lets it read.
+            passwordSecrets: passwordSecretNames.map((name) =>
+              cache(resources.Secret, {
+                namespace: metallbNamespace,
+                fieldSelector: `metadata.name=${name}`,
+              }),
+            ),
           };
   }
 
@@ -176,9 +178,7 @@ export class KubernetesObserver {
                     ipAddressPools: crs.ipAddressPools.list(),
                     bgpAdvertisements: crs.bgpAdvertisements.list(),
                     bgpPeers: crs.bgpPeers.list(),
-                    ...(crs.passwordSecret.list()[0] === undefined
-                      ? {}
-                      : { passwordSecret: crs.passwordSecret.list()[0] }),
+                    passwordSecrets: crs.passwordSecrets.flatMap((c) => c.list()),
                     ...(crs.ipAddressPools.missing ||
                     crs.bgpPeers.missing ||
                     crs.bgpAdvertisements.missing

@@ -35,7 +35,7 @@ const otherCluster = [
   'cluster=d00dfeed-0000-4000-8000-000000000002',
 ];
 let emulator: Emulator;
-let daemon: RunningDaemon;
+let daemon: RunningDaemon | undefined;
 const created: string[] = [];
 
 const path = (name: string): string =>
@@ -111,7 +111,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await daemon.kill();
+  await daemon?.kill();
   await emulator.close();
   for (const name of created) await forceDelete(path(name));
 });
