@@ -1,11 +1,14 @@
 /** IPv4 arithmetic for handing out Elastic IPs from a range. */
 
+/** Four decimal numbers from 0 to 255, separated by dots. */
+export function isIpv4(address: string): boolean {
+  const parts = address.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
 export function ipv4ToNumber(address: string): number {
-  const parts = address.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new Error(`"${address}" is not an IPv4 address`);
-  }
-  return parts.reduce((n, p) => n * 256 + p, 0);
+  if (!isIpv4(address)) throw new Error(`"${address}" is not an IPv4 address`);
+  return address.split('.').reduce((n, p) => n * 256 + Number(p), 0);
 }
 
 export function numberToIpv4(n: number): string {

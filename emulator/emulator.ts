@@ -1,11 +1,15 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MetalWorld } from '../providers/fixture/metal.ts';
+import { prefix, serveApi } from './api.ts';
 import { Conformance } from './conformance.ts';
+import { control } from './control.ts';
 import { Faults, type FaultRule } from './faults.ts';
-import { match } from './routes.ts';
+import { readBody, send } from './http.ts';
+import { metadataOf } from './operations/metadata.ts';
 import { EipRouting } from './routing.ts';
-import { EmulatorWorld, type Answer, type Json } from './world.ts';
+import { count, type EmulatorState } from './state.ts';
+import { EmulatorWorld } from './world.ts';
 
 export type { FaultRule as Fault } from './faults.ts';
 
@@ -41,7 +45,7 @@ export interface Emulator {
   resetCounters(): void;
   inject(operation: string, fault: FaultRule): void;
   clearFaults(): void;
-  /** Conformance failures: `<METHOD> <template> <status>: <field> <problem>`. */
+  /** Conformance failures (`<METHOD> <template> <status>: <field> <problem>`), handlers that threw. */
   readonly violations: readonly string[];
   /** Forget the violations so far (after a test that sent a bad request on purpose). */
   clearViolations(): void;
@@ -49,189 +53,79 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const prefix = '/metal/v1';
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(response: ServerResponse, answer: Answer): void {
-  const headers = {
-    ...answer.headers,
-    ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }),
-  };
-  response.writeHead(answer.status, headers);
-  response.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
-}
-
-/** Starts a Metal API emulator on loopback (see README.md beside this file). */
-export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+async function createState(options: EmulatorOptions): Promise<EmulatorState> {
+  const { addressRange, quota } = options;
   const world = new EmulatorWorld(options.world, {
-    ...(options.addressRange === undefined ? {} : { addressRange: options.addressRange }),
-    ...(options.quota === undefined ? {} : { quota: options.quota }),
+    ...(addressRange === undefined ? {} : { addressRange }),
+    ...(quota === undefined ? {} : { quota }),
   });
-  const token = options.token ?? 'emulator-token';
-  const faults = new Faults(options.seed);
-  const counters = new Map<string, number>();
-  const violations: string[] = [];
-  const conformance = options.validate === false ? undefined : new Conformance();
   const routing =
     options.routeElasticIps === undefined
       ? undefined
       : new EipRouting(world, options.routeElasticIps.ports);
   await routing?.sync();
-
-  const count = (operation: string): void => {
-    counters.set(operation, (counters.get(operation) ?? 0) + 1);
+  return {
+    world,
+    token: options.token ?? 'emulator-token',
+    faults: new Faults(options.seed),
+    counters: new Map(),
+    violations: [],
+    conformance: options.validate === false ? undefined : new Conformance(),
+    routing,
   };
+}
 
-  const control = async (request: IncomingMessage, path: string, body: string): Promise<Answer> => {
-    const command = `${request.method ?? ''} ${path}`;
-    if (command === 'GET /_emulator/counters')
-      return { status: 200, body: Object.fromEntries(counters) };
-    if (command === 'POST /_emulator/counters/reset') {
-      counters.clear();
-      return { status: 204 };
-    }
-    if (command === 'POST /_emulator/faults') {
-      const { operation, fault } = JSON.parse(body) as { operation: string; fault: FaultRule };
-      faults.inject(operation, fault);
-      return { status: 204 };
-    }
-    if (command === 'DELETE /_emulator/faults') {
-      faults.clear();
-      return { status: 204 };
-    }
-    if (command === 'GET /_emulator/state') {
-      return {
-        status: 200,
-        body: {
-          devices: [...world.devices.values()],
-          reservations: [...world.reservations.values()],
-          sessions: world.sessions,
-          bgp_config: world.bgpConfig,
-        },
-      };
-    }
-    const approve = /^POST \/_emulator\/approve\/([^/]+)$/.exec(command);
-    if (approve) return { status: world.approve(approve[1] ?? '') ? 204 : 404 };
-    await Promise.resolve();
-    return { status: 404, body: { error: 'no such control' } };
-  };
+/** Control, metadata or the API, by path. */
+async function serve(
+  state: EmulatorState,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://emulator');
+  const text = await readBody(request);
+  if (url.pathname.startsWith('/_emulator/')) {
+    send(response, control(state, `${request.method ?? ''} ${url.pathname}`, text));
+    return;
+  }
+  const metadata = /^\/_metadata\/([^/]+)\/metadata$/.exec(url.pathname);
+  if (metadata) {
+    count(state, 'metadata');
+    send(response, metadataOf(state.world, metadata[1] ?? ''));
+    return;
+  }
+  if (!url.pathname.startsWith(prefix))
+    send(response, { status: 404, body: { error: 'Not found' } });
+  else await serveApi(state, request, response, url, text);
+}
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? '/', 'http://emulator');
-    const text = await readBody(request);
-    if (url.pathname.startsWith('/_emulator/')) {
-      send(response, await control(request, url.pathname, text));
-      return;
-    }
-    const metadata = /^\/_metadata\/([^/]+)\/metadata$/.exec(url.pathname);
-    if (metadata) {
-      count('metadata');
-      send(response, world.metadataOf(metadata[1] ?? ''));
-      return;
-    }
-    if (!url.pathname.startsWith(prefix)) {
-      send(response, { status: 404, body: { error: 'Not found' } });
-      return;
-    }
-    const found = match(request.method ?? 'GET', url.pathname.slice(prefix.length));
-    if (found === undefined) {
-      count('unknown');
-      send(response, { status: 404, body: { error: 'Not found' } });
-      return;
-    }
-    const { route, id } = found;
-    count(route.operation);
-    const check = (problems: string[]): void => {
-      violations.push(...problems);
-    };
-    /** `injected`: a fault's answer, checked against the API's Error schema only. */
-    const finish = (answer: Answer, injected = false): void => {
-      if (conformance !== undefined) {
-        const { method, template } = route;
-        const { status, body: sent } = answer;
-        check(
-          injected
-            ? conformance.checkError(method, template, status, sent)
-            : conformance.checkResponse(method, template, status, sent),
-        );
-      }
-      send(response, answer);
-    };
-
-    if (request.headers['x-auth-token'] !== token) {
-      finish({ status: 401, body: { error: 'Invalid authentication token' } });
-      return;
-    }
-    const fault = faults.take(route.operation);
-    if (fault?.kind === 'drop') {
-      request.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    if (fault?.kind === 'status') {
-      const reset = Math.ceil(Date.now() / 1000) + (fault.retryAfterSeconds ?? 1);
-      finish(
-        {
-          status: fault.status,
-          body:
-            fault.status === 429
-              ? { errors: ['Rate limit exceeded'] }
-              : { error: 'Internal server error' },
-          headers:
-            fault.status === 429
-              ? {
-                  'x-ratelimit-limit': '100',
-                  'x-ratelimit-remaining': '0',
-                  'x-ratelimit-reset': String(reset),
-                  ...(fault.retryAfterSeconds === undefined
-                    ? {}
-                    : { 'retry-after': String(fault.retryAfterSeconds) }),
-                }
-              : {},
-        },
-        true,
-      );
-      return;
-    }
-    let body: Json = {};
-    if (text !== '') {
-      try {
-        body = JSON.parse(text) as Json;
-      } catch {
-        finish({ status: 422, body: { errors: ['body is not JSON'] } });
-        return;
-      }
-      if (conformance !== undefined)
-        check(conformance.checkRequest(route.method, route.template, body));
-    }
-    const answer = route.handle({ world, id, query: url.searchParams, body });
-    // The network follows the API before the answer leaves, as a caller would expect.
-    if (route.method !== 'GET') await routing?.sync();
-    if (fault?.kind === 'lose-response') {
-      request.socket.destroy();
-      return;
-    }
-    finish(answer);
-  };
-
+function listen(state: EmulatorState, host: string, port: number): Promise<Server> {
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      send(response, { status: 500, body: { error: String(error) } });
+    serve(state, request, response).catch((error: unknown) => {
+      // A handler that throws is the emulator's bug: counted, so no test passes over it.
+      state.violations.push(
+        `${request.method ?? ''} ${request.url ?? ''}: the handler threw ${String(error)}`,
+      );
+      if (!response.headersSent) send(response, { status: 500, body: { error: String(error) } });
+      else response.destroy();
     });
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  return new Promise((resolve) =>
+    server.listen(port, host, () => {
+      resolve(server);
+    }),
   );
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
+}
+
+/** Starts a Metal API emulator on loopback (see README.md beside this file). */
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const state = await createState(options);
+  const host = options.host ?? '127.0.0.1';
+  const server = await listen(state, host, options.port ?? 0);
+  const origin = `http://${host}:${String((server.address() as AddressInfo).port)}`;
+  const { world, faults, counters, violations, routing } = state;
   return {
     url: `${origin}${prefix}`,
-    token,
+    token: state.token,
     metadataUrl: (deviceId) => `${origin}/_metadata/${deviceId}/metadata`,
     counters: () => Object.fromEntries(counters),
     resetCounters: () => {
@@ -250,12 +144,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     world,
     close: async () => {
       await routing?.close();
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      });
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }

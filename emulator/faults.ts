@@ -9,7 +9,15 @@ export type Fault =
   /** The connection is closed before anything happens. */
   | { readonly kind: 'drop' }
   /** The operation is carried out, then the connection is closed without an answer. */
-  | { readonly kind: 'lose-response' };
+  | { readonly kind: 'lose-response' }
+  /** A list claims one more page on every page, so its pages never end (empty past the end). */
+  | { readonly kind: 'endless-pages' }
+  /** Every page of a list holds the first page's items again. */
+  | { readonly kind: 'repeated-ids' }
+  /** The answer's headers come at once, its body one byte every `everyMs` (default 5 s). */
+  | { readonly kind: 'trickle'; readonly everyMs?: number }
+  /** 200 with an HTML page instead of JSON, as a proxy in the way might answer. */
+  | { readonly kind: 'not-json' };
 
 /** How often: `times` requests (default 1), or each request with `probability` (until cleared). */
 export type FaultRule = Fault & { readonly times?: number; readonly probability?: number };

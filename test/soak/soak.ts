@@ -6,6 +6,7 @@ import { serviceTag } from '../../model/marks/tags.ts';
 import { spawnDaemon, type RunningDaemon } from '../support/daemon-process.ts';
 import { seededRandom } from '../../emulator/faults.ts';
 import { syntheticDevice, syntheticProject, uuidOf } from '../../emulator/synthetic.ts';
+import { neighborsOf } from '../../emulator/operations/bgp.ts';
 import type { Json } from '../../emulator/world.ts';
 import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
@@ -392,7 +393,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
         problems.push(`Node ${n.metadata.name}: its device is gone but the Node is not deleted`);
         continue;
       }
-      const neighbours = emulator.world.neighborsOf(id);
+      const neighbours = neighborsOf(emulator.world, id);
       const peers = neighbours.flatMap((b) => (b['peer_ips'] ?? []) as string[]).sort();
       if ((n.metadata.annotations?.['metal.equinix.com/peer-ip'] ?? '') !== peers.join(','))
         problems.push(
