@@ -1,52 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from './emulator.ts';
+import { describe, expect, it } from 'vitest';
+import * as client from '../test/support/emulator-calls.ts';
 import { syntheticProject as project, syntheticWorld, uuidOf } from './synthetic.ts';
 
-let emulator: Emulator;
 const device0 = uuidOf(1, 0);
 const device1 = uuidOf(1, 1);
-
-beforeEach(async () => {
-  emulator = await startEmulator({
-    world: syntheticWorld({ devices: 3, reservations: 2 }),
-    addressRange: { first: '127.0.100.1', count: 4 },
-    quota: 4,
-  });
-});
-
-afterEach(async () => {
-  // Every answer given, and every request received, fitted the official schemas.
-  expect(emulator.violations).toEqual([]);
-  await emulator.close();
-});
-
-async function call(method: string, path: string, body?: unknown, token = emulator.token) {
-  const response = await fetch(`${emulator.url}${path}`, {
-    method,
-    headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text === '' ? undefined : JSON.parse(text)) as Record<string, unknown>,
-  };
-}
-
+const emulatorOf = client.useEmulator();
+const call = (method: string, path: string, body?: unknown, token?: string) =>
+  client.call(emulatorOf(), method, path, body, token);
+const reserve = (body?: Record<string, unknown>) => client.reserve(emulatorOf(), body);
 const enableBgp = () =>
   call('POST', `/projects/${project}/bgp-configs`, {
     deployment_type: 'local',
     asn: 65000,
     md5: 'Abc123Def456',
-  });
-const reserve = (body: Record<string, unknown> = {}) =>
-  call('POST', `/projects/${project}/ips`, {
-    type: 'public_ipv4',
-    quantity: 1,
-    metro: 'da',
-    tags: ['usage=test'],
-    ...body,
   });
 
 describe('the Metal API emulator', () => {
@@ -68,12 +34,12 @@ describe('the Metal API emulator', () => {
   });
 
   it('pages devices with meta, 10 by default', async () => {
-    emulator.world.devices.clear();
+    emulatorOf().world.devices.clear();
     const many = syntheticWorld({ devices: 12, reservations: 0 }).devices as Record<
       string,
       unknown
     >[];
-    for (const d of many) emulator.world.devices.set(String(d['id']), d);
+    for (const d of many) emulatorOf().world.devices.set(String(d['id']), d);
     const first = await call('GET', `/projects/${project}/devices`);
     expect((first.body['devices'] as unknown[]).length).toBe(10);
     expect(first.body['meta']).toMatchObject({
@@ -116,12 +82,12 @@ describe('the Metal API emulator', () => {
     });
     expect(bad).toMatchObject({ status: 422, body: { errors: [expect.stringMatching(/md5/)] } });
     // The conformance check saw the bad request too: it validates what clients send.
-    expect(emulator.violations).toEqual([
+    expect(emulatorOf().violations).toEqual([
       expect.stringMatching(
         /^POST \/projects\/\{id\}\/bgp-configs request: \/md5 must match pattern/,
       ),
     ]);
-    emulator.clearViolations();
+    emulatorOf().clearViolations();
   });
 
   it('creates BGP sessions once: "already has session" the second time', async () => {
@@ -160,7 +126,7 @@ describe('the Metal API emulator', () => {
         md5_password: 'Abc123Def456',
       }),
     ]);
-    const metadata = (await (await fetch(emulator.metadataUrl(device0))).json()) as Record<
+    const metadata = (await (await fetch(emulatorOf().metadataUrl(device0))).json()) as Record<
       string,
       unknown
     >;
@@ -172,12 +138,12 @@ describe('the Metal API emulator', () => {
       plan: 'c3.small.x86',
       bgp_neighbors: neighbours.body['bgp_neighbors'],
     });
-    const other = (await (await fetch(emulator.metadataUrl(device1))).json()) as Record<
+    const other = (await (await fetch(emulatorOf().metadataUrl(device1))).json()) as Record<
       string,
       unknown
     >;
     expect(other).not.toHaveProperty('bgp_neighbors');
-    expect((await fetch(emulator.metadataUrl(uuidOf(9, 9)))).status).toBe(404);
+    expect((await fetch(emulatorOf().metadataUrl(uuidOf(9, 9)))).status).toBe(404);
   });
 
   it('lists reservations with assignments expanded only when asked', async () => {
@@ -251,7 +217,7 @@ describe('the Metal API emulator', () => {
     expect(pending.body).toMatchObject({ state: 'pending' });
     expect(pending.body).not.toHaveProperty('address');
     // Equinix staff approve it: it gets an address.
-    expect(emulator.world.approve(String(pending.body['id']))).toBe(true);
+    expect(emulatorOf().world.approve(String(pending.body['id']))).toBe(true);
     expect(await call('GET', `/ips/${String(pending.body['id'])}`)).toMatchObject({
       body: { state: 'created', address: expect.any(String) },
     });
@@ -323,85 +289,8 @@ describe('the Metal API emulator', () => {
     await call('GET', `/projects/${project}`);
     await call('GET', `/projects/${project}`, undefined, 'wrong');
     await call('GET', `/devices/${device0}`);
-    expect(emulator.counters()).toEqual({ findProjectById: 2, findDeviceById: 1 });
-    emulator.resetCounters();
-    expect(emulator.counters()).toEqual({});
-  });
-});
-
-describe('emulator faults', () => {
-  it('answers 429 with rate-limit headers', async () => {
-    emulator.inject('findProjectById', { kind: 'status', status: 429, retryAfterSeconds: 2 });
-    const limited = await call('GET', `/projects/${project}`);
-    expect(limited).toMatchObject({ status: 429, body: { errors: ['Rate limit exceeded'] } });
-    expect(limited.headers.get('retry-after')).toBe('2');
-    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
-    expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
-    expect((await call('GET', `/projects/${project}`)).status).toBe(200); // once by default
-  });
-
-  it('answers 5xx the given number of times, for one operation or all', async () => {
-    emulator.inject('*', { kind: 'status', status: 503, times: 2 });
-    expect((await call('GET', `/devices/${device0}`)).status).toBe(503);
-    expect((await call('GET', `/projects/${project}`)).status).toBe(503);
-    expect((await call('GET', `/projects/${project}`)).status).toBe(200);
-  });
-
-  it('adds latency', async () => {
-    emulator.inject('findProjectById', { kind: 'latency', ms: 150 });
-    const started = Date.now();
-    expect((await call('GET', `/projects/${project}`)).status).toBe(200);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-  });
-
-  it('drops a connection before doing anything', async () => {
-    emulator.inject('requestIPReservation', { kind: 'drop' });
-    await expect(reserve()).rejects.toThrow();
-    expect(emulator.world.reservations.size).toBe(2);
-  });
-
-  it('loses the answer of a write that happened', async () => {
-    emulator.inject('requestIPReservation', { kind: 'lose-response' });
-    await expect(reserve({ tags: ['lost'] })).rejects.toThrow();
-    const tags = [...emulator.world.reservations.values()].map((r) => r['tags']);
-    expect(tags).toContainEqual(['lost']);
-  });
-
-  it('fires probability faults reproducibly from its seed', async () => {
-    const runs: number[][] = [];
-    for (let run = 0; run < 2; run++) {
-      const seeded = await startEmulator({
-        world: syntheticWorld({ devices: 1, reservations: 0 }),
-        seed: 42,
-      });
-      seeded.inject('*', { kind: 'status', status: 500, probability: 0.5 });
-      const statuses: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        const r = await fetch(`${seeded.url}/projects/${project}`, {
-          headers: { 'X-Auth-Token': seeded.token },
-        });
-        statuses.push(r.status);
-      }
-      runs.push(statuses);
-      await seeded.close();
-    }
-    expect(runs[0]).toEqual(runs[1]);
-    expect(runs[0]).toContain(500);
-    expect(runs[0]).toContain(200);
-  });
-
-  it('is controlled over HTTP too, for other processes', async () => {
-    const origin = emulator.url.replace('/metal/v1', '');
-    await fetch(`${origin}/_emulator/faults`, {
-      method: 'POST',
-      body: JSON.stringify({
-        operation: 'findProjectById',
-        fault: { kind: 'status', status: 500 },
-      }),
-    });
-    expect((await call('GET', `/projects/${project}`)).status).toBe(500);
-    expect(await (await fetch(`${origin}/_emulator/counters`)).json()).toEqual({
-      findProjectById: 1,
-    });
+    expect(emulatorOf().counters()).toEqual({ findProjectById: 2, findDeviceById: 1 });
+    emulatorOf().resetCounters();
+    expect(emulatorOf().counters()).toEqual({});
   });
 });

@@ -77,8 +77,9 @@ export function createIPAssignment(world: EmulatorWorld, deviceId: string, body:
   if (device === undefined) return notFound();
   const raw = body['address'];
   if (typeof raw !== 'string') return unprocessable('address is required');
-  const address = raw.split('/')[0] ?? '';
-  if (!isIpv4(address)) return unprocessable(`address ${raw} is not an IPv4 address`);
+  const [address = '', cidr = '32', ...rest] = raw.split('/');
+  if (!isIpv4(address) || cidr !== '32' || rest.length > 0)
+    return unprocessable(`address ${raw} is not an IPv4 address (or one with /32)`);
   const reservation = assignableReservation(world, address);
   if (typeof reservation === 'string') return unprocessable(reservation);
   const assignment = newAssignment(reservation, device, address, world.time());
