@@ -26,3 +26,35 @@ export function contains(network: string, cidr: number, address: string): boolea
   const n = ipv4ToNumber(address);
   return n >= start && n < start + size;
 }
+
+/** An IPv6 address as a number (`::` expanded). */
+function ipv6ToBigInt(address: string): bigint {
+  const [head = '', tail] = address.split('::');
+  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  const missing = 8 - groups(head).length - groups(tail ?? '').length;
+  const all = [
+    ...groups(head),
+    ...Array<string>(tail === undefined ? 0 : missing).fill('0'),
+    ...groups(tail ?? ''),
+  ];
+  if (all.length !== 8 || all.some((g) => !/^[0-9a-f]{1,4}$/i.test(g)))
+    throw new Error(`"${address}" is not an IPv6 address`);
+  return all.reduce((n, g) => (n << 16n) + BigInt(parseInt(g, 16)), 0n);
+}
+
+/** The shortest form is not needed: eight groups, leading zeros dropped. */
+function bigIntToIpv6(n: bigint): string {
+  return Array.from({ length: 8 }, (_, i) =>
+    ((n >> BigInt(112 - i * 16)) & 0xffffn).toString(16),
+  ).join(':');
+}
+
+/** The network an address lies in: the address with the bits past `cidr` cleared. */
+export function networkOf(address: string, cidr: number): string {
+  if (isIpv4(address)) {
+    const size = 2 ** (32 - cidr);
+    return numberToIpv4(Math.floor(ipv4ToNumber(address) / size) * size);
+  }
+  const host = (1n << BigInt(128 - cidr)) - 1n;
+  return bigIntToIpv6(ipv6ToBigInt(address) & ~host);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as client from '../test/support/emulator-calls.ts';
 import { syntheticProject as project, syntheticWorld, uuidOf } from './synthetic.ts';
+import { hrefId } from './world.ts';
 
 const device0 = uuidOf(1, 0);
 const device1 = uuidOf(1, 1);
@@ -162,10 +163,26 @@ describe('the Metal API emulator', () => {
     expect(expanded['assignments']).toEqual([
       expect.objectContaining({ address, assigned_to: { href: `/metal/v1/devices/${device0}` } }),
     ]);
-    expect((full.body['meta'] as Record<string, unknown>)['total']).toBe(3);
+    // The two seeded, the new one, and the devices' own blocks (three each, management: true).
+    expect((full.body['meta'] as Record<string, unknown>)['total']).toBe(3 + 3 * 3);
+    const management = (full.body['ip_addresses'] as Record<string, unknown>[]).filter(
+      (r) => r['management'] === true,
+    );
+    expect(management.map((r) => r['type']).sort()).toEqual(
+      ['private_ipv4', 'public_ipv4', 'public_ipv6'].flatMap((t) => [t, t, t]),
+    );
+    // Each assigned to its device, at one of the device's own addresses.
+    for (const block of management) {
+      const [assignment] = block['assignments'] as { address: string; assigned_to: unknown }[];
+      const device = emulatorOf().world.devices.get(hrefId(assignment?.assigned_to));
+      expect((device?.['ip_addresses'] as { address: string }[]).map((a) => a.address)).toContain(
+        assignment?.address,
+      );
+    }
   });
 
   it('filters reservations by types in both forms', async () => {
+    // Public IPv4: the two seeded and the three devices' management blocks; and one global.
     await reserve({ type: 'global_ipv4', metro: undefined });
     expect(
       (
@@ -180,14 +197,14 @@ describe('the Metal API emulator', () => {
           'ip_addresses'
         ] as unknown[]
       ).length,
-    ).toBe(3);
+    ).toBe(6);
     expect(
       (
         (await call('GET', `/projects/${project}/ips?types=global_ipv4&types=public_ipv4`)).body[
           'ip_addresses'
         ] as unknown[]
       ).length,
-    ).toBe(3);
+    ).toBe(6);
   });
 
   it('reserves /32s from its range with their tags, and validates the request', async () => {

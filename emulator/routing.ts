@@ -33,6 +33,8 @@ export class EipRouting {
   async #sync(): Promise<void> {
     const wanted = new Map<string, { eip: string; port: number; target: string }>();
     for (const reservation of this.#world.reservations.values()) {
+      // A device's own addresses reach it already; only Elastic IPs are routed.
+      if (reservation['management'] === true) continue;
       for (const assignment of (reservation['assignments'] ?? []) as Json[]) {
         const eip = assignment['address'] as string | undefined;
         const device = this.#world.devices.get(hrefId(assignment['assigned_to']));

@@ -1,5 +1,6 @@
 import type { MetalWorld } from '../providers/fixture/metal.ts';
 import { numberToIpv4 } from './addresses.ts';
+import { managementBlocks } from './management.ts';
 
 export const syntheticProject = '0f6b7b9e-2c1a-4e6f-9a57-3f0c1c0d6a11';
 
@@ -56,7 +57,8 @@ export function syntheticDevice(
 
 /**
  * A project of any size for tests and benchmarks: `devices` devices (node-<n>, each with public
- * IPv4/IPv6 and private IPv4 addresses), `reservations` tagged /32 Elastic IPs, and, when
+ * IPv4/IPv6 and private IPv4 addresses, whose three management blocks the project's reservation
+ * list holds first, as a real project's does), `reservations` tagged /32 Elastic IPs, and, when
  * `bgp`, project BGP enabled with an IPv4 session on every device.
  */
 export function syntheticWorld(size: {
@@ -110,6 +112,6 @@ export function syntheticWorld(size: {
           device: { href: `/metal/v1/devices/${d.id}` },
         }))
       : [],
-    ips,
+    ips: [...devices.flatMap(managementBlocks), ...ips],
   };
 }

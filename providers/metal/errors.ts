@@ -8,7 +8,10 @@ export class MetalApiError extends Error {
   readonly operation: string;
   /** The API's own messages (`errors` and `error` of its error body). */
   readonly messages: readonly string[];
-  /** For failures without an answer: the network error code (ECONNRESET, ETIMEDOUT, …). */
+  /**
+   * For failures without an answer: the network error code (ECONNRESET, …), ETIMEDOUT when the
+   * request's deadline passed, EDEADLINE when the observation's did.
+   */
   readonly code: string | undefined;
 
   constructor(init: {
@@ -18,10 +21,15 @@ export class MetalApiError extends Error {
     operation: string;
     messages?: readonly string[];
     code?: string;
+    /** What the code means here, in words: `no complete answer within 30s`. */
+    detail?: string;
   }) {
     const what = init.status === undefined ? (init.code ?? 'no answer') : String(init.status);
+    const detail = init.detail === undefined ? '' : ` (${init.detail})`;
     const said = init.messages?.length ? `: ${init.messages.join('; ')}` : '';
-    super(`Metal API ${init.operation} (${init.method} ${init.path}) failed: ${what}${said}`);
+    super(
+      `Metal API ${init.operation} (${init.method} ${init.path}) failed: ${what}${detail}${said}`,
+    );
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;

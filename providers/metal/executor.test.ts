@@ -81,7 +81,7 @@ describe('metalExecutor', () => {
     });
     await execute(remove);
     await expect(execute(remove)).resolves.toEqual({});
-    expect(emulator.world.reservations.size).toBe(0);
+    expect(emulator.world.reservations.has(uuidOf(5, 0))).toBe(false);
   });
 
   it('retries an idempotent request after a 5xx, never a reservation request', async () => {

@@ -2,7 +2,8 @@ import type { DeviceId, ProjectId } from '../../model/ids.ts';
 import type { BgpConfig, BgpNeighbor, BgpSession, Device, Project } from '../../model/metal.ts';
 import type { MetalNeeds, MetalObservation } from '../../model/observation.ts';
 import type { Problem } from '../../model/snapshot.ts';
-import type { MetalClient } from './client.ts';
+import type { CallOptions, Listed, MetalClient } from './client.ts';
+import { deadline } from './deadline.ts';
 
 interface CachedNeighbors {
   readonly fingerprint: string;
@@ -40,9 +41,13 @@ export class MetalObserver {
   /** The project does not change under a running CCM: read once. */
   #project: Project | undefined;
 
-  constructor(client: MetalClient, projectId: ProjectId) {
+  /** How long one observation may take in all, retries and rate-limit pauses included. */
+  readonly #deadlineMs: number;
+
+  constructor(client: MetalClient, projectId: ProjectId, options: { deadlineMs?: number } = {}) {
     this.#client = client;
     this.#projectId = projectId;
+    this.#deadlineMs = options.deadlineMs ?? 30_000;
   }
 
   /**
@@ -51,13 +56,25 @@ export class MetalObserver {
    *   project's list is looked up once, so a device of another project is not taken for gone
    */
   async observe(options: MetalNeeds): Promise<MetalObservation> {
+    const bound = deadline(this.#deadlineMs, 'the Metal observation');
+    try {
+      const observation = await this.#observe(options, { signal: bound.signal });
+      // A lookup or neighbour read cut short is a problem of its own; the deadline fails it all.
+      bound.signal.throwIfAborted();
+      return observation;
+    } finally {
+      bound.done();
+    }
+  }
+
+  async #observe(options: MetalNeeds, call: CallOptions): Promise<MetalObservation> {
     const project = this.#projectId;
     const [projectBody, bgpConfig, devices, reservations, sessions] = await Promise.all([
-      this.#project ?? this.#client.getProject(project),
-      this.#client.getBgpConfig(project),
-      this.#client.listDevices(project),
-      this.#client.listReservations(project),
-      this.#client.listBgpSessions(project),
+      this.#project ?? this.#client.getProject(project, call),
+      this.#client.getBgpConfig(project, call),
+      this.#client.listDevices(project, call),
+      this.#client.listReservations(project, call),
+      this.#client.listBgpSessions(project, call),
     ]);
     this.#project = projectBody;
     const problems: Problem[] = [
@@ -65,17 +82,9 @@ export class MetalObserver {
       ...reservations.problems,
       ...sessions.problems,
     ];
-
-    // A device listed but unparseable is there; looking it up again would not help.
-    const known = new Set<string>([...devices.values.map((d) => d.id), ...devices.skippedIds]);
-    const missing = [...new Set(options.referencedDevices)].filter((id) => !known.has(id));
-    const elsewhere = (await Promise.all(missing.map((id) => this.#lookUp(id, problems)))).filter(
-      (d): d is Device => d !== undefined,
-    );
-
-    const all = [...devices.values, ...elsewhere];
+    const all = [...devices.values, ...(await this.#elsewhere(options, devices, problems, call))];
     const withNeighbors = options.wantNeighbours
-      ? await this.#attachNeighbors(all, bgpConfig, sessions.values, problems)
+      ? await this.#attachNeighbors(all, bgpConfig, sessions.values, problems, call)
       : all;
     return {
       state: {
@@ -90,10 +99,24 @@ export class MetalObserver {
     };
   }
 
+  /** Devices Nodes name that the project's list lacks, each looked up once. */
+  async #elsewhere(
+    options: MetalNeeds,
+    devices: Listed<Device>,
+    problems: Problem[],
+    call: CallOptions,
+  ): Promise<Device[]> {
+    // A device listed but unparseable is there; looking it up again would not help.
+    const known = new Set<string>([...devices.values.map((d) => d.id), ...devices.skippedIds]);
+    const missing = [...new Set(options.referencedDevices)].filter((id) => !known.has(id));
+    const found = await Promise.all(missing.map((id) => this.#lookUp(id, problems, call)));
+    return found.filter((d): d is Device => d !== undefined);
+  }
+
   /** A device a Node names but the project's list lacks: gone (404), elsewhere, or unknown. */
-  async #lookUp(id: DeviceId, problems: Problem[]): Promise<Device | undefined> {
+  async #lookUp(id: DeviceId, problems: Problem[], call: CallOptions): Promise<Device | undefined> {
     try {
-      return await this.#client.getDevice(id);
+      return await this.#client.getDevice(id, call);
     } catch (error) {
       problems.push({
         subject: `device ${id}`,
@@ -108,6 +131,7 @@ export class MetalObserver {
     config: BgpConfig,
     sessions: readonly BgpSession[],
     problems: Problem[],
+    call: CallOptions,
   ): Promise<Device[]> {
     const withSession = new Set(
       sessions.filter((s) => s.addressFamily === 'ipv4').map((s) => s.deviceId),
@@ -123,7 +147,7 @@ export class MetalObserver {
         if (cached?.fingerprint === fingerprint)
           return { ...device, bgpNeighbors: cached.neighbors };
         try {
-          const listed = await this.#client.getBgpNeighbors(device.id);
+          const listed = await this.#client.getBgpNeighbors(device.id, call);
           problems.push(...listed.problems);
           if (listed.problems.length > 0) return device;
           this.#neighbors.set(device.id, { fingerprint, neighbors: listed.values });

@@ -207,12 +207,15 @@ export function parseEach<T>(
   schema: z.ZodType<T>,
   items: readonly unknown[],
   what: string,
+  /** Items not the CCM's business, passed over unread (they keep their index in messages). */
+  ignore: (raw: unknown) => boolean = () => false,
 ): { values: T[]; problems: Problem[]; skippedIds: string[] } {
   const values: T[] = [];
   const problems: Problem[] = [];
   /** Ids of items that were there but did not parse: present, though unusable. */
   const skippedIds: string[] = [];
   items.forEach((raw, i) => {
+    if (ignore(raw)) return;
     const result = parseOne(schema, raw, `${what}[${i}]`);
     if (result.ok) {
       values.push(result.value);
@@ -226,4 +229,17 @@ export function parseEach<T>(
     }
   });
   return { values, problems, skippedIds };
+}
+
+/**
+ * A device's own block in the project's reservation list (`management: true`: its public IPv4,
+ * private IPv4 and IPv6 networks, ENDPOINTS.md §7). It comes and goes with the device, so the CCM
+ * never takes, tags, releases or pools it: it is passed over at the edge, before any planner.
+ */
+export const isManagementBlock = (raw: unknown): boolean =>
+  typeof raw === 'object' && raw !== null && (raw as { management?: unknown }).management === true;
+
+/** A reservation list as the CCM sees it: the requested reservations, parsed one by one. */
+export function parseReservations(items: readonly unknown[]) {
+  return parseEach(reservationSchema, items, 'reservation', isManagementBlock);
 }

@@ -1,7 +1,12 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Sensitive } from '../../model/sensitive.ts';
+import { sleep } from './deadline.ts';
 import { MetalApiError, errorMessages } from './errors.ts';
+import { RateLimitPause, rateLimitPauseMs, type Clock } from './rate-limit.ts';
+import { noAnswer, notJsonError, readReply, type Reply } from './reply.ts';
+
+export { rateLimitPauseMs } from './rate-limit.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -19,6 +24,8 @@ export interface MetalRequestSpec {
    * what exists by its tags instead.
    */
   readonly idempotent: boolean;
+  /** The deadline of the work this call is part of (an observation): no retry, no wait past it. */
+  readonly signal?: AbortSignal;
 }
 
 export interface MetalAnswer {
@@ -46,7 +53,7 @@ export interface MetalLog {
 export interface TransportOptions {
   readonly baseURL: string;
   readonly token: Sensitive;
-  /** Per attempt. */
+  /** Per attempt, from sending to the last byte of the answer (default 30 s). */
   readonly timeoutMs?: number;
   /** Requests in flight at once, across the process. */
   readonly concurrency?: number;
@@ -60,35 +67,16 @@ export interface TransportOptions {
   readonly onCall?: (call: MetalCall) => void;
   readonly onRateLimited?: (pauseMs: number) => void;
   readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
 }
 
 /** Errors from which no request reached the server: always safe to retry. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
-const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Seconds (`Retry-After: 7`), an HTTP date, or Metal's `X-RateLimit-Reset` epoch seconds. */
-export function rateLimitPauseMs(
-  headers: Record<string, unknown>,
-  now: number,
-): number | undefined {
-  const retryAfter = headers['retry-after'];
-  if (typeof retryAfter === 'string' && retryAfter.trim() !== '') {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
-  return undefined;
-}
-
 /**
- * Sends Metal API requests: the token in `X-Auth-Token`, a timeout per attempt, a global limit of
+ * Sends Metal API requests: the token in `X-Auth-Token`, a deadline per attempt that covers the
+ * whole answer (axios's own timeout stops counting once the headers are in), a global limit of
  * requests in flight, retries with exponential backoff and full jitter for what is safe to retry,
  * and one shared pause for every call of the process after a 429.
  */
@@ -96,40 +84,38 @@ export class MetalTransport {
   readonly #http: AxiosInstance;
   readonly #limit: LimitFunction;
   readonly #options: Required<
-    Pick<TransportOptions, 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxPauseMs'>
+    Pick<TransportOptions, 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'timeoutMs'>
   > &
     TransportOptions;
-  #pausedUntil = 0;
+  readonly #clock: Clock;
+  readonly #pause: RateLimitPause;
 
   constructor(options: TransportOptions) {
     this.#options = {
       retries: 4,
       backoffBaseMs: 200,
       backoffMaxMs: 10_000,
-      maxPauseMs: 300_000,
+      timeoutMs: 30_000,
       ...options,
     };
+    this.#clock = { now: options.now ?? Date.now, sleep: options.sleep ?? sleep };
+    this.#pause = new RateLimitPause(this.#clock, options.maxPauseMs ?? 300_000, (ms) =>
+      options.onRateLimited?.(ms),
+    );
     this.#limit = pLimit(options.concurrency ?? 8);
     this.#http = axios.create({
       baseURL: options.baseURL,
-      timeout: options.timeoutMs ?? 15_000,
       headers: {
         'X-Auth-Token': options.token.reveal(),
         Accept: 'application/json',
         'Content-Type': 'application/json',
         'User-Agent': 'equinix-metal-ccm',
       },
+      // The body as text: the transport tells JSON from a proxy's page itself.
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true },
     });
-  }
-
-  #now(): number {
-    return (this.#options.now ?? Date.now)();
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return (this.#options.sleep ?? defaultSleep)(ms);
   }
 
   #backoff(attempt: number): number {
@@ -139,62 +125,47 @@ export class MetalTransport {
 
   /** Until when every call waits (epoch ms); 0 when not paused. */
   get pausedUntil(): number {
-    return this.#pausedUntil;
+    return this.#pause.until;
   }
 
-  async #waitForPause(): Promise<void> {
-    for (
-      let wait = this.#pausedUntil - this.#now();
-      wait > 0;
-      wait = this.#pausedUntil - this.#now()
-    ) {
-      await this.#sleep(wait);
+  #report(spec: MetalRequestSpec, attempt: number, started: number, outcome: number | string) {
+    const { operation, method, path } = spec;
+    const durationMs = this.#clock.now() - started;
+    const call: MetalCall = { operation, method, path, outcome, durationMs, attempt };
+    this.#options.onCall?.(call);
+    this.#options.log?.debug(call, 'metal call');
+  }
+
+  /** Waits `ms` (or out the rate-limit pause): an observation's deadline ends it, naming the call. */
+  async #wait(spec: MetalRequestSpec, ms?: number): Promise<void> {
+    try {
+      await (ms === undefined ? this.#pause.wait(spec.signal) : this.#clock.sleep(ms, spec.signal));
+    } catch (error) {
+      throw noAnswer(spec, error, { outer: spec.signal });
     }
   }
 
-  #pause(ms: number): void {
-    const until = this.#now() + Math.min(ms, this.#options.maxPauseMs);
-    if (until > this.#pausedUntil) {
-      this.#pausedUntil = until;
-      this.#options.onRateLimited?.(until - this.#now());
-    }
-  }
-
-  async #attempt(spec: MetalRequestSpec, attempt: number): Promise<AxiosResponse | MetalApiError> {
-    await this.#waitForPause();
+  async #attempt(spec: MetalRequestSpec, attempt: number): Promise<Reply | MetalApiError> {
+    await this.#wait(spec);
     return this.#limit(async () => {
-      const started = this.#now();
-      const report = (outcome: number | string): void => {
-        const call: MetalCall = {
-          operation: spec.operation,
-          method: spec.method,
-          path: spec.path,
-          outcome,
-          durationMs: this.#now() - started,
-          attempt,
-        };
-        this.#options.onCall?.(call);
-        this.#options.log?.debug(call, 'metal call');
-      };
+      const started = this.#clock.now();
+      const requestMs = this.#options.timeoutMs;
+      const request = AbortSignal.timeout(requestMs);
+      const signals = spec.signal === undefined ? [request] : [request, spec.signal];
       try {
-        const response = await this.#http.request({
+        const response = await this.#http.request<unknown>({
           method: spec.method,
           url: spec.path,
           params: spec.query,
           data: spec.body,
+          signal: AbortSignal.any(signals),
         });
-        report(response.status);
-        return response;
+        this.#report(spec, attempt, started, response.status);
+        return readReply(response);
       } catch (error) {
-        // Never keep axios's error: it carries the request config, token header included.
-        const code = axios.isAxiosError(error) ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
-        report(code);
-        return new MetalApiError({
-          method: spec.method,
-          path: spec.path,
-          operation: spec.operation,
-          code,
-        });
+        const failure = noAnswer(spec, error, { request, requestMs, outer: spec.signal });
+        this.#report(spec, attempt, started, failure.code ?? 'ERR_UNKNOWN');
+        return failure;
       }
     });
   }
@@ -206,32 +177,32 @@ export class MetalTransport {
       const last = attempt >= this.#options.retries;
       if (result instanceof MetalApiError) {
         const safe = spec.idempotent || notSentCodes.has(result.code ?? '');
-        if (!safe || last) throw result;
-        await this.#sleep(this.#backoff(attempt));
+        if (!safe || last || result.code === 'EDEADLINE') throw result;
+        await this.#wait(spec, this.#backoff(attempt));
         continue;
       }
-      const { status, headers } = result;
-      const data: unknown = result.data;
-      if (status < 400) return { status, data };
-      const failure = new MetalApiError({
-        status,
-        method: spec.method,
-        path: spec.path,
-        operation: spec.operation,
-        messages: errorMessages(data),
-      });
+      const { status } = result;
+      if (status < 400) {
+        if (result.notJson !== undefined) throw notJsonError(spec, result);
+        return { status, data: result.data };
+      }
+      const { operation, method, path } = spec;
+      const messages = errorMessages(result.data);
+      const failure = new MetalApiError({ status, operation, method, path, messages });
       if (status === 429) {
         // Rejected, so never carried out: safe to send again, once the pause is over.
-        this.#pause(rateLimitPauseMs(headers, this.#now()) ?? this.#backoff(attempt + 2));
+        this.#pause.pause(
+          rateLimitPauseMs(result.headers, this.#clock.now()) ?? this.#backoff(attempt + 2),
+        );
         this.#options.log?.warn(
-          { operation: spec.operation, pausedUntil: this.#pausedUntil },
+          { operation: spec.operation, pausedUntil: this.#pause.until },
           'Metal API rate limit',
         );
         if (last) throw failure;
         continue;
       }
       if (status >= 500 && spec.idempotent && !last) {
-        await this.#sleep(this.#backoff(attempt));
+        await this.#wait(spec, this.#backoff(attempt));
         continue;
       }
       throw failure;

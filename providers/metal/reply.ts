@@ -1,0 +1,75 @@
+import axios, { type AxiosResponse } from 'axios';
+import { DeadlineError, seconds } from './deadline.ts';
+import { MetalApiError, MetalResponseError } from './errors.ts';
+
+/** What a request needs to be named in an error. */
+export interface Named {
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+}
+
+/** An answer as the transport reads it: its body parsed, or the reason it is not JSON. */
+export interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, unknown>;
+  /** The parsed body; undefined when there was none (204). */
+  readonly data: unknown;
+  /** Set when the body is not JSON: what it looked like. */
+  readonly notJson?: string;
+}
+
+/** Reads the text axios received: JSON, nothing, or something else described for the error. */
+export function readReply(response: AxiosResponse<unknown>): Reply {
+  const { status } = response;
+  const headers = response.headers as Record<string, unknown>;
+  const text = typeof response.data === 'string' ? response.data : '';
+  if (text.trim() === '') return { status, headers, data: undefined };
+  try {
+    return { status, headers, data: JSON.parse(text) as unknown };
+  } catch {
+    const type = typeof headers['content-type'] === 'string' ? headers['content-type'] : 'no type';
+    const start = text.trim().slice(0, 40).replace(/\s+/g, ' ');
+    return { status, headers, data: undefined, notJson: `${type}, starting "${start}"` };
+  }
+}
+
+/** A 2xx whose body is not JSON (a proxy's page, a captive portal): says so, naming the call. */
+export function notJsonError(request: Named, reply: Reply): MetalResponseError {
+  return new MetalResponseError(
+    request.operation,
+    `the body is not JSON (${String(reply.status)}, ${reply.notJson ?? ''})`,
+  );
+}
+
+/**
+ * The error of an attempt that got no complete answer. Never axios's own: it carries the request
+ * config, token header included. A passed deadline is named: the request's (ETIMEDOUT, retried
+ * when safe), or the observation's (EDEADLINE, never retried).
+ */
+export function noAnswer(
+  request: Named,
+  error: unknown,
+  deadlines: { request?: AbortSignal; requestMs?: number; outer?: AbortSignal | undefined },
+): MetalApiError {
+  const { operation, method, path } = request;
+  const outer = deadlines.outer?.reason as unknown;
+  if (deadlines.outer?.aborted === true)
+    return new MetalApiError({
+      operation,
+      method,
+      path,
+      code: 'EDEADLINE',
+      detail: outer instanceof DeadlineError ? outer.message : 'stopped',
+    });
+  if (deadlines.request?.aborted === true)
+    return new MetalApiError({
+      operation,
+      method,
+      path,
+      code: 'ETIMEDOUT',
+      detail: `no complete answer within ${seconds(deadlines.requestMs ?? 0)}`,
+    });
+  const code = axios.isAxiosError(error) ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
+  return new MetalApiError({ operation, method, path, code });
+}
