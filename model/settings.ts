@@ -48,4 +48,8 @@ export interface Settings {
   readonly eipHealthCheckFailures: number;
   /** Milliseconds between full resyncs. */
   readonly syncPeriodMs: number;
+  /** Milliseconds one Metal API request may take, its whole answer included. */
+  readonly metalRequestTimeoutMs: number;
+  /** Milliseconds one observation of the Metal project may take in all. */
+  readonly metalObservationTimeoutMs: number;
 }

@@ -35,6 +35,8 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     eipHealthCheckIntervalMs: 5000,
     eipHealthCheckFailures: 3,
     syncPeriodMs: 30_000,
+    metalRequestTimeoutMs: 30_000,
+    metalObservationTimeoutMs: 30_000,
     ...overrides,
   };
 }

@@ -116,6 +116,25 @@ const durationSchema = z
 
 export const anyDuration = fromSchema(durationSchema.pipe(z.number().positive('not positive')));
 
+/** `1s`, `5m`, `24h`: a bound of a range as the error names it. */
+const shown = (ms: number): string =>
+  ms % 3_600_000 === 0
+    ? `${String(ms / 3_600_000)}h`
+    : ms % 60_000 === 0
+      ? `${String(ms / 60_000)}m`
+      : `${String(ms / 1000)}s`;
+
+/** A duration within a documented range (timers cannot wait past 2^31−1 ms, about 24 days). */
+export const durationBetween = (min: number, max: number): Parser<number> =>
+  fromSchema(
+    durationSchema.pipe(
+      z
+        .number()
+        .min(min, `shorter than ${shown(min)}`)
+        .max(max, `longer than ${shown(max)}`),
+    ),
+  );
+
 /** A period of the CCM's own loops: at least a second. */
 export const duration = fromSchema(durationSchema.pipe(z.number().min(1000, 'shorter than 1s')));
 

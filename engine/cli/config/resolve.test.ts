@@ -129,6 +129,26 @@ describe('resolveConfig precedence', () => {
     expect(settings.bgpNodeSelector.requirements).toHaveLength(2);
   });
 
+  it('bounds Metal requests at 30s and an observation at the sync period, unless set in range', () => {
+    const defaults = resolve({ secret: secret({ syncPeriod: '45s' }) }).settings;
+    expect(defaults.metalRequestTimeoutMs).toBe(30_000);
+    expect(defaults.metalObservationTimeoutMs).toBe(45_000);
+    const set = resolve({
+      secret: secret({}),
+      flags: { 'metal-request-timeout': '10s', 'metal-observation-timeout': '2m' },
+    }).settings;
+    expect([set.metalRequestTimeoutMs, set.metalObservationTimeoutMs]).toEqual([10_000, 120_000]);
+    expect(
+      errorsOf({
+        secret: secret({}),
+        env: { METAL_REQUEST_TIMEOUT: '10m', METAL_OBSERVATION_TIMEOUT: '500ms' },
+      }),
+    ).toEqual([
+      'metalRequestTimeout (from environment variable METAL_REQUEST_TIMEOUT): expected a duration from 1s to 5m such as `30s`; got "10m" (longer than 5m)',
+      'metalObservationTimeout (from environment variable METAL_OBSERVATION_TIMEOUT): expected a duration from 1s to 24h such as `1m`; got "500ms" (shorter than 1s)',
+    ]);
+  });
+
   it('warns about Secret fields that are not options, naming only the field', () => {
     const { warnings } = resolve({ secret: secret({ colour: 'blue' }) });
     expect(warnings).toEqual([

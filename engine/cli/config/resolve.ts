@@ -178,5 +178,7 @@ function toSettings(v: { [K in OptionName]: OptionValue<K> }): Settings {
     eipHealthCheckIntervalMs: v.eipHealthCheckInterval,
     eipHealthCheckFailures: v.eipHealthCheckFailures,
     syncPeriodMs: v.syncPeriod,
+    metalRequestTimeoutMs: v.metalRequestTimeout,
+    metalObservationTimeoutMs: v.metalObservationTimeout ?? v.syncPeriod,
   };
 }
