@@ -31,9 +31,12 @@ function metalApi(settings: Settings, logger: Logger): WorldSources['metal'] {
   const transport = new MetalTransport({
     baseURL: settings.baseURL,
     token: settings.apiKey,
+    timeoutMs: settings.metalRequestTimeoutMs,
     log: logger,
   });
-  const observer = new MetalObserver(new MetalClient(transport), settings.projectID);
+  const observer = new MetalObserver(new MetalClient(transport), settings.projectID, {
+    deadlineMs: settings.metalObservationTimeoutMs,
+  });
   return async (needs) => {
     try {
       return await observer.observe(needs);

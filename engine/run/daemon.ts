@@ -106,7 +106,9 @@ export class Daemon {
     this.#server = server.server;
     this.healthUrl = server.url;
     this.#prober = this.#startProber();
-    const metal = new MetalObserver(client, settings.projectID);
+    const metal = new MetalObserver(client, settings.projectID, {
+      deadlineMs: settings.metalObservationTimeoutMs,
+    });
     this.#reconciler = new Reconciler({
       settings,
       dryRun: this.#options.dryRun,
@@ -150,6 +152,7 @@ export class Daemon {
     const transport = new MetalTransport({
       baseURL: settings.baseURL,
       token: settings.apiKey,
+      timeoutMs: settings.metalRequestTimeoutMs,
       log: logger,
       onCall: (call) => {
         this.metrics.metalRequests.inc({ operation: call.operation, code: String(call.outcome) });
