@@ -1,6 +1,7 @@
 import { byText } from '../../model/order.ts';
 import { freeze } from 'immer';
 import { resourcePath, type Resource } from './resources.ts';
+import { listAll } from './list.ts';
 import { KubeApiError, type KubeObjectLike, type KubeRest, type WatchEvent } from './rest.ts';
 
 /** What a cache went through, for logs, metrics and tests. */
@@ -23,6 +24,8 @@ export interface CacheOptions {
   readonly staleAfterMs?: number;
   /** A full relist at this period catches anything a watch could have missed. */
   readonly relistEveryMs?: number;
+  /** How long one full list may take, every page included (default 2 min). */
+  readonly listDeadlineMs?: number;
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
   readonly onChange?: () => void;
@@ -37,11 +40,6 @@ export interface CacheOptions {
 
 class GoneError extends Error {}
 class StaleError extends Error {}
-
-interface ListBody {
-  metadata?: { resourceVersion?: string; continue?: string };
-  items?: KubeObjectLike[];
-}
 
 const keyOf = (o: KubeObjectLike): string =>
   `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -204,24 +202,17 @@ export class ResilientCache<T extends KubeObjectLike> {
   }
 
   async #relist(): Promise<void> {
+    const { apiVersion, kind } = this.#options.resource;
+    const listed = await listAll(this.#rest, this.#path, this.#selectors, {
+      signal: this.#stop.signal,
+      ...(this.#options.listDeadlineMs === undefined
+        ? {}
+        : { deadlineMs: this.#options.listDeadlineMs }),
+    });
     const items = new Map<string, T>();
-    let next: string | undefined;
-    let version: string;
-    do {
-      const body = await this.#rest.request<ListBody>({
-        method: 'GET',
-        path: this.#path,
-        query: { ...this.#selectors, limit: 500, continue: next },
-        signal: this.#stop.signal,
-      });
-      for (const item of body.items ?? []) {
-        const { apiVersion, kind } = this.#options.resource;
-        const object = { ...item, apiVersion, kind } as T;
-        items.set(keyOf(object), freeze(object, true));
-      }
-      version = body.metadata?.resourceVersion ?? '';
-      next = body.metadata?.continue || undefined;
-    } while (next !== undefined);
+    for (const item of listed.items)
+      items.set(keyOf(item), freeze({ ...item, apiVersion, kind } as T, true));
+    const version = listed.resourceVersion;
     const changed =
       items.size !== this.#items.size ||
       [...items].some(

@@ -110,7 +110,7 @@ export class KubeRest {
   }
 
   /** A stream (a watch) has no overall timeout: its caller's signal and watchdog end it. */
-  async #send(request: RestRequest, stream = false) {
+  async #send(request: RestRequest, deadline?: AbortSignal) {
     const url = new URL(this.#server + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -118,7 +118,7 @@ export class KubeRest {
     const context = new RequestContext(url.toString(), methods[request.method]);
     await this.#config.applySecurityAuthentication(context);
     const signals = [
-      ...(stream ? [] : [AbortSignal.timeout(this.#timeoutMs)]),
+      ...(deadline === undefined ? [] : [deadline]),
       ...(request.signal ? [request.signal] : []),
     ];
     return fetch(url, {
@@ -136,10 +136,25 @@ export class KubeRest {
     });
   }
 
-  /** One request; a non-2xx answer throws KubeApiError. */
+  /**
+   * One request; a non-2xx answer throws KubeApiError. Its deadline covers the whole answer, body
+   * included, so an API server (or a proxy) trickling bytes cannot hold a caller past it.
+   */
   async request<T>(request: RestRequest): Promise<T> {
-    const response = await this.#send(request);
-    const text = await response.text();
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    let response: Awaited<ReturnType<typeof fetch>>;
+    let text: string;
+    try {
+      response = await this.#send(request, deadline);
+      text = await response.text();
+    } catch (error) {
+      if (!deadline.aborted) throw error;
+      const { method, path } = request;
+      throw new Error(
+        `Kubernetes ${method} ${path} failed: no complete answer within ${String(this.#timeoutMs / 1000)}s`,
+        { cause: error },
+      );
+    }
     if (!response.ok) throw apiError(request.method, request.path, response, text);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
@@ -154,10 +169,12 @@ export class KubeRest {
     onEvent: (event: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const response = await this.#send(
-      { method: 'GET', path, query: { ...query, watch: true }, signal },
-      true,
-    );
+    const response = await this.#send({
+      method: 'GET',
+      path,
+      query: { ...query, watch: true },
+      signal,
+    });
     if (!response.ok || response.body === null)
       throw apiError('GET', path, response, await response.text());
     const body = Readable.fromWeb(response.body);
