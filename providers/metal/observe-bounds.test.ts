@@ -76,12 +76,13 @@ describe('a Metal observation stays bounded and says what failed', () => {
 
   it('cuts a trickling answer at the request deadline, naming it', async () => {
     const o = await observer({ timeoutMs: 300 });
-    emulator?.inject('findProjectBgpSessions', always({ kind: 'trickle', everyMs: 1000 }));
+    // A byte every 100 ms: never idle for the 300 ms of the deadline, never complete either.
+    emulator?.inject('findProjectDevices', always({ kind: 'trickle', everyMs: 100 }));
     const { message, ms } = await failed(o);
     expect(message).toBe(
-      `Metal API findProjectBgpSessions (GET /projects/${syntheticProject}/bgp/sessions) failed: ETIMEDOUT (no complete answer within 300ms)`,
+      `Metal API findProjectDevices (GET /projects/${syntheticProject}/devices) failed: ETIMEDOUT (no complete answer within 300ms)`,
     );
-    expect(ms).toBeLessThan(3000); // two attempts of 300 ms, not a body at a byte a second
+    expect(ms).toBeLessThan(3000); // two attempts of 300 ms
   });
 
   it('ends at the observation deadline, naming the call still waiting', async () => {
