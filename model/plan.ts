@@ -133,9 +133,24 @@ export interface PlanHeader {
   readonly source: string;
 }
 
+/**
+ * An action held back after failures: it is not sent again before `retryAt`. The engine's memory
+ * of its own attempts, laid over the plan (planners never see it).
+ */
+export interface Waiting {
+  readonly action: ActionId;
+  /** Failures in a row. */
+  readonly failures: number;
+  /** ISO 8601. */
+  readonly retryAt: string;
+  readonly lastError: string;
+}
+
 /** What would bring the observed world to the desired one: plain data, printable, replayable. */
 export interface Plan {
   readonly header: PlanHeader;
   readonly actions: readonly Action[];
   readonly warnings: readonly Warning[];
+  /** Actions waiting in their backoff; absent or empty when none waits. */
+  readonly waiting?: readonly Waiting[];
 }

@@ -104,4 +104,21 @@ describe('apply', () => {
     expect(report.outcomes[1]).toMatchObject({ status: 'skipped' });
     expect(world.get('Node', 'a')?.metadata?.labels).not.toHaveProperty('x');
   });
+
+  it('sends no action waiting in its backoff, and skips what depends on it', async () => {
+    const world = new MemoryWorld();
+    const plan: Plan = {
+      ...planOf([request('r1'), request('r2', ['r1']), request('r3')]),
+      waiting: [
+        { action: 'r1' as ActionId, failures: 2, retryAt: '2026-11-01T12:00:05Z', lastError: 'x' },
+      ],
+    };
+    const report = await apply(plan, world.executors, { concurrency: 2 });
+    expect(report.outcomes).toEqual([
+      { id: 'r1', status: 'waiting' },
+      { id: 'r2', status: 'skipped', reason: 'dependency r1 waiting' },
+      { id: 'r3', status: 'applied' },
+    ]);
+    expect(world.started).toEqual(['r3']);
+  });
 });

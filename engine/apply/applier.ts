@@ -9,7 +9,9 @@ import type { Logger } from '../cli/logging.ts';
 export type Outcome =
   | { readonly id: ActionId; readonly status: 'applied' }
   | { readonly id: ActionId; readonly status: 'failed'; readonly error: unknown }
-  | { readonly id: ActionId; readonly status: 'skipped'; readonly reason: string };
+  | { readonly id: ActionId; readonly status: 'skipped'; readonly reason: string }
+  /** Not sent: the action waits in its backoff (`Plan.waiting`). */
+  | { readonly id: ActionId; readonly status: 'waiting' };
 
 export interface ApplyOptions {
   /** How many actions may run at once. */
@@ -83,6 +85,8 @@ class PlanRun {
   readonly #waitingFor: Map<ActionId, number>;
   readonly #dependants: ReadonlyMap<ActionId, Action[]>;
   readonly #limit: ReturnType<typeof pLimit>;
+  /** Actions the plan says wait in their backoff: not sent, and their dependants skipped. */
+  readonly #waiting: ReadonlySet<ActionId>;
   #open: number;
   #done: () => void = () => undefined;
 
@@ -93,6 +97,7 @@ class PlanRun {
     checkRunnable(plan, this.#dependants);
     this.#waitingFor = new Map(plan.actions.map((a) => [a.id, a.dependsOn.length]));
     this.#limit = pLimit(options.concurrency);
+    this.#waiting = new Set((plan.waiting ?? []).map((w) => w.action));
     this.#open = plan.actions.length;
   }
 
@@ -108,6 +113,10 @@ class PlanRun {
   #start(action: Action): void {
     void this.#limit(async () => {
       if (this.#outcomes.has(action.id)) return; // skipped while it waited for a slot
+      if (this.#waiting.has(action.id)) {
+        this.#finish(action, { id: action.id, status: 'waiting' });
+        return;
+      }
       if (this.#options.shouldContinue?.() === false) {
         this.#finish(action, { id: action.id, status: 'skipped', reason: 'stopped' });
         return;
@@ -151,7 +160,8 @@ class PlanRun {
 
 /**
  * Runs a plan: each action once its dependencies have applied, at most `concurrency` at a time.
- * An action whose dependency failed or was skipped is skipped, and so are its own dependants.
+ * An action waiting in its backoff is not sent. An action whose dependency failed, waits or was
+ * skipped is skipped, and so are its own dependants.
  */
 export async function apply(
   plan: Plan,

@@ -1,9 +1,23 @@
-import { guardedPatch, type Action, type Plan } from '../../model/plan.ts';
+import { guardedPatch, type Action, type Plan, type Waiting } from '../../model/plan.ts';
 import { ageSeconds, summarise } from './summary.ts';
 import { stableJson } from './values.ts';
+import { retryInSeconds, waitingById } from './waiting.ts';
 
 /** Bumped when a field is removed or changes meaning; adding fields keeps it. */
 export const formatVersion = '1.0';
+
+/** Only on an action that waits, so a plan without backoff reads as it always did. */
+function waitingJson(waiting: Waiting | undefined, now: Date): Record<string, unknown> {
+  if (waiting === undefined) return {};
+  return {
+    waiting: {
+      failures: waiting.failures,
+      retry_at: waiting.retryAt,
+      retry_in_seconds: retryInSeconds(waiting, now),
+      last_error: waiting.lastError,
+    },
+  };
+}
 
 /** One action as programs read it (and as a saved plan records it). */
 export function actionJson(action: Action): Record<string, unknown> {
@@ -37,6 +51,7 @@ export function actionJson(action: Action): Record<string, unknown> {
 
 /** The plan as a JSON document: deterministic, with a stable id per action and its dependencies. */
 export function planDocument(plan: Plan, now: Date): Record<string, unknown> {
+  const waiting = waitingById(plan);
   return {
     format_version: formatVersion,
     header: {
@@ -48,9 +63,16 @@ export function planDocument(plan: Plan, now: Date): Record<string, unknown> {
       source: plan.header.source,
       age_seconds: ageSeconds(plan, now),
     },
-    summary: { ...summarise(plan), converged: plan.actions.length === 0 },
+    summary: {
+      ...summarise(plan),
+      converged: plan.actions.length === 0,
+      ...(plan.waiting?.length ? { waiting: plan.waiting.length } : {}),
+    },
     warnings: plan.warnings,
-    actions: plan.actions.map(actionJson),
+    actions: plan.actions.map((a) => ({
+      ...actionJson(a),
+      ...waitingJson(waiting.get(a.id), now),
+    })),
   };
 }
 

@@ -58,7 +58,7 @@ function areaSections(plan: Plan): string[] {
     if (inArea.length === 0) return [];
     const s = summaryLine({ ...plan, actions: inArea }).replace(/^Plan: /, '');
     // The marker first on its line, so a diff block colours creates and deletes.
-    const lines = inArea.flatMap(actionLines).map((l) => l.replace(/^ {2}/, ''));
+    const lines = inArea.flatMap((a) => actionLines(a)).map((l) => l.replace(/^ {2}/, ''));
     return [
       `<details><summary><b>${areaTitles[area]}</b>: ${s}</summary>`,
       '',

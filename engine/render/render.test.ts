@@ -147,3 +147,47 @@ describe('renderJson', () => {
     expect(renderJson(plan, now)).toContain('"md5": "(sensitive)"');
   });
 });
+
+describe('an action waiting in its backoff', () => {
+  const error =
+    'Metal API requestBgpConfig (POST /projects/0f6b/bgp-configs) failed: 422: asn is invalid';
+  const waiting: Plan = {
+    ...plan,
+    waiting: [
+      {
+        action: 'bbbbbbbbbbbb' as ActionId,
+        failures: 6,
+        retryAt: '2026-11-01T12:00:47Z',
+        lastError: error,
+      },
+    ],
+  };
+
+  it('shows in the text: when it is retried, after how many failures, and why it failed', () => {
+    const lines = renderText(waiting, now).split('\n');
+    expect(lines.slice(lines.indexOf('  + BGP of project 0f6b'), -3)).toEqual([
+      '  + BGP of project 0f6b',
+      '      # a load balancer is configured',
+      `      # waiting: retry in 40s after 6 failures: ${error}`,
+      '      POST /projects/0f6b/bgp-configs  (requestBgpConfig)',
+      '      body: {"asn":65000,"md5":"(sensitive)"}',
+    ]);
+    expect(lines.at(-2)).toBe(
+      'Plan: 1 to create, 1 to change, 1 to delete. 1 of them waiting to be retried.',
+    );
+  });
+
+  it('shows in the JSON on that action and in the summary, and nowhere else', () => {
+    const document = JSON.parse(renderJson(waiting, now)) as {
+      summary: Record<string, unknown>;
+      actions: Record<string, unknown>[];
+    };
+    expect(document.summary).toMatchObject({ waiting: 1 });
+    expect(document.actions.map((a) => a['waiting'])).toEqual([
+      undefined,
+      { failures: 6, retry_at: '2026-11-01T12:00:47Z', retry_in_seconds: 40, last_error: error },
+      undefined,
+    ]);
+    expect(JSON.parse(renderJson(plan, now))).not.toHaveProperty('summary.waiting');
+  });
+});

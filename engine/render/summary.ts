@@ -14,7 +14,9 @@ export function summarise(plan: Plan): PlanSummary {
 export function summaryLine(plan: Plan): string {
   if (plan.actions.length === 0) return 'No changes. Cluster is converged.';
   const s = summarise(plan);
-  return `Plan: ${s.create} to create, ${s.update} to change, ${s.delete} to delete.`;
+  const waiting = plan.waiting?.length ?? 0;
+  const held = waiting === 0 ? '' : ` ${String(waiting)} of them waiting to be retried.`;
+  return `Plan: ${s.create} to create, ${s.update} to change, ${s.delete} to delete.${held}`;
 }
 
 /** Whole seconds between the observation and `now`. */

@@ -2,6 +2,7 @@ import { areas, type Action, type Area, type Change, type Plan } from '../../mod
 import { isSensitive, sensitiveMarker } from '../../model/sensitive.ts';
 import { ageSeconds, summaryLine } from './summary.ts';
 import { stableJson } from './values.ts';
+import { describeWaiting, waitingById } from './waiting.ts';
 
 export const areaTitles: Record<Area, string> = {
   nodes: 'Nodes',
@@ -38,9 +39,12 @@ function changeLines(change: Change): string[] {
   return [`~ ${path}: ${show(before)} -> ${show(after)}`];
 }
 
-/** One action for people: its marker and target, its reason, then what changes. */
-export function actionLines(action: Action): string[] {
-  const detail: string[] = [];
+/**
+ * One action for people: its marker and target, its reason, why it waits (when it does: a line
+ * from describeWaiting), then what changes.
+ */
+export function actionLines(action: Action, waiting?: string): string[] {
+  const detail: string[] = waiting === undefined ? [] : [`# waiting: ${waiting}`];
   if (action.kind === 'metal.request') {
     const { method, path, body, operation } = action.request;
     detail.push(`${method} ${path}  (${operation})`);
@@ -78,11 +82,17 @@ export function renderText(plan: Plan, now: Date): string {
     lines.push('', 'Warnings:');
     for (const w of plan.warnings) lines.push(`  ! ${w.subject}: ${w.message}  [${w.area}]`);
   }
+  const waiting = waitingById(plan);
   for (const area of areas) {
     const inArea = plan.actions.filter((a) => a.area === area);
     if (inArea.length === 0) continue;
     lines.push('', `${areaTitles[area]}:`);
-    for (const action of inArea) lines.push(...actionLines(action));
+    for (const action of inArea) {
+      const waits = waiting.get(action.id);
+      lines.push(
+        ...actionLines(action, waits === undefined ? undefined : describeWaiting(waits, now)),
+      );
+    }
   }
   lines.push('', summaryLine(plan));
   return `${lines.join('\n')}\n`;

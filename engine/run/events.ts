@@ -29,7 +29,9 @@ export function warningEvents(warning: Warning): EventInput[] {
  * race (the object changed since it was observed): the next loop plans again from what is there.
  */
 export function outcomeEvent(action: Action, outcome: Outcome): EventInput | undefined {
-  if (action.regarding === undefined || outcome.status === 'skipped') return undefined;
+  if (action.regarding === undefined) return undefined;
+  // A skipped or waiting action did nothing: its Event came when it failed, and counts the failures.
+  if (outcome.status === 'skipped' || outcome.status === 'waiting') return undefined;
   if (outcome.status === 'failed' && outcome.error instanceof StaleWriteError) return undefined;
   const base = { regarding: action.regarding, action: verbs[action.operation] };
   if (outcome.status === 'applied')

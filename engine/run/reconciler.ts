@@ -7,6 +7,7 @@ import { ownedBy } from '../../model/marks/tags.ts';
 import { planAll } from '../../planners/index.ts';
 import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { apply, type Outcome } from '../apply/applier.ts';
+import { ActionBackoff, type Attempt } from '../apply/backoff.ts';
 import type { Logger } from '../cli/logging.ts';
 import type { Location } from '../observe/location.ts';
 import { observe } from '../observe/observe.ts';
@@ -35,6 +36,8 @@ export interface ReconcilerDeps {
   readonly events: EventReporter;
   readonly leading: () => boolean;
   readonly stopped: () => boolean;
+  /** Failed actions' backoff (tests pass one with a pinned jitter). */
+  readonly backoff?: ActionBackoff;
 }
 
 /**
@@ -43,12 +46,14 @@ export interface ReconcilerDeps {
  */
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
+  readonly #backoff: ActionBackoff;
   #retryMs = 0;
   /** Why the last Metal observation failed; undefined once one succeeded. */
   metalError: string | undefined = 'not observed yet';
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
+    this.#backoff = deps.backoff ?? new ActionBackoff();
   }
 
   async loop(trigger: Trigger): Promise<LoopEnd> {
@@ -103,7 +108,7 @@ export class Reconciler {
       metrics.reservationsOwned.set(
         snapshot.metal.reservations.filter((r) => ownedBy(r.tags, cluster)).length,
       );
-    const plan = diff(snapshot, planAll(snapshot));
+    const plan = this.#backoff.hold(diff(snapshot, planAll(snapshot)), Date.now());
     const leading = this.#deps.leading();
     if (leading && !dryRun) this.#deps.events.report(plan.warnings.flatMap(warningEvents));
     const count = plan.actions.length;
@@ -123,8 +128,23 @@ export class Reconciler {
       metrics.loops.inc({ trigger, result: count === 0 ? 'converged' : 'not-leader' });
       return {};
     }
-    log.info({ trigger, actions: count, plan: renderText(plan, new Date()) }, 'applying plan');
+    const waiting = plan.waiting?.length ?? 0;
+    const plain = { trigger, actions: count, waiting, plan: renderText(plan, new Date()) };
+    if (waiting === count) {
+      log.info(plain, 'every change waits for its retry');
+      metrics.loops.inc({ trigger, result: 'backing-off' });
+      return this.#retryLater();
+    }
+    log.info(plain, 'applying plan');
     return this.#apply(trigger, plan);
+  }
+
+  /** The next loop when the first waiting action is due; none when nothing waits. */
+  #retryLater(): LoopEnd {
+    const at = this.#backoff.nextRetry();
+    return at === undefined
+      ? {}
+      : { next: { trigger: 'retry', delayMs: Math.max(0, at - Date.now()) } };
   }
 
   async #apply(trigger: Trigger, plan: Plan): Promise<LoopEnd> {
@@ -142,10 +162,8 @@ export class Reconciler {
     });
     for (const [action, outcome] of recorded)
       metrics.actions.inc({ area: action.area, kind: action.kind, result: outcome.status });
-    // Lost races (and what waited on them) re-plan at once; real failures wait before the retry.
-    const failed = report.outcomes.some(
-      (o) => o.status === 'failed' && !(o.error instanceof StaleWriteError),
-    );
+    this.#backoff.record(plan, report.outcomes.flatMap(attemptOf), Date.now());
+    const failed = report.outcomes.some((o) => attemptOf(o)[0]?.result === 'failed');
     metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });
     const applied = recorded.filter(([, o]) => o.status === 'applied').map(([a]) => a);
     await untilReflected(this.#deps.kubernetes.find, applied, {
@@ -153,8 +171,28 @@ export class Reconciler {
       stopped: this.#deps.stopped,
     });
     this.#deps.events.report(recorded.map(([action, outcome]) => outcomeEvent(action, outcome)));
-    return {
-      next: failed ? { trigger: 'retry', delayMs: 1000 } : { trigger: 'applier', delayMs: 0 },
-    };
+    // Writes (and lost races) re-plan at once; failures wait for their backoff.
+    const replan = report.outcomes.some(
+      (o) =>
+        o.status === 'applied' || (o.status === 'failed' && o.error instanceof StaleWriteError),
+    );
+    return replan ? { next: { trigger: 'applier', delayMs: 0 } } : this.#retryLater();
   }
+}
+
+/**
+ * An outcome as the backoff counts it: applied, or failed for a reason of its own. A write that lost
+ * a race is neither (the next loop plans it afresh), nor is an action that did not run.
+ */
+function attemptOf(outcome: Outcome): Attempt[] {
+  if (outcome.status === 'applied') return [{ id: outcome.id, result: 'applied' }];
+  if (outcome.status !== 'failed' || outcome.error instanceof StaleWriteError) return [];
+  const { error } = outcome;
+  return [
+    {
+      id: outcome.id,
+      result: 'failed',
+      error: error instanceof Error ? error.message : String(error),
+    },
+  ];
 }

@@ -1,0 +1,147 @@
+import type { V1Service } from '@kubernetes/client-node';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Executors } from '../../model/executors.ts';
+import type { ClusterId } from '../../model/ids.ts';
+import type { MetalObservation } from '../../model/observation.ts';
+import type { MetalRequestAction } from '../../model/plan.ts';
+import type { KubernetesState } from '../../model/snapshot.ts';
+import type { EventInput } from '../../providers/kubernetes/events.ts';
+import { projectId, settings } from '../../test/support/builders.ts';
+import { ActionBackoff } from '../apply/backoff.ts';
+import type { Logger } from '../cli/logging.ts';
+import { EventReporter } from './events.ts';
+import { createMetrics } from './metrics.ts';
+import { Reconciler } from './reconciler.ts';
+import type { LoopEnd, Trigger } from './scheduler.ts';
+
+const refused =
+  'Metal API requestIPReservation (POST /projects/p/ips) failed: 422: Metro zz is not a valid metro';
+
+/** A Service already carrying the CCM's finalizer, whose Elastic IP is in a metro Metal refuses. */
+const service = (i: number): V1Service => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {
+    name: `svc-${String(i)}`,
+    namespace: 'default',
+    uid: `uid-${String(i)}`,
+    resourceVersion: '5',
+    finalizers: ['service.kubernetes.io/load-balancer-cleanup'],
+    annotations: { 'metal.equinix.com/eip-metro': 'zz' },
+  },
+  spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+});
+
+const state = (services: number): KubernetesState => ({
+  clusterId: 'c0ffee00-0000-4000-8000-000000000001' as ClusterId,
+  nodes: [],
+  services: Array.from({ length: services }, (_, i) => service(i)),
+  kubernetesEndpointSlices: [],
+  mirrorEndpointSlices: [],
+});
+
+const metal: MetalObservation = {
+  state: {
+    project: { id: projectId, name: 'p' },
+    devices: [],
+    reservations: [],
+    bgpSessions: [],
+    complete: true,
+  },
+  problems: [],
+};
+
+const quiet = {
+  info: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  error: () => undefined,
+};
+
+/** A daemon's loop over 50 refused Services, with Metal's answers and the clock in the test's hands. */
+function refusedWorld(services: number) {
+  const posts = new Map<string, number>();
+  const events: EventInput[] = [];
+  const refuse = (action: MetalRequestAction): Promise<object> => {
+    // Project BGP is asked for too (a load balancer is configured), and refused likewise.
+    const { operation } = action.request;
+    const key = operation === 'requestIPReservation' ? (action.regarding?.name ?? '') : operation;
+    posts.set(key, (posts.get(key) ?? 0) + 1);
+    return Promise.reject(new Error(refused));
+  };
+  const unexpected = (): Promise<object> => Promise.reject(new Error('unexpected write'));
+  const executors: Executors = {
+    'kubernetes.patch': unexpected,
+    'kubernetes.create': unexpected,
+    'kubernetes.delete': unexpected,
+    'kubernetes.apply': unexpected,
+    'metal.request': refuse,
+  };
+  const sink = { record: (e: EventInput) => Promise.resolve(void events.push(e)) };
+  const reconciler = new Reconciler({
+    settings: settings({ loadBalancer: { kind: 'empty' }, eipLimit: 0 }),
+    dryRun: false,
+    concurrency: 16,
+    log: quiet as unknown as Logger,
+    metrics: createMetrics(),
+    kubernetes: { synced: true, state: () => state(services), find: () => undefined },
+    metal: () => Promise.resolve(metal),
+    location: { metro: 'da', from: 'configuration' },
+    probes: () => [],
+    executors,
+    events: new EventReporter(sink, quiet as unknown as Logger),
+    leading: () => true,
+    stopped: () => false,
+    backoff: new ActionBackoff(),
+  });
+  return { reconciler, posts, events };
+}
+
+/**
+ * Runs loops as the scheduler would for `ms` of (fake) time: the loop a loop asks for, and a resync
+ * every 30 s. Returns how many loops ran.
+ */
+async function runFor(reconciler: Reconciler, ms: number): Promise<number> {
+  const end = Date.now() + ms;
+  let resync = Date.now() + 30_000;
+  let trigger: Trigger = 'start';
+  let loops = 0;
+  while (Date.now() < end) {
+    const asked: LoopEnd['next'] = (await reconciler.loop(trigger)).next;
+    loops++;
+    const retry: number = asked === undefined ? Infinity : Date.now() + asked.delayMs;
+    trigger = retry < resync ? (asked?.trigger ?? 'resync') : 'resync';
+    vi.setSystemTime(Math.max(Date.now() + 1, Math.min(retry, resync)));
+    if (trigger === 'resync') resync += 30_000;
+  }
+  return loops;
+}
+
+describe('Reconciler: failing actions back off', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-01T12:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends each refused create at most 10 times in 10 minutes, and its Warning Event once a failure', async () => {
+    const { reconciler, posts, events } = refusedWorld(50);
+    const loops = await runFor(reconciler, 600_000);
+    expect(posts.size).toBe(51);
+    const counts = [...posts.values()];
+    expect(Math.max(...counts)).toBeLessThanOrEqual(10);
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(8);
+    // A Warning Event a failure and none while it waits, the same each time: the recorder counts
+    // them in one series per Service instead of making new ones.
+    await new Promise((resolve) => setImmediate(resolve));
+    const failed = events.filter((e) => e.reason === 'ElasticIPRequestedFailed');
+    const series = Map.groupBy(failed, (e) => `${e.regarding.name}\n${e.note}`);
+    expect(series.size).toBe(50);
+    for (const [key, list] of series)
+      expect(list.length, key).toBe(posts.get(key.split('\n')[0] ?? ''));
+    const total = counts.reduce((a, b) => a + b, 0);
+    expect(loops).toBeLessThan(total);
+  });
+});
