@@ -3,23 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sensitive } from '../../model/sensitive.ts';
 import { baseURL, useHttpMock } from '../../test/support/http-mock.ts';
+import { getProject, requestReservation } from '../../test/support/metal-requests.ts';
 import { deadline } from './deadline.ts';
 import type { MetalApiError } from './errors.ts';
 import { MetalTransport, type TransportOptions } from './transport.ts';
 
-const get = {
-  operation: 'findProjectById',
-  method: 'GET',
-  path: '/projects/p',
-  idempotent: true,
-} as const;
-const create = {
-  operation: 'requestIPReservation',
-  method: 'POST',
-  path: '/projects/p/ips',
-  idempotent: false,
-  body: { quantity: 1 },
-} as const;
+const get = getProject;
+const create = requestReservation;
 
 const failure = (promise: Promise<unknown>): Promise<MetalApiError> =>
   promise.then(
@@ -48,7 +38,9 @@ describe('a trickling answer', () => {
         if (sent < body.length) response.write(body[sent++]);
         else response.end();
       }, 200);
-      response.on('close', () => { clearInterval(timer); });
+      response.on('close', () => {
+        clearInterval(timer);
+      });
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;

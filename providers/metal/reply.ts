@@ -53,23 +53,18 @@ export function noAnswer(
   deadlines: { request?: AbortSignal; requestMs?: number; outer?: AbortSignal | undefined },
 ): MetalApiError {
   const { operation, method, path } = request;
+  const failure = (code: string, detail?: string): MetalApiError =>
+    new MetalApiError({
+      operation,
+      method,
+      path,
+      code,
+      ...(detail === undefined ? {} : { detail }),
+    });
   const outer = deadlines.outer?.reason as unknown;
   if (deadlines.outer?.aborted === true)
-    return new MetalApiError({
-      operation,
-      method,
-      path,
-      code: 'EDEADLINE',
-      detail: outer instanceof DeadlineError ? outer.message : 'stopped',
-    });
+    return failure('EDEADLINE', outer instanceof DeadlineError ? outer.message : 'stopped');
   if (deadlines.request?.aborted === true)
-    return new MetalApiError({
-      operation,
-      method,
-      path,
-      code: 'ETIMEDOUT',
-      detail: `no complete answer within ${seconds(deadlines.requestMs ?? 0)}`,
-    });
-  const code = axios.isAxiosError(error) ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
-  return new MetalApiError({ operation, method, path, code });
+    return failure('ETIMEDOUT', `no complete answer within ${seconds(deadlines.requestMs ?? 0)}`);
+  return failure(axios.isAxiosError(error) ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN');
 }

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Sensitive } from '../../model/sensitive.ts';
 import { baseURL, useHttpMock } from '../../test/support/http-mock.ts';
+import { getProject, requestReservation } from '../../test/support/metal-requests.ts';
 import { MetalApiError, isUnauthorized } from './errors.ts';
 import { MetalTransport, rateLimitPauseMs, type TransportOptions } from './transport.ts';
 
@@ -31,19 +32,8 @@ function transport(options: Partial<TransportOptions> = {}) {
   return { t, clock };
 }
 
-const get = {
-  operation: 'findProjectById',
-  method: 'GET',
-  path: '/projects/p',
-  idempotent: true,
-} as const;
-const create = {
-  operation: 'requestIPReservation',
-  method: 'POST',
-  path: '/projects/p/ips',
-  idempotent: false,
-  body: { quantity: 1 },
-} as const;
+const get = getProject;
+const create = requestReservation;
 
 describe('MetalTransport', () => {
   const api = useHttpMock();
