@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeHarness, type KubeEnvironment } from '../kube/harness.ts';
 import { addLocalAddresses } from '../kube/local-addresses.ts';
+import { backoff } from './backoff.ts';
 import { failover } from './failover.ts';
 import { metalCalls } from './metal-calls.ts';
 import { idle } from './idle.ts';
@@ -10,7 +11,14 @@ import { planning } from './planning.ts';
 import { serviceLatency } from './service-latency.ts';
 import { table, type Benchmark, type BenchmarkResult } from './report.ts';
 
-const benchmarks: readonly Benchmark[] = [planning, metalCalls, serviceLatency, idle, failover];
+const benchmarks: readonly Benchmark[] = [
+  planning,
+  metalCalls,
+  serviceLatency,
+  idle,
+  failover,
+  backoff,
+];
 const resultsFile = join(import.meta.dirname, 'results.json');
 
 /**
