@@ -73,4 +73,33 @@ describe('plan with Metal observed from the API (the emulator)', () => {
       await emulator.close();
     }
   });
+
+  it('says the body is not JSON, naming the call, when something answers 200 with a page', async () => {
+    const dir = join(fixturesDir, 'example');
+    const world = metalWorldSchema.parse(
+      JSON.parse(await readFile(join(dir, 'metal.json'), 'utf8')),
+    );
+    const { apiKey } = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as {
+      apiKey: string;
+    };
+    const emulator = await startEmulator({ world, token: apiKey });
+    emulator.inject('findIPReservations', { kind: 'not-json' });
+    try {
+      const out = await plan([
+        'plan',
+        '--fixture',
+        'fixtures/example',
+        '--metal',
+        'api',
+        '--base-url',
+        emulator.url,
+      ]);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain(
+        'Metal API findIPReservations answered with an unexpected body: the body is not JSON (200, text/html',
+      );
+    } finally {
+      await emulator.close();
+    }
+  });
 });
