@@ -93,6 +93,7 @@ export class LiveWorld {
       new MetalTransport({
         baseURL: settings.baseURL,
         token: settings.apiKey,
+        timeoutMs: settings.metalRequestTimeoutMs,
         log: options.logger,
         onCall: (call) => options.progress?.metalCall(call.operation),
       }),
@@ -130,7 +131,9 @@ export class LiveWorld {
 
   async #metal(state: KubernetesState): Promise<MetalObservation> {
     const { settings } = this.#options;
-    const observer = new MetalObserver(this.metalClient, settings.projectID);
+    const observer = new MetalObserver(this.metalClient, settings.projectID, {
+      deadlineMs: settings.metalObservationTimeoutMs,
+    });
     try {
       return await observer.observe(metalNeeds(state, settings));
     } catch (error) {
