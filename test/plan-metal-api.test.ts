@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../engine/cli/cli.ts';
 import { metalWorldSchema } from '../providers/fixture/metal.ts';
-import { startEmulator } from '../emulator/emulator.ts';
+import { startEmulator, type Fault } from '../emulator/emulator.ts';
 import { Capture, fixtureNames, fixturesDir } from './support/fixture-plan.ts';
 
 async function plan(argv: string[], env: Record<string, string> = {}) {
@@ -51,55 +51,36 @@ describe('plan with Metal observed from the API (the emulator)', () => {
     });
   }
 
-  it('fails clearly when the API refuses the token', async () => {
+  /** `plan --fixture fixtures/example --metal api` against its world, served as `serve` says. */
+  async function planExampleFrom(serve: { token: string; fault?: Fault }) {
     const world = metalWorldSchema.parse(
       JSON.parse(await readFile(join(fixturesDir, 'example', 'metal.json'), 'utf8')),
     );
-    const emulator = await startEmulator({ world, token: 'another-token' });
+    const emulator = await startEmulator({ world, token: serve.token });
+    if (serve.fault !== undefined) emulator.inject('findIPReservations', serve.fault);
     try {
-      const out = await plan([
-        'plan',
-        '--fixture',
-        'fixtures/example',
-        '--metal',
-        'api',
-        '--base-url',
-        emulator.url,
-      ]);
-      expect(out.code).toBe(1);
-      expect(out.stderr).toMatch(/refused the credentials \(401\): check the API key/);
-      expect(out.stderr).not.toContain('fixture-api-token');
+      const args = ['--fixture', 'fixtures/example', '--metal', 'api', '--base-url', emulator.url];
+      return await plan(['plan', ...args]);
     } finally {
       await emulator.close();
     }
+  }
+
+  it('fails clearly when the API refuses the token', async () => {
+    const out = await planExampleFrom({ token: 'another-token' });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/refused the credentials \(401\): check the API key/);
+    expect(out.stderr).not.toContain('fixture-api-token');
   });
 
   it('says the body is not JSON, naming the call, when something answers 200 with a page', async () => {
-    const dir = join(fixturesDir, 'example');
-    const world = metalWorldSchema.parse(
-      JSON.parse(await readFile(join(dir, 'metal.json'), 'utf8')),
+    const out = await planExampleFrom({
+      token: 'fixture-api-token-7f3a9c',
+      fault: { kind: 'not-json' },
+    });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(
+      'Metal API findIPReservations answered with an unexpected body: the body is not JSON (200, text/html',
     );
-    const { apiKey } = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as {
-      apiKey: string;
-    };
-    const emulator = await startEmulator({ world, token: apiKey });
-    emulator.inject('findIPReservations', { kind: 'not-json' });
-    try {
-      const out = await plan([
-        'plan',
-        '--fixture',
-        'fixtures/example',
-        '--metal',
-        'api',
-        '--base-url',
-        emulator.url,
-      ]);
-      expect(out.code).toBe(1);
-      expect(out.stderr).toContain(
-        'Metal API findIPReservations answered with an unexpected body: the body is not JSON (200, text/html',
-      );
-    } finally {
-      await emulator.close();
-    }
   });
 });
