@@ -1,3 +1,4 @@
+import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { refKey } from '../../model/kubernetes.ts';
 import type { Action, Plan } from '../../model/plan.ts';
 import type { ExecutionResult, Executors } from '../../model/executors.ts';
@@ -134,7 +135,13 @@ class PlanRun {
       logger?.info({ action: action.id, target: action.target }, 'applied');
       return { id: action.id, status: 'applied' };
     } catch (error) {
-      logger?.warn({ action: action.id, target: action.target, err: error }, 'action failed');
+      // A write that lost a race is planned again at once: worth a debug line, not a warning.
+      if (error instanceof StaleWriteError)
+        logger?.debug(
+          { action: action.id, target: action.target, err: error.message },
+          'conflict: the object changed; re-planning',
+        );
+      else logger?.warn({ action: action.id, target: action.target, err: error }, 'action failed');
       return { id: action.id, status: 'failed', error };
     }
   }

@@ -1,18 +1,19 @@
 import type { Argv } from 'yargs';
-import { anyDuration } from './config/parsers.ts';
+import { componentFlags } from './component/flag-table.ts';
 import { options, type OptionSpec } from './config/options.ts';
 import { UsageError } from './usage-error.ts';
 
 const providerName = 'equinixmetal';
 
-/** The flags every command takes (the upstream CCM's, and the configuration's by their names). */
+/**
+ * The flags every command takes that the commands read by name; the component's and the
+ * configuration's are read from the same object by their names (see component/options.ts).
+ */
 export type GlobalArgs = {
-  readonly 'cloud-provider'?: string;
   readonly 'provider-config'?: string;
+  readonly 'cloud-config'?: string;
+  readonly 'cloud-provider'?: string;
   readonly kubeconfig?: string;
-  readonly 'leader-elect'?: boolean;
-  readonly 'authentication-skip-lookup'?: boolean;
-  readonly v: string;
   readonly 'dry-run'?: boolean;
 };
 
@@ -30,32 +31,29 @@ export function withConfigFlags<T>(argv: Argv<T>): Argv<T> {
   return out;
 }
 
-/** The upstream CCM's command line, accepted so existing manifests keep working. */
-export function withUpstreamFlags<T>(argv: Argv<T>) {
-  return argv
-    .option('cloud-provider', { type: 'string', describe: `must be "${providerName}" when given` })
+/**
+ * The Kubernetes cloud-controller-manager's flags (values already normalised the pflag way, see
+ * component/argv.ts), so existing manifests keep working; and this CCM's own few.
+ */
+export function withComponentFlags<T>(argv: Argv<T>): Argv<T> {
+  let out = argv;
+  for (const [name, spec] of Object.entries(componentFlags)) {
+    out = out.option(name, {
+      type: spec.kind === 'bool' ? 'boolean' : 'string',
+      describe: `${spec.effect ?? `${spec.help} (no effect here)`}${spec.default === undefined ? '' : ` [upstream default: ${spec.default}]`}`,
+      group:
+        spec.effect === undefined
+          ? 'Accepted for compatibility (no effect):'
+          : 'Kubernetes component:',
+      ...(spec.short === undefined || spec.short === name ? {} : { alias: spec.short }),
+    });
+  }
+  return out
     .option('provider-config', {
       type: 'string',
-      describe: 'path to the config Secret file (JSON)',
-    })
-    .option('kubeconfig', {
-      type: 'string',
-      describe: 'path to a kubeconfig (default: in-cluster)',
-    })
-    .option('leader-elect', { type: 'boolean', describe: 'elect a leader before applying' })
-    .option('authentication-skip-lookup', { type: 'boolean', describe: 'accepted and ignored' })
-    .option('v', {
-      type: 'string',
-      describe: 'log verbosity: 0 info, 2 debug, 5 trace',
-      default: '0',
+      describe: 'path to the config Secret file (JSON); the older name of --cloud-config',
     })
     .option('dry-run', { type: 'boolean', describe: 'print plans, apply nothing' });
-}
-
-export function verbosity(raw: unknown): number {
-  const text = typeof raw === 'string' ? raw.trim() : '0';
-  if (!/^\d+$/.test(text)) throw new UsageError([`--v: expected a whole number, got "${text}"`]);
-  return Number(text);
 }
 
 export function checkProvider(raw: unknown): void {
@@ -66,9 +64,14 @@ export function checkProvider(raw: unknown): void {
   }
 }
 
-export function durationFlag(flag: string, raw: string): number {
-  const parsed = anyDuration(raw);
-  if (!parsed.ok)
-    throw new UsageError([`--${flag}: expected a duration such as 15s, got "${raw}"`]);
-  return parsed.value;
+/** `--cloud-config`, or its older name `--provider-config`; both with different paths is an error. */
+export function secretPath(args: GlobalArgs): string | undefined {
+  const [cloud, provider] = [args['cloud-config'], args['provider-config']].map((v) =>
+    typeof v === 'string' && v !== '' ? v : undefined,
+  );
+  if (cloud !== undefined && provider !== undefined && cloud !== provider)
+    throw new UsageError([
+      `--cloud-config (${cloud}) and --provider-config (${provider}) name different files: give one`,
+    ]);
+  return cloud ?? provider;
 }

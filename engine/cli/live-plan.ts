@@ -7,7 +7,7 @@ import { diff } from '../plan/differ.ts';
 import { parseTarget, targetPlan, type Target } from '../plan/target.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import { configure } from './configure.ts';
-import type { GlobalArgs } from './flags.ts';
+import { secretPath, type GlobalArgs } from './flags.ts';
 import type { CliIo } from './io.ts';
 import type { Logger } from './logging.ts';
 import { terminalProgress } from './progress.ts';
@@ -41,7 +41,7 @@ export async function liveRequest(
   logger: Logger,
 ): Promise<LiveRequest> {
   return {
-    config: await configure(args, io.env, args['provider-config'], logger),
+    config: await configure(args, io.env, secretPath(args), logger),
     ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
     logger,
     io,

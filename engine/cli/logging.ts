@@ -1,6 +1,10 @@
+import { basename } from 'node:path';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { klogLine } from './klog.ts';
 
 export type { Logger };
+
+export type LogFormat = 'text' | 'json';
 
 /**
  * Paths pino masks in every log line, whatever the caller passes: secrets are kept out of logs by
@@ -23,6 +27,8 @@ export const redactedPaths = [
   '*.headers["x-auth-token"]',
   'headers["X-Auth-Token"]',
   '*.headers["X-Auth-Token"]',
+  'headers.authorization',
+  '*.headers.authorization',
   'data',
   '*.data',
   'stringData',
@@ -31,7 +37,8 @@ export const redactedPaths = [
 
 /** Keys whose values are secrets wherever they appear, however deep (e.g. a Node's bgp-pass annotation). */
 /** ConfigMap and Secret `data` too: the MetalLB ConfigMap holds the BGP password. */
-const secretKey = /(bgp-pass|password|md5|apikey|api-key|x-auth-token|token)$|^(data|stringData)$/i;
+const secretKey =
+  /(bgp-pass|password|md5|apikey|api-key|x-auth-token|token|authorization)$|^(data|stringData)$/i;
 
 /** A copy of a log object with every value under a secret-looking key masked, at any depth. */
 export function maskSecrets(value: unknown, depth = 0): unknown {
@@ -57,14 +64,61 @@ export function levelForVerbosity(v: number): Level {
   return 'info';
 }
 
-export function createLogger(verbosity: number, destination: DestinationStream): Logger {
+const here = import.meta.url;
+
+/** `file.ts:line` of the code that logged: the first frame outside pino and this file. */
+function caller(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 20;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  for (const frame of stack.split('\n').slice(1)) {
+    const at = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?$/.exec(frame.trim());
+    if (at === null) continue;
+    const [, file = '', line = ''] = at;
+    if (
+      file.includes('node_modules') ||
+      file.startsWith('node:') ||
+      here.endsWith(file) ||
+      file === here
+    )
+      continue;
+    return `${basename(file)}:${line}`;
+  }
+  return 'metal-ccm';
+}
+
+/** Writes pino's lines as klog text. */
+function textDestination(out: DestinationStream): DestinationStream {
+  return {
+    write(line: string): void {
+      out.write(klogLine(line));
+    },
+  };
+}
+
+/**
+ * The process's logger: klog-like text (`--logging-format=text`, the command's default) or one
+ * JSON object per line (`json`: `ts` in seconds, `level`, `caller`, `msg`, then the fields).
+ * Secrets are masked before either is written.
+ */
+export function createLogger(
+  verbosity: number,
+  destination: DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
   return pino(
     {
-      name: 'metal-ccm',
       level: levelForVerbosity(verbosity),
+      base: undefined,
+      timestamp: () => `,"ts":${String(Date.now() / 1000)}`,
+      mixin: () => ({ caller: caller() }),
       redact: { paths: redactedPaths, censor: '(sensitive)' },
-      formatters: { log: (object) => maskSecrets(object) as Record<string, unknown> },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => maskSecrets(object) as Record<string, unknown>,
+      },
     },
-    destination,
+    format === 'text' ? textDestination(destination) : destination,
   );
 }

@@ -6,13 +6,11 @@ import { selectMetalLB } from '../../providers/fixture/kubernetes.ts';
 import { loadFixture, type Fixture } from '../../providers/fixture/load.ts';
 import { MetalClient } from '../../providers/metal/client.ts';
 import { describeStartupFailure } from '../../providers/metal/errors.ts';
-import { readHostMetadata } from '../../providers/metal/metadata.ts';
 import { MetalObserver } from '../../providers/metal/observe.ts';
 import { MetalTransport } from '../../providers/metal/transport.ts';
 import type { Settings } from '../../model/settings.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import { diff } from '../plan/differ.ts';
-import { resolveLocation } from '../observe/location.ts';
 import { observe, type WorldSources } from '../observe/observe.ts';
 
 /** Where the Metal side is observed from: the fixture's `metal.json`, or the Metal API. */
@@ -72,7 +70,8 @@ export async function planFixture(
     settings,
     kubernetes: { state: withMetalLB(fixture, settings), problems: fixture.kubernetes.problems },
     metal: fromApi ? metalApi(settings, request.logger) : () => Promise.resolve(fixture.metal),
-    location: fromApi ? await resolveLocation(settings, (url) => readHostMetadata(url)) : settings,
+    // Only the configuration: a plan never asks the host's metadata service.
+    location: settings,
     probes: fixture.probes,
   });
   request.logger.debug(

@@ -12,7 +12,7 @@ import { readHostMetadata } from '../../providers/metal/metadata.ts';
 import { MetalObserver } from '../../providers/metal/observe.ts';
 import { MetalTransport } from '../../providers/metal/transport.ts';
 import type { Logger } from '../cli/logging.ts';
-import { resolveLocation, type Location } from './location.ts';
+import { LocationSource, locationNeeded, type Location } from './location.ts';
 import { metalNeeds, observe } from './observe.ts';
 
 /** What a one-shot observation tells as it goes (a progress line on a terminal). */
@@ -87,7 +87,12 @@ export class LiveWorld {
 
   constructor(options: LiveOptions) {
     this.#options = options;
-    this.rest = new KubeRest(loadKubeConfig(options.kubeconfig));
+    this.rest = new KubeRest(
+      loadKubeConfig({
+        ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+        env: process.env,
+      }),
+    );
     const { settings } = options;
     this.metalClient = new MetalClient(
       new MetalTransport({
@@ -105,7 +110,10 @@ export class LiveWorld {
     const { settings } = this.#options;
     const kubernetes = await kubernetesOnce(this.rest, this.#options);
     const metal = await this.#metal(kubernetes);
-    const location = await resolveLocation(settings, (url) => readHostMetadata(url));
+    // The host's metadata only when a Service needs a location none is configured for.
+    const location = await new LocationSource(settings, (url) =>
+      readHostMetadata(url, 2000),
+    ).current(locationNeeded(kubernetes, settings));
     const notes: Problem[] = [];
     const snapshotWith = (results: readonly ProbeResult[]): Promise<Snapshot> =>
       observe({

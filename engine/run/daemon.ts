@@ -1,46 +1,47 @@
 import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { Settings } from '../../model/settings.ts';
 import { probeTargets } from '../../planners/control-plane/control-plane.ts';
 import { ControlPlaneProber } from '../../providers/control-plane/prober.ts';
 import { EventRecorder } from '../../providers/kubernetes/events.ts';
 import { kubernetesExecutors } from '../../providers/kubernetes/executor.ts';
-import { loadKubeConfig } from '../../providers/kubernetes/kubeconfig.ts';
-import { LeaderElector } from '../../providers/kubernetes/leader.ts';
+import { loadKubeConfig, serverOf } from '../../providers/kubernetes/kubeconfig.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
+import { TokenBucket } from '../../providers/kubernetes/rate-limit.ts';
 import { KubeRest } from '../../providers/kubernetes/rest.ts';
-import { MetalClient } from '../../providers/metal/client.ts';
-import { describeStartupFailure } from '../../providers/metal/errors.ts';
+import { Reviews } from '../../providers/kubernetes/reviews.ts';
 import { metalExecutor } from '../../providers/metal/executor.ts';
 import { readHostMetadata } from '../../providers/metal/metadata.ts';
 import { MetalObserver } from '../../providers/metal/observe.ts';
-import { MetalTransport } from '../../providers/metal/transport.ts';
 import type { Logger } from '../cli/logging.ts';
-import { resolveLocation } from '../observe/location.ts';
+import { LocationSource, locationNeeded } from '../observe/location.ts';
+import { clientCAFromCluster } from './client-ca.ts';
 import { EventReporter } from './events.ts';
+import { livenessChecks, readinessChecks, type HealthState } from './health.ts';
+import { untilConnected } from './kube-connect.ts';
+import { Leadership, type LeaderElectionSettings } from './leadership.ts';
+import { metalConnection, type MetalConnection } from './metal-connection.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Reconciler } from './reconciler.ts';
 import { LoopScheduler } from './scheduler.ts';
-import { serveHealth } from './server.ts';
+import { startServing, type Serving } from './serving/serve.ts';
+import type { ServingOptions } from './serving/options.ts';
 
-export interface LeaderElectionSettings {
-  readonly enabled: boolean;
-  readonly namespace: string;
-  readonly name: string;
-  readonly leaseDurationMs: number;
-  readonly renewDeadlineMs: number;
-  readonly retryPeriodMs: number;
-}
+export type { LeaderElectionSettings } from './leadership.ts';
 
 export interface DaemonOptions {
   readonly settings: Settings;
-  /** A kubeconfig file; in-cluster configuration (or the default kubeconfig) when absent. */
-  readonly kubeconfig?: string;
+  /** How to reach the Kubernetes API (`--kubeconfig`, `--master`, `--kube-api-qps/-burst`). */
+  readonly kube: {
+    readonly kubeconfig?: string;
+    readonly master?: string;
+    readonly qps: number;
+    readonly burst: number;
+  };
+  /** The process environment (in-cluster detection, `PACKNGO_DEBUG`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly leaderElection: LeaderElectionSettings;
   readonly dryRun: boolean;
-  /** `host:port` of /healthz, /readyz and /metrics. */
-  readonly healthAddress: string;
+  readonly serving: ServingOptions;
   readonly logger: Logger;
   /** Informer events within this window cost one loop. */
   readonly debounceMs?: number;
@@ -51,67 +52,101 @@ export interface DaemonOptions {
 }
 
 /**
- * The running CCM, wired: the Metal client and observer, the Kubernetes caches, executors and
- * Events, the control-plane prober, the leader election, the loop (scheduler + reconciler) and the
- * CCM's own HTTP server. Only the leader applies; `--dry-run` logs each plan and applies nothing.
+ * The running CCM, wired: its servers first (health answers while it connects), then the
+ * Kubernetes API (retried with backoff while /readyz says why), the caches, the leader election,
+ * and only for the leader (or a dry run) the Metal API, the prober and the loops.
  */
 export class Daemon {
   readonly #options: DaemonOptions;
   readonly #log: Logger;
   readonly metrics: Metrics = createMetrics();
+  readonly #stop = new AbortController();
+  #fail: (error: Error) => void = () => undefined;
+  /** Resolves with the error that stops the daemon (a refused Metal token, a failed lookup). */
+  readonly fatal: Promise<Error> = new Promise((resolve) => {
+    this.#fail = resolve;
+  });
+  #serving: Serving | undefined;
   #kubernetes: KubernetesObserver | undefined;
+  #kubeProblem: string | undefined = 'not connected to the Kubernetes API yet';
   #reconciler: Reconciler | undefined;
   #scheduler: LoopScheduler | undefined;
-  #elector: LeaderElector | undefined;
+  #leadership: Leadership | undefined;
   #events: EventReporter | undefined;
-  #server: Server | undefined;
   #prober: ControlPlaneProber | undefined;
-  #leading = false;
-  #stopped = false;
-  healthUrl = '';
+  #metal: MetalConnection | undefined;
+  #loopingSince: number | undefined;
+  #running: Promise<void> | undefined;
 
   constructor(options: DaemonOptions) {
     this.#options = options;
     this.#log = options.logger;
   }
 
-  get isLeader(): boolean {
-    return this.#leading;
-  }
-
-  /** Loops completed, for tests that wait for the CCM to act. */
-  get loopsCompleted(): number {
-    return this.#scheduler?.loopsCompleted ?? 0;
-  }
-
-  notReady(): string | undefined {
-    if (this.#kubernetes?.synced !== true) return 'Kubernetes caches not synced';
-    const metalError = this.#reconciler?.metalError;
-    if (metalError !== undefined) return `Metal API: ${metalError}`;
-    return undefined;
-  }
-
-  async start(): Promise<void> {
+  health(): HealthState {
     const { settings } = this.#options;
-    const client = await this.#connectMetal();
-    const location = await resolveLocation(settings, (url) => readHostMetadata(url));
-    this.#log.info({ ...location }, 'location');
-    const rest = new KubeRest(loadKubeConfig(this.#options.kubeconfig));
-    this.#events = new EventReporter(new EventRecorder(rest, { instance: hostname() }), this.#log);
-    const kubernetes = this.#observeKubernetes(rest);
-    const server = await serveHealth(this.#options.healthAddress, {
-      notReady: () => this.notReady(),
-      registry: this.metrics.registry,
+    const now = Date.now();
+    return {
+      now,
+      kubernetes:
+        this.#kubeProblem ??
+        (this.#kubernetes?.synced === true
+          ? undefined
+          : 'the Kubernetes caches are not synced yet'),
+      lease: this.#leadership?.problem,
+      loopingSince: this.#loopingSince,
+      lastLoopEnded: this.#scheduler?.lastLoopEndedAt,
+      metal: this.#reconciler?.metalProblem(now, settings.metalObservationTimeoutMs),
+      resyncMs: settings.syncPeriodMs,
+    };
+  }
+
+  /** Starts serving and connecting; resolves once the servers listen (the rest goes on behind). */
+  async start(): Promise<void> {
+    const options = this.#options;
+    const config = loadKubeConfig({ ...options.kube, env: options.env });
+    const rest = new KubeRest(config, {
+      limiter: new TokenBucket(options.kube.qps, options.kube.burst),
     });
-    this.#server = server.server;
-    this.healthUrl = server.url;
-    this.#prober = this.#startProber();
-    const metal = new MetalObserver(client, settings.projectID, {
+    const reviewsRest = (path: string | undefined): KubeRest =>
+      path === undefined
+        ? rest
+        : new KubeRest(loadKubeConfig({ kubeconfig: path, env: options.env }));
+    const reviews = new Reviews(reviewsRest(options.serving.auth.authenticationKubeconfig));
+    const access = new Reviews(reviewsRest(options.serving.auth.authorizationKubeconfig));
+    const state = (): HealthState => this.health();
+    this.#serving = await startServing(
+      options.serving,
+      {
+        liveness: livenessChecks(state),
+        readiness: readinessChecks(state),
+        registry: this.metrics.registry,
+      },
+      { token: (t) => reviews.token(t), access: (u, v, p) => access.access(u, v, p) },
+    );
+    this.#log.info(
+      { secure: this.#serving.secureUrl ?? 'off', health: this.#serving.plainUrl ?? 'off' },
+      'serving /healthz, /livez, /readyz and /metrics',
+    );
+    const events = new EventReporter(new EventRecorder(rest, { instance: hostname() }), this.#log);
+    this.#events = events;
+    this.#wire(rest, events);
+    this.#running = this.#run(rest, events, serverOf(config)).catch((error: unknown) => {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+    });
+  }
+
+  #wire(rest: KubeRest, events: EventReporter): void {
+    const { settings, dryRun, env } = this.#options;
+    this.#metal = metalConnection({ settings, env, log: this.#log, metrics: this.metrics });
+    const kubernetes = this.#observeKubernetes(rest);
+    const observer = new MetalObserver(this.#metal.client, settings.projectID, {
       deadlineMs: settings.metalObservationTimeoutMs,
     });
+    const location = new LocationSource(settings, (url) => readHostMetadata(url, 2000), this.#log);
     this.#reconciler = new Reconciler({
       settings,
-      dryRun: this.#options.dryRun,
+      dryRun,
       concurrency: this.#options.concurrency ?? 16,
       log: this.#log,
       metrics: this.metrics,
@@ -122,14 +157,17 @@ export class Daemon {
         state: () => kubernetes.state(),
         find: (ref) => kubernetes.find(ref),
       },
-      metal: (needs) => metal.observe(needs),
-      location,
+      metal: (needs) => observer.observe(needs),
+      location: (state) => location.current(locationNeeded(state, settings)),
       probes: () => this.#prober?.results() ?? [],
       observed: (snapshot) => this.#prober?.setTargets(probeTargets(snapshot)),
-      executors: { ...kubernetesExecutors(rest), 'metal.request': metalExecutor(client) },
-      events: this.#events,
-      leading: () => this.#leading,
-      stopped: () => this.#stopped,
+      executors: {
+        ...kubernetesExecutors(rest),
+        'metal.request': metalExecutor(this.#metal.client),
+      },
+      events,
+      leading: () => this.#loopingSince !== undefined,
+      stopped: () => this.#stop.signal.aborted,
     });
     this.#scheduler = new LoopScheduler({
       run: (trigger) => this.#reconciler?.loop(trigger) ?? Promise.resolve({}),
@@ -139,39 +177,50 @@ export class Daemon {
         this.#log.error({ err: error }, 'loop failed');
       },
     });
-    await kubernetes.start();
-    await kubernetes.whenSynced();
-    this.#log.info({ health: this.healthUrl }, 'caches synced');
-    this.#elect(rest);
-    this.#scheduler.start();
   }
 
-  /** The Metal client, once the credentials are known to read the project. */
-  async #connectMetal(): Promise<MetalClient> {
-    const { settings, logger } = this.#options;
-    const transport = new MetalTransport({
-      baseURL: settings.baseURL,
-      token: settings.apiKey,
-      timeoutMs: settings.metalRequestTimeoutMs,
-      log: logger,
-      onCall: (call) => {
-        this.metrics.metalRequests.inc({ operation: call.operation, code: String(call.outcome) });
-        this.metrics.metalRequestDuration.observe(
-          { operation: call.operation },
-          call.durationMs / 1000,
-        );
-      },
-      onRateLimited: () => {
-        this.metrics.metalRateLimitPauses.inc();
+  /** Connects to Kubernetes (retrying), syncs the caches, then elects; the leader loops. */
+  async #run(rest: KubeRest, events: EventReporter, server: string): Promise<void> {
+    const kubernetes = this.#kubernetes;
+    const signal = this.#stop.signal;
+    if (kubernetes === undefined) return;
+    const connected = await untilConnected(() => kubernetes.start(), {
+      server,
+      log: this.#log,
+      signal,
+      onProblem: (problem) => {
+        this.#kubeProblem = problem;
       },
     });
-    const client = new MetalClient(transport);
-    try {
-      await client.getProject(settings.projectID);
-    } catch (error) {
-      throw new Error(describeStartupFailure(error), { cause: error });
+    if (!connected) return;
+    const { auth } = this.#options.serving;
+    if (this.#serving?.secureUrl !== undefined && !auth.skipLookup) {
+      const ca = await clientCAFromCluster(rest, auth.tolerateLookupFailure, this.#log);
+      if (ca !== undefined) this.#serving.addClientCA(ca);
     }
-    return client;
+    await Promise.race([
+      kubernetes.whenSynced(),
+      new Promise((resolve) => {
+        signal.addEventListener('abort', resolve);
+      }),
+    ]);
+    if (signal.aborted) return;
+    this.#log.info({ server }, 'caches synced');
+    this.#leadership = new Leadership({
+      rest,
+      election: this.#options.leaderElection,
+      log: this.#log,
+      metrics: this.metrics,
+      events,
+      onLead: () => {
+        this.#lead();
+      },
+      onStandby: () => {
+        this.#standby();
+      },
+    });
+    this.#scheduler?.start();
+    this.#leadership.start();
   }
 
   #observeKubernetes(rest: KubeRest): KubernetesObserver {
@@ -188,6 +237,26 @@ export class Daemon {
     return this.#kubernetes;
   }
 
+  /** Leading (or running dry): the Metal credentials are checked once, then loops run. */
+  #lead(): void {
+    if (this.#stop.signal.aborted) return;
+    this.#loopingSince = Date.now();
+    this.#prober = this.#startProber();
+    void this.#metal?.verified().then(
+      () => this.#scheduler?.request('start', 0),
+      (error: unknown) => {
+        this.#fail(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  }
+
+  #standby(): void {
+    this.#loopingSince = undefined;
+    const prober = this.#prober;
+    this.#prober = undefined;
+    void prober?.stop();
+  }
+
   #startProber(): ControlPlaneProber | undefined {
     const { settings } = this.#options;
     if (settings.eipTag === '') return undefined;
@@ -202,53 +271,16 @@ export class Daemon {
     return prober;
   }
 
-  /** Leads at once without leader election; else when the Lease is won, until it is lost. */
-  #elect(rest: KubeRest): void {
-    const election = this.#options.leaderElection;
-    if (!election.enabled) {
-      this.#setLeading(true);
-      return;
-    }
-    this.metrics.leader.set({ name: election.name }, 0);
-    this.#elector = new LeaderElector(rest, {
-      namespace: election.namespace,
-      name: election.name,
-      identity: `${hostname()}_${randomUUID()}`,
-      leaseDurationMs: election.leaseDurationMs,
-      renewDeadlineMs: election.renewDeadlineMs,
-      retryPeriodMs: election.retryPeriodMs,
-      log: this.#log,
-      onStartedLeading: () => {
-        this.#setLeading(true);
-        this.#scheduler?.request('start');
-      },
-      onStoppedLeading: () => {
-        this.#setLeading(false);
-      },
-    });
-    this.#elector.start();
-  }
-
-  #setLeading(leading: boolean): void {
-    this.#leading = leading;
-    this.metrics.leader.set({ name: this.#options.leaderElection.name }, leading ? 1 : 0);
-  }
-
-  /** Stops applying at once, finishes the loop under way, releases the lease, closes. */
+  /** Stops applying at once, finishes the loop under way, releases the Lease, closes. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#setLeading(false);
+    this.#stop.abort();
+    this.#loopingSince = undefined;
     await this.#scheduler?.stop();
+    await this.#running;
     await this.#events?.drain();
-    await this.#elector?.stop();
+    await this.#leadership?.stop();
     await this.#prober?.stop();
     await this.#kubernetes?.stop();
-    await new Promise<void>((resolve) => {
-      if (this.#server === undefined) resolve();
-      else
-        this.#server.close(() => {
-          resolve();
-        });
-    });
+    await this.#serving?.close();
   }
 }

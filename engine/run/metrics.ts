@@ -6,20 +6,20 @@ type Registers = Registry[];
 function metalMetrics(registers: Registers) {
   return {
     metalRequests: new Counter({
-      name: 'metal_api_requests_total',
+      name: 'metal_ccm_metal_api_requests_total',
       help: 'Equinix Metal API requests by operation and status code (or network error code)',
       labelNames: ['operation', 'code'] as const,
       registers,
     }),
     metalRequestDuration: new Histogram({
-      name: 'metal_api_request_duration_seconds',
+      name: 'metal_ccm_metal_api_request_duration_seconds',
       help: 'Latency of Equinix Metal API requests',
       labelNames: ['operation'] as const,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
     metalRateLimitPauses: new Counter({
-      name: 'metal_api_rate_limit_pauses_total',
+      name: 'metal_ccm_metal_api_rate_limit_pauses_total',
       help: 'Times a 429 paused every Metal API call of the process',
       registers,
     }),
@@ -30,19 +30,19 @@ function metalMetrics(registers: Registers) {
 function loopMetrics(registers: Registers) {
   return {
     loops: new Counter({
-      name: 'reconcile_loops_total',
+      name: 'metal_ccm_reconcile_loops_total',
       help: 'Loops by what triggered them and how they ended',
       labelNames: ['trigger', 'result'] as const,
       registers,
     }),
     loopDuration: new Histogram({
-      name: 'reconcile_loop_duration_seconds',
+      name: 'metal_ccm_reconcile_loop_duration_seconds',
       help: 'Duration of a whole loop: observe, plan, apply',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
     actions: new Counter({
-      name: 'plan_actions_total',
+      name: 'metal_ccm_plan_actions_total',
       help: 'Applied plan actions by area, kind and result',
       labelNames: ['area', 'kind', 'result'] as const,
       registers,
@@ -58,7 +58,7 @@ function ageMetrics(registers: Registers) {
   const last = { loop: Number.NaN, observation: Number.NaN };
   const age = (at: number): number => (Date.now() - at) / 1000;
   new Gauge({
-    name: 'reconcile_last_loop_age_seconds',
+    name: 'metal_ccm_reconcile_last_loop_age_seconds',
     help: 'Seconds since the last loop ended (NaN before the first)',
     registers,
     collect() {
@@ -66,7 +66,7 @@ function ageMetrics(registers: Registers) {
     },
   });
   new Gauge({
-    name: 'metal_observation_age_seconds',
+    name: 'metal_ccm_metal_observation_age_seconds',
     help: 'Seconds since the last complete observation of the Metal project (NaN before the first)',
     registers,
     collect() {
@@ -87,12 +87,12 @@ function ageMetrics(registers: Registers) {
 function stateMetrics(registers: Registers) {
   return {
     reservationsOwned: new Gauge({
-      name: 'metal_reservations_owned',
+      name: 'metal_ccm_metal_reservations_owned',
       help: 'IP reservations of the project tagged for this cluster, at the last observation',
       registers,
     }),
     leader: new Gauge({
-      name: 'leader_election_master_status',
+      name: 'metal_ccm_leader_election_master_status',
       help: '1 while this process holds the leader Lease (or runs without leader election), else 0',
       labelNames: ['name'] as const,
       registers,

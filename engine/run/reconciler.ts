@@ -28,7 +28,8 @@ export interface ReconcilerDeps {
   readonly metrics: Metrics;
   readonly kubernetes: { readonly synced: boolean; state(): KubernetesState; find: FindCached };
   readonly metal: (needs: MetalNeeds) => Promise<MetalObservation>;
-  readonly location: Location;
+  /** Where the cluster lives, asked each loop (the host's metadata is read only when needed). */
+  readonly location: (kubernetes: KubernetesState) => Promise<Location>;
   readonly probes: () => readonly ProbeResult[];
   /** Told the snapshot of each loop (the prober learns whom to probe). */
   readonly observed?: (snapshot: Snapshot) => void;
@@ -50,15 +51,33 @@ export class Reconciler {
   #retryMs = 0;
   /** Why the last Metal observation failed; undefined once one succeeded. */
   metalError: string | undefined = 'not observed yet';
+  /** When the observation under way started. */
+  #observingSince: number | undefined;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#backoff = deps.backoff ?? new ActionBackoff();
   }
 
+  /**
+   * Why Metal is not usable for planning now: the last observation failed, or the one under way has
+   * run past its deadline (`deadlineMs`); undefined when the last one succeeded.
+   */
+  metalProblem(now: number, deadlineMs: number): string | undefined {
+    const since = this.#observingSince;
+    if (since !== undefined && now - since > deadlineMs)
+      return `the Metal observation under way started ${String(Math.round((now - since) / 1000))}s ago (its deadline is ${String(Math.round(deadlineMs / 1000))}s)`;
+    return this.metalError === undefined ? undefined : `Metal API: ${this.metalError}`;
+  }
+
   async loop(trigger: Trigger): Promise<LoopEnd> {
     const { kubernetes, metrics } = this.#deps;
     if (!kubernetes.synced) return {};
+    // A standby makes no Metal calls: only the leader (or a dry run) observes and plans.
+    if (!this.#deps.leading() && !this.#deps.dryRun) {
+      metrics.loops.inc({ trigger, result: 'not-leader' });
+      return {};
+    }
     const end = metrics.loopDuration.startTimer();
     try {
       const snapshot = await this.#observe(trigger);
@@ -74,13 +93,16 @@ export class Reconciler {
   }
 
   async #observe(trigger: Trigger): Promise<Snapshot | undefined> {
-    const { kubernetes, settings, location } = this.#deps;
+    const { kubernetes, settings } = this.#deps;
+    this.#observingSince = Date.now();
     try {
+      const state = kubernetes.state();
+      const location = await this.#deps.location(state);
       const snapshot = await observe({
         time: new Date().toISOString(),
         source: 'live',
         settings,
-        kubernetes: { state: kubernetes.state() },
+        kubernetes: { state },
         metal: this.#deps.metal,
         location,
         probes: this.#deps.probes(),
@@ -98,6 +120,8 @@ export class Reconciler {
       );
       this.#deps.metrics.loops.inc({ trigger, result: 'observe-failed' });
       return undefined;
+    } finally {
+      this.#observingSince = undefined;
     }
   }
 
@@ -160,8 +184,17 @@ export class Reconciler {
       const action = byId.get(outcome.id);
       return action === undefined ? [] : [[action, outcome]];
     });
+    // A lost race (409/422 on a guarded write) is a conflict, re-planned at once: not a failure.
     for (const [action, outcome] of recorded)
-      metrics.actions.inc({ area: action.area, kind: action.kind, result: outcome.status });
+      metrics.actions.inc({
+        area: action.area,
+        kind: action.kind,
+        // A lost race (409/422 on a guarded write) is re-planned at once: a conflict, not a failure.
+        result:
+          outcome.status === 'failed' && outcome.error instanceof StaleWriteError
+            ? 'conflict'
+            : outcome.status,
+      });
     this.#backoff.record(plan, report.outcomes.flatMap(attemptOf), Date.now());
     const failed = report.outcomes.some((o) => attemptOf(o)[0]?.result === 'failed');
     metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });

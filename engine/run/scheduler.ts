@@ -32,6 +32,8 @@ export class LoopScheduler {
   #stopped = false;
   /** Loops completed, for tests that wait for the CCM to act. */
   loopsCompleted = 0;
+  /** When the last loop ended (liveness: a stuck loop shows as none ending). */
+  lastLoopEndedAt: number | undefined;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -78,6 +80,7 @@ export class LoopScheduler {
       .then((end) => {
         this.#running = undefined;
         this.loopsCompleted++;
+        this.lastLoopEndedAt = Date.now();
         if (end.next !== undefined) this.request(end.next.trigger, end.next.delayMs);
         if (this.#pending !== undefined && this.#timer === undefined)
           this.request(this.#pending, 0);

@@ -27,6 +27,8 @@ export interface LeaderElectionOptions {
   readonly retryPeriodMs: number;
   readonly onStartedLeading: () => void;
   readonly onStoppedLeading: () => void;
+  /** Told after every attempt: the error that stopped it, or undefined when the Lease answered. */
+  readonly onAttempt?: (error: unknown) => void;
   readonly log?: {
     info(object: object, message: string): void;
     warn(object: object, message: string): void;
@@ -100,11 +102,14 @@ export class LeaderElector {
   async #run(): Promise<void> {
     while (!this.#stop.signal.aborted) {
       let held = false;
+      let failure: unknown;
       try {
         held = await this.#tryAcquireOrRenew();
       } catch (error) {
+        failure = error;
         this.#options.log?.warn({ err: String(error) }, 'lease not acquired or renewed');
       }
+      this.#options.onAttempt?.(failure);
       const now = Date.now();
       if (held) {
         this.#lastRenew = now;

@@ -48,6 +48,11 @@ export function isConflict(error: unknown): boolean {
   return error instanceof KubeApiError && error.status === 409;
 }
 
+/** 401 or 403: the identity may not do it; retrying the same way will not help. */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof KubeApiError && (error.status === 401 || error.status === 403);
+}
+
 export function isNotFound(error: unknown): boolean {
   return error instanceof KubeApiError && error.status === 404;
 }
@@ -95,13 +100,19 @@ export class KubeRest {
   readonly #server: string;
   /** Per request, so a stuck API server does not stall a loop. */
   readonly #timeoutMs: number;
+  /** The client's rate limit (`--kube-api-qps`, `--kube-api-burst`). */
+  readonly #limiter: { take(): Promise<void> } | undefined;
 
-  constructor(config: KubeConfig, options: { timeoutMs?: number } = {}) {
+  constructor(
+    config: KubeConfig,
+    options: { timeoutMs?: number; limiter?: { take(): Promise<void> } } = {},
+  ) {
     const cluster = config.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig names no current cluster');
     this.#config = config;
     this.#server = cluster.server.replace(/\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#limiter = options.limiter;
   }
 
   /** The API server's URL, for messages. */
@@ -111,6 +122,7 @@ export class KubeRest {
 
   /** A stream (a watch) has no overall timeout: its caller's signal and watchdog end it. */
   async #send(request: RestRequest, deadline?: AbortSignal) {
+    await this.#limiter?.take();
     const url = new URL(this.#server + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));

@@ -24,9 +24,10 @@ async function callsDuring(
 
 /** Waits for `n` more resyncs of the daemon (the loops it runs on its own). */
 async function resyncs(c: BenchCluster, n: number): Promise<void> {
-  const start = await c.metric('reconcile_loops_total', 'trigger="resync"');
+  const start = await c.metric('metal_ccm_reconcile_loops_total', 'trigger="resync"');
   await eventually(
-    async () => (await c.metric('reconcile_loops_total', 'trigger="resync"')) >= start + n,
+    async () =>
+      (await c.metric('metal_ccm_reconcile_loops_total', 'trigger="resync"')) >= start + n,
     (n + 2) * syncSeconds * 1500,
     `${String(n)} resyncs`,
     200,
@@ -38,7 +39,7 @@ async function quiet(c: BenchCluster): Promise<void> {
   let last = -1;
   await eventually(
     async () => {
-      const loops = await c.metric('reconcile_loops_total');
+      const loops = await c.metric('metal_ccm_reconcile_loops_total');
       const still = loops === last;
       last = loops;
       return still;

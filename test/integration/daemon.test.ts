@@ -156,7 +156,7 @@ describe('the daemon on a real API server and the Metal emulator', () => {
     );
     expect(await node('cp-1')).toBeDefined();
     expect(
-      await metric(daemon.healthUrl, 'plan_actions_total', 'result="applied"'),
+      await metric(daemon.healthUrl, 'metal_ccm_plan_actions_total', 'result="applied"'),
     ).toBeGreaterThan(0);
     expect(await daemon.stop()).toBe(0);
   });
@@ -172,8 +172,8 @@ describe('the daemon on a real API server and the Metal emulator', () => {
     const second = await run(args);
     const leaderOf = async () => {
       const [a, b] = [
-        await metric(first.healthUrl, 'leader_election_master_status'),
-        await metric(second.healthUrl, 'leader_election_master_status'),
+        await metric(first.healthUrl, 'metal_ccm_leader_election_master_status'),
+        await metric(second.healthUrl, 'metal_ccm_leader_election_master_status'),
       ];
       return a === 1 && b === 0 ? first : a === 0 && b === 1 ? second : undefined;
     };
@@ -197,16 +197,17 @@ describe('the daemon on a real API server and the Metal emulator', () => {
       'worker-2b initialised by the leader',
     );
     expect(
-      await metric(leader.healthUrl, 'plan_actions_total', 'result="applied"'),
+      await metric(leader.healthUrl, 'metal_ccm_plan_actions_total', 'result="applied"'),
     ).toBeGreaterThan(0);
     expect(
-      await metric(follower.healthUrl, 'plan_actions_total', 'result="applied"'),
+      await metric(follower.healthUrl, 'metal_ccm_plan_actions_total', 'result="applied"'),
     ).toBeUndefined();
 
     const killed = Date.now();
     await leader.kill();
     await eventually(
-      async () => (await metric(follower.healthUrl, 'leader_election_master_status')) === 1,
+      async () =>
+        (await metric(follower.healthUrl, 'metal_ccm_leader_election_master_status')) === 1,
       10_000,
       'the follower to lead',
     );

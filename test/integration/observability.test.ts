@@ -94,22 +94,38 @@ describe('what an operator sees: Events and metrics, on a real API server', () =
   it('serves each metric with a plausible value', async () => {
     const url = daemon.healthUrl;
     const expectations: [string, string, (v: number) => boolean][] = [
-      ['metal_api_requests_total', 'operation="findIPReservations",code="200"', (v) => v >= 1],
-      ['metal_api_requests_total', 'operation="requestIPReservation",code="201"', (v) => v === 1],
-      ['metal_api_requests_total', 'operation="deleteIPAddress",code="204"', (v) => v === 1],
-      ['metal_api_request_duration_seconds_count', 'operation="findProjectDevices"', (v) => v >= 1],
-      ['metal_api_rate_limit_pauses_total', '', (v) => v === 1],
-      ['reconcile_loops_total', 'result="applied"', (v) => v >= 2],
-      ['reconcile_loop_duration_seconds_count', '', (v) => v >= 2],
       [
-        'plan_actions_total',
+        'metal_ccm_metal_api_requests_total',
+        'operation="findIPReservations",code="200"',
+        (v) => v >= 1,
+      ],
+      [
+        'metal_ccm_metal_api_requests_total',
+        'operation="requestIPReservation",code="201"',
+        (v) => v === 1,
+      ],
+      [
+        'metal_ccm_metal_api_requests_total',
+        'operation="deleteIPAddress",code="204"',
+        (v) => v === 1,
+      ],
+      [
+        'metal_ccm_metal_api_request_duration_seconds_count',
+        'operation="findProjectDevices"',
+        (v) => v >= 1,
+      ],
+      ['metal_ccm_metal_api_rate_limit_pauses_total', '', (v) => v === 1],
+      ['metal_ccm_reconcile_loops_total', 'result="applied"', (v) => v >= 2],
+      ['metal_ccm_reconcile_loop_duration_seconds_count', '', (v) => v >= 2],
+      [
+        'metal_ccm_plan_actions_total',
         'area="elastic-ips",kind="metal.request",result="applied"',
         (v) => v === 2,
       ],
-      ['reconcile_last_loop_age_seconds', '', (v) => v >= 0 && v < 30],
-      ['metal_observation_age_seconds', '', (v) => v >= 0 && v < 30],
-      ['metal_reservations_owned', '', (v) => v === 0],
-      ['leader_election_master_status', '', (v) => v === 1],
+      ['metal_ccm_reconcile_last_loop_age_seconds', '', (v) => v >= 0 && v < 30],
+      ['metal_ccm_metal_observation_age_seconds', '', (v) => v >= 0 && v < 30],
+      ['metal_ccm_metal_reservations_owned', '', (v) => v === 0],
+      ['metal_ccm_leader_election_master_status', '', (v) => v === 1],
       ['process_resident_memory_bytes', '', (v) => v > 10e6 && v < 1e9],
     ];
     const implausible = async (): Promise<string[]> => {

@@ -37,6 +37,10 @@ export async function spawnDaemon(options: {
       `--provider-config=${configPath}`,
       `--base-url=${options.baseURL}`,
       '--health-address=127.0.0.1:0',
+      // Tests run several daemons on one machine: no HTTPS on the shared port 10258, and no
+      // Lease unless a test asks for leader election (a flag given again wins).
+      '--secure-port=0',
+      '--leader-elect=false',
       `--sync-period=${options.syncPeriod ?? '2s'}`,
       ...(options.args ?? []),
     ],
@@ -58,7 +62,9 @@ export async function spawnDaemon(options: {
   const healthUrl = await eventually(
     () => {
       if (child.exitCode !== null) throw new Error(`the daemon exited: ${output}`);
-      return Promise.resolve(/"health":"(http:[^"]+)"/.exec(output)?.[1]);
+      // The plain health address, from the line in klog text (health="…") or JSON ("health":"…").
+      const url = /"?health"?[=:]"(http:[^"]+)"/.exec(output)?.[1];
+      return Promise.resolve(output.includes('caches synced') ? url : undefined);
     },
     30_000,
     'the daemon to sync its caches',

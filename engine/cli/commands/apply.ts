@@ -3,8 +3,9 @@ import type { ApplyReport } from '../../apply/applier.ts';
 import type { Plan } from '../../../model/plan.ts';
 import { applySaved } from '../apply-saved.ts';
 import { liveRequest } from '../live-plan.ts';
-import { checkProvider, verbosity, type GlobalArgs } from '../flags.ts';
-import type { CliIo } from '../io.ts';
+import type { CommandContext } from '../cli.ts';
+import { componentOptions } from '../component/options.ts';
+import { checkProvider, type GlobalArgs } from '../flags.ts';
 import { createLogger } from '../logging.ts';
 import { readSavedPlan } from '../saved-plan.ts';
 
@@ -54,17 +55,16 @@ function outcomeLines(plan: Plan, report: ApplyReport): string[] {
 }
 
 /** `metal-ccm apply <plan.json>`: exactly a reviewed plan, or a refusal saying what moved. */
-export function applyCommand(
-  io: CliIo,
-  exit: (code: number) => void,
-): CommandModule<GlobalArgs, ApplyArgs> {
+export function applyCommand(context: CommandContext): CommandModule<GlobalArgs, ApplyArgs> {
+  const { io, exit } = context;
   return {
     command: 'apply <plan>',
     describe: 'apply exactly a plan saved by `plan --out`, if nothing it depends on changed',
     builder: applyOptions,
     handler: async (args) => {
       checkProvider(args['cloud-provider']);
-      const logger = createLogger(verbosity(args.v), io.stderr);
+      const { logging } = componentOptions(args, context.given);
+      const logger = createLogger(logging.verbosity, io.stderr, logging.format);
       const saved = await readSavedPlan(args.plan);
       const { plan, report } = await applySaved(
         saved,

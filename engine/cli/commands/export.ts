@@ -1,8 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { liveRequest } from '../live-plan.ts';
 import { exportLive } from '../export-live.ts';
-import { checkProvider, verbosity, type GlobalArgs } from '../flags.ts';
-import type { CliIo } from '../io.ts';
+import type { CommandContext } from '../cli.ts';
+import { componentOptions } from '../component/options.ts';
+import { checkProvider, type GlobalArgs } from '../flags.ts';
 import { createLogger } from '../logging.ts';
 
 function exportOptions(argv: Argv<GlobalArgs>) {
@@ -22,14 +23,16 @@ function exportOptions(argv: Argv<GlobalArgs>) {
 type ExportArgs = ReturnType<typeof exportOptions> extends Argv<infer U> ? U : never;
 
 /** `metal-ccm export <dir>`: the live cluster and project as a fixture, secrets replaced. */
-export function exportCommand(io: CliIo): CommandModule<GlobalArgs, ExportArgs> {
+export function exportCommand(context: CommandContext): CommandModule<GlobalArgs, ExportArgs> {
+  const { io } = context;
   return {
     command: 'export <dir>',
     describe: 'write the live cluster and project as a fixture folder (secrets replaced)',
     builder: exportOptions,
     handler: async (args) => {
       checkProvider(args['cloud-provider']);
-      const logger = createLogger(verbosity(args.v), io.stderr);
+      const { logging } = componentOptions(args, context.given);
+      const logger = createLogger(logging.verbosity, io.stderr, logging.format);
       const { kubernetes, metal } = await exportLive(
         await liveRequest(args, io, logger),
         args.dir,

@@ -1,6 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { configure } from '../configure.ts';
-import { checkProvider, verbosity, type GlobalArgs } from '../flags.ts';
+import type { CommandContext } from '../cli.ts';
+import { componentOptions } from '../component/options.ts';
+import { checkProvider, secretPath, type GlobalArgs } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { liveRequest, parseTargets, planLive } from '../live-plan.ts';
 import { createLogger, type Logger } from '../logging.ts';
@@ -59,7 +61,7 @@ async function fixturePlan(args: PlanArgs, fixtureDir: string, io: CliIo, logger
     metal: args.metal,
     logger,
     configure: (fixtureConfig) =>
-      configure(args, io.env, args['provider-config'] ?? fixtureConfig, logger),
+      configure(args, io.env, secretPath(args) ?? fixtureConfig, logger),
   });
   return targetPlan(plan, parseTargets(args.target));
 }
@@ -68,17 +70,16 @@ async function fixturePlan(args: PlanArgs, fixtureDir: string, io: CliIo, logger
  * `metal-ccm plan`: the plan that would converge the cluster, applying nothing — of the live
  * cluster and project (read-only: no Lease, no server, no write), or of a fixture.
  */
-export function planCommand(
-  io: CliIo,
-  exit: (code: number) => void,
-): CommandModule<GlobalArgs, PlanArgs> {
+export function planCommand(context: CommandContext): CommandModule<GlobalArgs, PlanArgs> {
+  const { io, exit } = context;
   return {
     command: 'plan',
     describe: 'print the plan that would converge the cluster, applying nothing',
     builder: planOptions,
     handler: async (args) => {
       checkProvider(args['cloud-provider']);
-      const logger = createLogger(verbosity(args.v), io.stderr);
+      const { logging } = componentOptions(args, context.given);
+      const logger = createLogger(logging.verbosity, io.stderr, logging.format);
       const plan =
         args.fixture === undefined
           ? await planLive(

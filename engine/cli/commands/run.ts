@@ -1,76 +1,88 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Daemon } from '../../run/daemon.ts';
+import type { CommandContext } from '../cli.ts';
+import { componentOptions, type ComponentOptions } from '../component/options.ts';
+import { hostPort } from '../component/values.ts';
 import { configure } from '../configure.ts';
-import { checkProvider, durationFlag, verbosity, type GlobalArgs } from '../flags.ts';
-import type { CliIo } from '../io.ts';
-import { createLogger } from '../logging.ts';
+import { checkProvider, secretPath, type GlobalArgs } from '../flags.ts';
+import { createLogger, type Logger } from '../logging.ts';
+import { UsageError } from '../usage-error.ts';
 
 function runOptions(argv: Argv<GlobalArgs>) {
-  return argv
-    .option('health-address', {
-      type: 'string',
-      default: '0.0.0.0:10258',
-      describe: 'host:port of /healthz, /readyz and /metrics',
-    })
-    .option('leader-elect-lease-duration', { type: 'string', default: '15s' })
-    .option('leader-elect-renew-deadline', { type: 'string', default: '10s' })
-    .option('leader-elect-retry-period', { type: 'string', default: '2s' })
-    .option('leader-elect-resource-name', {
-      type: 'string',
-      default: 'cloud-controller-manager',
-    })
-    .option('leader-elect-resource-namespace', { type: 'string', default: 'kube-system' });
+  return argv.option('health-address', {
+    type: 'string',
+    describe:
+      'host:port of plain HTTP /healthz, /livez, /readyz and /metrics, without authentication (off unless given)',
+  });
 }
 
 type RunArgs = ReturnType<typeof runOptions> extends Argv<infer U> ? U : never;
 
-function untilSignalled(signals: NodeJS.EventEmitter | undefined): Promise<void> {
+function plainAddress(raw: string | undefined): { host: string; port: number } | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const read = hostPort(raw);
+  if (!read.ok) throw new UsageError([`--health-address: expected ${read.expected}, got "${raw}"`]);
+  return read.value;
+}
+
+function untilSignalled(signals: NodeJS.EventEmitter | undefined): Promise<string> {
   return new Promise((resolve) => {
-    signals?.once('SIGTERM', resolve);
-    signals?.once('SIGINT', resolve);
+    signals?.once('SIGTERM', () => {
+      resolve('SIGTERM');
+    });
+    signals?.once('SIGINT', () => {
+      resolve('SIGINT');
+    });
   });
 }
 
+function announce(logger: Logger, component: ComponentOptions, dryRun: boolean): void {
+  if (component.noEffect.length > 0)
+    logger.info(
+      { flags: component.noEffect.map((f) => `--${f}`).join(' ') },
+      'these Kubernetes component flags are accepted and have no effect here',
+    );
+  if (dryRun && component.leaderElection.enabled)
+    logger.info('dry run: not taking part in leader election (a dry run writes nothing)');
+}
+
 /** `metal-ccm run` (the default command): the CCM, until SIGTERM or SIGINT. */
-export function runCommand(io: CliIo): CommandModule<GlobalArgs, RunArgs> {
+export function runCommand(context: CommandContext): CommandModule<GlobalArgs, RunArgs> {
+  const { io } = context;
   return {
     command: ['run', '$0'],
     describe: 'run the CCM against the cluster and the Metal API (the default command)',
     builder: runOptions,
     handler: async (args) => {
       checkProvider(args['cloud-provider']);
-      const logger = createLogger(verbosity(args.v), io.stdout);
-      const config = await configure(args, io.env, args['provider-config'], logger);
+      const component = componentOptions(args, context.given);
+      const plain = plainAddress(args['health-address']);
+      const logger = createLogger(component.logging.verbosity, io.stdout, component.logging.format);
       const dryRun = args['dry-run'] === true;
+      announce(logger, component, dryRun);
+      const config = await configure(args, io.env, secretPath(args), logger);
       const daemon = new Daemon({
         settings: config.settings,
-        ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
+        kube: {
+          ...(component.kubeconfig === undefined ? {} : { kubeconfig: component.kubeconfig }),
+          ...(component.master === undefined ? {} : { master: component.master }),
+          ...component.kubeApi,
+        },
         dryRun,
-        healthAddress: args['health-address'],
+        serving: { ...component.serving, ...(plain === undefined ? {} : { plain }) },
         logger,
         leaderElection: {
-          enabled: args['leader-elect'] === true,
-          name: args['leader-elect-resource-name'],
-          namespace: args['leader-elect-resource-namespace'],
-          leaseDurationMs: durationFlag(
-            'leader-elect-lease-duration',
-            args['leader-elect-lease-duration'],
-          ),
-          renewDeadlineMs: durationFlag(
-            'leader-elect-renew-deadline',
-            args['leader-elect-renew-deadline'],
-          ),
-          retryPeriodMs: durationFlag(
-            'leader-elect-retry-period',
-            args['leader-elect-retry-period'],
-          ),
+          ...component.leaderElection,
+          enabled: component.leaderElection.enabled && !dryRun,
         },
+        env: io.env,
       });
+      const signalled = untilSignalled(io.signals);
       await daemon.start();
-      logger.info({ dryRun, leaderElect: args['leader-elect'] === true }, 'running');
-      await untilSignalled(io.signals);
-      logger.info('stopping');
+      const ended = await Promise.race([signalled, daemon.fatal]);
+      logger.info({ reason: ended instanceof Error ? 'error' : ended }, 'stopping');
       await daemon.stop();
+      if (ended instanceof Error) throw ended;
     },
   };
 }
