@@ -21,7 +21,7 @@ const secureServing = {
     effect: 'the serving certificate’s private key (PEM)',
   }),
   'tls-min-version': flag('string', 'the lowest TLS version', {
-    effect: '`VersionTLS12` or `VersionTLS13` (default TLS 1.2)',
+    effect: 'the lowest TLS version served: `VersionTLS10` to `VersionTLS13` (default: TLS 1.2)',
   }),
   'tls-cipher-suites': flag('strings', 'the cipher suites'),
   'tls-sni-cert-key': flag('strings', 'certificates per SNI name'),

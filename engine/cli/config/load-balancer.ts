@@ -21,7 +21,11 @@ export function parseLoadBalancer(source: string): Parsed<LoadBalancer> {
   }
   if (scheme === 'metallb') return parseMetalLB(text);
   if (scheme === 'emlb') {
-    return { ok: false, error: 'the Equinix Metal Load Balancer ("emlb://") is not supported' };
+    return {
+      ok: false,
+      error:
+        'the Equinix Metal Load Balancer ("emlb://") is not supported by this CCM; use kube-vip://, metallb:///… or empty:// (Elastic IPs announced over BGP)',
+    };
   }
   return { ok: false, error: `unknown load balancer "${text}"` };
 }

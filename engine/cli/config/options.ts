@@ -264,8 +264,8 @@ export const options = {
     secret: ['eipHealthCheckInterval'],
     default: 5000,
     defaultText: '`5s`',
-    expected: 'a duration such as `5s` or `500ms`',
-    parse: parse.anyDuration,
+    expected: 'a duration from 100ms to 1h such as `5s` or `500ms`',
+    parse: parse.durationBetween(100, 3_600_000),
   }),
   eipHealthCheckFailures: option({
     description:
@@ -285,8 +285,8 @@ export const options = {
     secret: ['syncPeriod'],
     default: 30_000,
     defaultText: '`30s`',
-    expected: 'a duration of at least 1s such as `30s` or `1m30s`',
-    parse: parse.duration,
+    expected: 'a duration from 1s to 24h such as `30s` or `1m30s`',
+    parse: parse.durationBetween(1000, 86_400_000),
   }),
   ...metalIoOptions,
 } as const;

@@ -1,5 +1,6 @@
 import type { Settings } from '../../../model/settings.ts';
 import { options, type OptionName, type OptionSpec, type OptionValue } from './options.ts';
+import { unsupportedOptions, unsupportedWarnings } from './unsupported.ts';
 
 /** Where the option values may come from, highest precedence first. */
 export interface ConfigSources {
@@ -34,18 +35,33 @@ function isSet(value: unknown, spec: OptionSpec<unknown>): boolean {
   return value !== undefined && value !== null && (value !== '' || spec.emptyIsValue === true);
 }
 
-function secretField(
-  secret: ConfigSources['secret'],
-  names: readonly string[],
-): { name: string; value: unknown } | undefined {
+type Found = Raw | { readonly conflict: string } | undefined;
+
+/**
+ * The Secret field of an option, matched case-insensitively over its names (`projectID` and
+ * `projectId`); several of them with different values is a conflict, named, never a silent pick.
+ */
+function secretField(secret: ConfigSources['secret'], spec: OptionSpec<unknown>): Found {
   if (secret === undefined) return undefined;
-  const wanted = new Set(names.map((n) => n.toLowerCase()));
-  const name = Object.keys(secret.fields).find((k) => wanted.has(k.toLowerCase()));
-  return name === undefined ? undefined : { name, value: secret.fields[name] };
+  const wanted = new Set(spec.secret.map((n) => n.toLowerCase()));
+  const names = Object.keys(secret.fields).filter(
+    (k) => wanted.has(k.toLowerCase()) && isSet(secret.fields[k], spec),
+  );
+  const [first] = names;
+  if (first === undefined) return undefined;
+  const distinct = new Set(names.map((n) => JSON.stringify(secret.fields[n])));
+  if (distinct.size > 1)
+    return {
+      conflict: `the config Secret ${secret.path} sets it in ${names.map((n) => `"${n}"`).join(' and ')} with different values; keep one`,
+    };
+  return {
+    origin: `field "${first}" of the config Secret ${secret.path}`.trim(),
+    value: secret.fields[first],
+  };
 }
 
 /** The first source that sets the option: flag > environment > config Secret. */
-function findRaw(spec: OptionSpec<unknown>, sources: ConfigSources): Raw | undefined {
+function findRaw(spec: OptionSpec<unknown>, sources: ConfigSources): Found {
   if (spec.flag !== undefined && isSet(sources.flags[spec.flag], spec)) {
     return { origin: `flag --${spec.flag}`, value: sources.flags[spec.flag] };
   }
@@ -54,14 +70,7 @@ function findRaw(spec: OptionSpec<unknown>, sources: ConfigSources): Raw | undef
       return { origin: `environment variable ${name}`, value: sources.env[name] };
     }
   }
-  const field = secretField(sources.secret, spec.secret);
-  if (field !== undefined && isSet(field.value, spec)) {
-    return {
-      origin: `field "${field.name}" of the config Secret ${sources.secret?.path ?? ''}`.trim(),
-      value: field.value,
-    };
-  }
-  return undefined;
+  return secretField(sources.secret, spec);
 }
 
 function whereToSet(spec: OptionSpec<unknown>): string {
@@ -89,6 +98,10 @@ export function resolveConfig(sources: ConfigSources): Resolution {
   const origins: Partial<Record<OptionName, string>> = {};
   for (const [name, spec] of Object.entries(options) as [OptionName, OptionSpec<unknown>][]) {
     const raw = findRaw(spec, sources);
+    if (raw !== undefined && 'conflict' in raw) {
+      errors.push(`${name}: ${raw.conflict}`);
+      continue;
+    }
     if (raw === undefined) {
       if (spec.required === true) errors.push(`${name} is not set: set ${whereToSet(spec)}`);
       values[name] = spec.default;
@@ -111,7 +124,7 @@ export function resolveConfig(sources: ConfigSources): Resolution {
     value: {
       settings: toSettings(values as { [K in OptionName]: OptionValue<K> }),
       origins: origins as Origins,
-      warnings: unknownSecretFields(sources.secret),
+      warnings: [...unknownSecretFields(sources.secret), ...unsupportedWarnings(sources)],
       sources,
     },
   };
@@ -130,7 +143,7 @@ export function asSecretFields(
   for (const spec of Object.values(options) as OptionSpec<unknown>[]) {
     const field = spec.secret[0];
     const raw = findRaw(spec, sources);
-    if (field === undefined || raw === undefined) continue;
+    if (field === undefined || raw === undefined || 'conflict' in raw) continue;
     fields[field] = spec.sensitive === true ? redact(String(raw.value)) : raw.value;
   }
   return fields;
@@ -139,9 +152,10 @@ export function asSecretFields(
 function unknownSecretFields(secret: ConfigSources['secret']): string[] {
   if (secret === undefined) return [];
   const known = new Set(
-    Object.values(options).flatMap((o: OptionSpec<unknown>) =>
-      o.secret.map((s) => s.toLowerCase()),
-    ),
+    [
+      ...Object.values(options).flatMap((o: OptionSpec<unknown>) => o.secret),
+      ...unsupportedOptions.map((o) => o.secret),
+    ].map((s) => s.toLowerCase()),
   );
   return Object.keys(secret.fields)
     .filter((k) => !known.has(k.toLowerCase()))
