@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionId } from '../../model/ids.ts';
 import type { Action } from '../../model/plan.ts';
 import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
-import { outcomeEvent, warningEvents } from './events.ts';
+import { outcomeEvent, outcomeEvents, warningEvents, WarningTransitions } from './events.ts';
 
 const service = { apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'web' };
 const action: Action = {
@@ -63,5 +63,62 @@ describe('Events of a loop', () => {
     expect(
       outcomeEvent(action, { id: action.id, status: 'failed', error: new StaleWriteError('x') }),
     ).toBeUndefined();
+  });
+});
+
+describe('Events mark transitions, not loops', () => {
+  const node = { apiVersion: 'v1', kind: 'Node', name: 'worker-1' };
+  const init = (id: string, reason: string): Action => ({
+    ...action,
+    id: id as ActionId,
+    operation: 'update',
+    regarding: node,
+    event: 'NodeInitialized',
+    reason,
+  });
+
+  it('leaves one NodeInitialized for a Node initialised by a spec and a status write', () => {
+    const events = outcomeEvents([
+      [init('s', 'initialise from device worker-1'), { id: 's' as ActionId, status: 'applied' }],
+      [init('t', 'addresses from device worker-1'), { id: 't' as ActionId, status: 'applied' }],
+    ]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        reason: 'NodeInitialized',
+        note: 'initialise from device worker-1; addresses from device worker-1',
+      }),
+    ]);
+  });
+
+  it('leaves a plan warning when it appears, then not every loop, and again after a while', () => {
+    const transitions = new WarningTransitions(30 * 60_000);
+    const warning = {
+      area: 'elastic-ips' as const,
+      subject: 's',
+      message: 'no metro',
+      event: 'InvalidElasticIPLocation',
+      regarding: service,
+    };
+    expect(transitions.due([warning], 0)).toHaveLength(1);
+    expect(transitions.due([warning], 30_000)).toHaveLength(0);
+    expect(transitions.due([warning], 60_000)).toHaveLength(0);
+    expect(transitions.due([{ ...warning, message: 'no metro either' }], 90_000)).toHaveLength(1);
+    expect(
+      transitions.due([{ ...warning, message: 'no metro either' }], 90_000 + 30 * 60_000),
+    ).toHaveLength(1);
+  });
+
+  it('says a warning that went and came back again', () => {
+    const transitions = new WarningTransitions();
+    const warning = {
+      area: 'elastic-ips' as const,
+      subject: 's',
+      message: 'm',
+      event: 'X',
+      regarding: service,
+    };
+    expect(transitions.due([warning], 0)).toHaveLength(1);
+    expect(transitions.due([], 1000)).toHaveLength(0);
+    expect(transitions.due([warning], 2000)).toHaveLength(1);
   });
 });

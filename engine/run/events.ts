@@ -7,6 +7,9 @@ import type { Logger } from '../cli/logging.ts';
 
 const verbs = { create: 'Create', update: 'Update', delete: 'Delete' } as const;
 
+/** An action and how it ended, as the applier reports it. */
+export type Recorded = readonly [Action, Outcome];
+
 /**
  * The Warning Events of a plan warning: one on the object it is about and one on each further
  * object it names (`alsoRegarding`); none for a warning about no object.
@@ -23,6 +26,16 @@ export function warningEvents(warning: Warning): EventInput[] {
   }));
 }
 
+/** A write that lost a race: planned again at once, neither a failure nor an Event. */
+export function isConflict(outcome: Outcome): boolean {
+  return outcome.status === 'failed' && outcome.error instanceof StaleWriteError;
+}
+
+export function causeOf(outcome: Outcome): string {
+  if (outcome.status !== 'failed') return '';
+  return outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+}
+
 /**
  * The Event an applied or failed action leaves on the object it was for: Normal with the action's
  * reason, or Warning `<reason>Failed`. None for a skipped action, and none for a write that lost a
@@ -32,17 +45,77 @@ export function outcomeEvent(action: Action, outcome: Outcome): EventInput | und
   if (action.regarding === undefined) return undefined;
   // A skipped or waiting action did nothing: its Event came when it failed, and counts the failures.
   if (outcome.status === 'skipped' || outcome.status === 'waiting') return undefined;
-  if (outcome.status === 'failed' && outcome.error instanceof StaleWriteError) return undefined;
+  if (isConflict(outcome)) return undefined;
   const base = { regarding: action.regarding, action: verbs[action.operation] };
   if (outcome.status === 'applied')
     return { ...base, type: 'Normal', reason: action.event, note: action.reason };
-  const cause = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
   return {
     ...base,
     type: 'Warning',
     reason: `${action.event}Failed`,
-    note: `${action.reason}: ${cause}`,
+    note: `${action.reason}: ${causeOf(outcome)}`,
   };
+}
+
+/**
+ * The Events of one apply: one per object and reason (a Node initialised by a spec and a status
+ * write is one `NodeInitialized`), the notes of the actions it stands for joined.
+ */
+export function outcomeEvents(recorded: readonly Recorded[]): EventInput[] {
+  const byKey = new Map<string, EventInput>();
+  for (const [action, outcome] of recorded) {
+    const event = outcomeEvent(action, outcome);
+    if (event === undefined) continue;
+    const { regarding } = event;
+    const key = [
+      regarding.kind,
+      regarding.namespace ?? '',
+      regarding.name,
+      event.type,
+      event.reason,
+    ].join('/');
+    const seen = byKey.get(key);
+    if (seen === undefined) byKey.set(key, event);
+    else if (!seen.note.includes(event.note))
+      byKey.set(key, { ...seen, note: `${seen.note}; ${event.note}` });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Which plan warnings to leave as Events: a warning when it appears (or its text changes), and a
+ * standing one again only every `remindEveryMs` (before the API server's one-hour Event TTL lets
+ * it vanish), never once per loop. A warning that goes and comes back is new again.
+ */
+export class WarningTransitions {
+  readonly #remindEveryMs: number;
+  #reported = new Map<string, number>();
+
+  constructor(remindEveryMs = 30 * 60_000) {
+    this.#remindEveryMs = remindEveryMs;
+  }
+
+  due(warnings: readonly Warning[], now: number): EventInput[] {
+    const next = new Map<string, number>();
+    const out: EventInput[] = [];
+    for (const event of warnings.flatMap(warningEvents)) {
+      const { regarding } = event;
+      const key = [
+        regarding.kind,
+        regarding.namespace ?? '',
+        regarding.name,
+        event.reason,
+        event.note,
+      ].join('\n');
+      const last = this.#reported.get(key);
+      if (last === undefined || now - last >= this.#remindEveryMs) {
+        out.push(event);
+        next.set(key, now);
+      } else next.set(key, last);
+    }
+    this.#reported = next;
+    return out;
+  }
 }
 
 /** Where Events go: the recorder of the Kubernetes provider. */

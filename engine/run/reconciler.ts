@@ -14,7 +14,8 @@ import { observe } from '../observe/observe.ts';
 import { diff } from '../plan/differ.ts';
 import { renderText } from '../render/text.ts';
 import { untilReflected, type FindCached } from './caught-up.ts';
-import { outcomeEvent, warningEvents, type EventReporter } from './events.ts';
+import { outcomeEvents, WarningTransitions, type EventReporter } from './events.ts';
+import { foldedReasons, LoadBalancerEvents } from './service-events.ts';
 import type { Metrics } from './metrics.ts';
 import type { LoopEnd, Trigger } from './scheduler.ts';
 
@@ -53,6 +54,9 @@ export class Reconciler {
   metalError: string | undefined = 'not observed yet';
   /** When the observation under way started. */
   #observingSince: number | undefined;
+  /** Events mark transitions: warnings when they appear, a Service's load balancer as it changes. */
+  readonly #warnings = new WarningTransitions();
+  readonly #loadBalancers = new LoadBalancerEvents();
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
@@ -134,7 +138,7 @@ export class Reconciler {
       );
     const plan = this.#backoff.hold(diff(snapshot, planAll(snapshot)), Date.now());
     const leading = this.#deps.leading();
-    if (leading && !dryRun) this.#deps.events.report(plan.warnings.flatMap(warningEvents));
+    if (leading && !dryRun) this.#deps.events.report(this.#warnings.due(plan.warnings, Date.now()));
     const count = plan.actions.length;
     if (dryRun) {
       log.info(
@@ -160,7 +164,7 @@ export class Reconciler {
       return this.#retryLater();
     }
     log.info(plain, 'applying plan');
-    return this.#apply(trigger, plan);
+    return this.#apply(trigger, plan, snapshot);
   }
 
   /** The next loop when the first waiting action is due; none when nothing waits. */
@@ -171,8 +175,10 @@ export class Reconciler {
       : { next: { trigger: 'retry', delayMs: Math.max(0, at - Date.now()) } };
   }
 
-  async #apply(trigger: Trigger, plan: Plan): Promise<LoopEnd> {
+  async #apply(trigger: Trigger, plan: Plan, snapshot: Snapshot): Promise<LoopEnd> {
     const { metrics, executors } = this.#deps;
+    const loadBalancers = this.#loadBalancers.plan(plan.actions, snapshot.kubernetes.services);
+    this.#deps.events.report(loadBalancers.before);
     const report = await apply(plan, executors, {
       concurrency: this.#deps.concurrency,
       logger: this.#deps.log,
@@ -203,7 +209,11 @@ export class Reconciler {
       timeoutMs: 2000,
       stopped: this.#deps.stopped,
     });
-    this.#deps.events.report(recorded.map(([action, outcome]) => outcomeEvent(action, outcome)));
+    const own = outcomeEvents(recorded).filter(
+      (e) =>
+        !(e.regarding.kind === 'Service' && e.type === 'Normal' && foldedReasons.has(e.reason)),
+    );
+    this.#deps.events.report([...own, ...loadBalancers.after(recorded)]);
     // Writes (and lost races) re-plan at once; failures wait for their backoff.
     const replan = report.outcomes.some(
       (o) =>

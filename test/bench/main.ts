@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { KubeHarness, type KubeEnvironment } from '../kube/harness.ts';
 import { addLocalAddresses } from '../kube/local-addresses.ts';
 import { backoff } from './backoff.ts';
+import { eventsBench } from './events.ts';
 import { failover } from './failover.ts';
 import { metalCalls } from './metal-calls.ts';
 import { idle } from './idle.ts';
@@ -18,6 +19,7 @@ const benchmarks: readonly Benchmark[] = [
   idle,
   failover,
   backoff,
+  eventsBench,
 ];
 const resultsFile = join(import.meta.dirname, 'results.json');
 
