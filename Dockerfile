@@ -24,7 +24,9 @@ WORKDIR /app
 COPY --from=production-dependencies /app/node_modules node_modules
 COPY --from=build /src/dist dist
 COPY package.json ./
+# Upstream's manifests run `./cloud-provider-equinix-metal` here: a script run by the base's Node.js.
+COPY --chmod=0755 deploy/image/cloud-provider-equinix-metal ./
 USER 65532:65532
 EXPOSE 10258
 # `metal-ccm run` is the default command; the Deployment passes the upstream CCM's flags.
-ENTRYPOINT ["/nodejs/bin/node", "/app/dist/engine/main.js"]
+ENTRYPOINT ["./cloud-provider-equinix-metal"]

@@ -1,15 +1,16 @@
 /**
  * The Kubernetes client's rate limit, as client-go's token bucket (`--kube-api-qps`,
- * `--kube-api-burst`): up to `burst` requests at once, then `qps` per second. A qps of 0 or less
- * means no limit.
+ * `--kube-api-burst`): up to `burst` requests at once, then `qps` per second; a qps of 0 or less
+ * means no limit. Requests of low priority (Events) wait until no other request is waiting, so a
+ * burst of Events never slows the writes of a loop.
  */
 export class TokenBucket {
   readonly #qps: number;
   readonly #burst: number;
   #tokens: number;
   #refilledAt: number;
-  /** Requests waiting for a token, in order. */
-  #queue: Promise<void> = Promise.resolve();
+  readonly #waiting: { readonly low: boolean; readonly go: () => void }[] = [];
+  #timer: NodeJS.Timeout | undefined;
   readonly #now: () => number;
 
   constructor(qps: number, burst: number, now: () => number = Date.now) {
@@ -21,27 +22,33 @@ export class TokenBucket {
   }
 
   /** Resolves when the request may go. */
-  take(): Promise<void> {
+  take(priority: 'normal' | 'low' = 'normal'): Promise<void> {
     if (this.#qps <= 0) return Promise.resolve();
-    const turn = this.#queue.then(() => this.#wait());
-    this.#queue = turn;
-    return turn;
+    return new Promise((resolve) => {
+      this.#waiting.push({ low: priority === 'low', go: resolve });
+      this.#release();
+    });
   }
 
-  async #wait(): Promise<void> {
-    for (;;) {
-      const now = this.#now();
-      this.#tokens = Math.min(
-        this.#burst,
-        this.#tokens + ((now - this.#refilledAt) / 1000) * this.#qps,
-      );
-      this.#refilledAt = now;
-      if (this.#tokens >= 1) {
-        this.#tokens -= 1;
-        return;
-      }
+  #release(): void {
+    const now = this.#now();
+    this.#tokens = Math.min(
+      this.#burst,
+      this.#tokens + ((now - this.#refilledAt) / 1000) * this.#qps,
+    );
+    this.#refilledAt = now;
+    while (this.#tokens >= 1 && this.#waiting.length > 0) {
+      const next = this.#waiting.findIndex((w) => !w.low);
+      const [chosen] = this.#waiting.splice(next === -1 ? 0 : next, 1);
+      this.#tokens -= 1;
+      chosen?.go();
+    }
+    if (this.#waiting.length > 0 && this.#timer === undefined) {
       const ms = Math.ceil(((1 - this.#tokens) / this.#qps) * 1000);
-      await new Promise((resolve) => setTimeout(resolve, ms));
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#release();
+      }, ms);
     }
   }
 }

@@ -80,6 +80,13 @@ export interface RestRequest {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
+  /** `low`: waits for the rate limit behind every other request (Events). */
+  readonly priority?: 'low';
+}
+
+/** The client's rate limit (rate-limit.ts). */
+export interface RateLimiter {
+  take(priority?: 'normal' | 'low'): Promise<void>;
 }
 
 const methods = {
@@ -101,12 +108,9 @@ export class KubeRest {
   /** Per request, so a stuck API server does not stall a loop. */
   readonly #timeoutMs: number;
   /** The client's rate limit (`--kube-api-qps`, `--kube-api-burst`). */
-  readonly #limiter: { take(): Promise<void> } | undefined;
+  readonly #limiter: RateLimiter | undefined;
 
-  constructor(
-    config: KubeConfig,
-    options: { timeoutMs?: number; limiter?: { take(): Promise<void> } } = {},
-  ) {
+  constructor(config: KubeConfig, options: { timeoutMs?: number; limiter?: RateLimiter } = {}) {
     const cluster = config.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig names no current cluster');
     this.#config = config;
@@ -122,7 +126,7 @@ export class KubeRest {
 
   /** A stream (a watch) has no overall timeout: its caller's signal and watchdog end it. */
   async #send(request: RestRequest, deadline?: AbortSignal) {
-    await this.#limiter?.take();
+    await this.#limiter?.take(request.priority);
     const url = new URL(this.#server + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));

@@ -61,6 +61,8 @@ export async function scrape(healthUrl: string, name: string, labels = ''): Prom
 export async function benchCluster(
   kube: KubeEnvironment,
   size: { nodes: number; servicesPerNode: number; syncPeriod: string },
+  /** More flags of the daemon (e.g. the Kubernetes client's rate limit). */
+  args: readonly string[] = [],
 ): Promise<BenchCluster> {
   const admin = restFor(kube.adminKubeconfig);
   const limit = pLimit(32);
@@ -111,6 +113,7 @@ export async function benchCluster(
       eipLimit: 0,
     },
     syncPeriod: size.syncPeriod,
+    args: [...args],
     // DAEMON_ENTRY=dist/engine/main.js measures the compiled build, as the image runs it.
     ...(process.env['DAEMON_ENTRY'] === undefined ? {} : { entry: process.env['DAEMON_ENTRY'] }),
   });

@@ -1,6 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { manifestPath, renderedManifest } from './helm.ts';
+import {
+  manifestPath,
+  metallbManifestPath,
+  renderedManifest,
+  renderedMetalLBManifest,
+} from './helm.ts';
 
-/** Rewrites deploy/template/deployment.yaml from the chart (`npm run deploy:update`). */
+/** Rewrites deploy/template/{deployment,metallb}.yaml from the chart (`npm run deploy:update`). */
 await writeFile(manifestPath, await renderedManifest());
-process.stdout.write(`wrote ${manifestPath}\n`);
+await writeFile(metallbManifestPath, await renderedMetalLBManifest());
+process.stdout.write(`wrote ${manifestPath} and ${metallbManifestPath}\n`);

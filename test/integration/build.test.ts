@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,10 +18,13 @@ afterAll(async () => {
 
 // What the image runs (see Dockerfile): the compiled dist/ with production dependencies only.
 describe('the build, as the image runs it', () => {
-  it('compiles, installs production dependencies only, starts and serves /healthz', async () => {
+  it('compiles, installs production dependencies only, starts through the launcher and serves /healthz', async () => {
     dir = await mkdtemp(join(tmpdir(), 'metal-ccm-build-'));
     await run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(dir, 'dist')]);
     for (const file of ['package.json', 'package-lock.json']) await copyFile(file, join(dir, file));
+    // The image's launcher, at the path upstream's manifests run (./cloud-provider-equinix-metal).
+    const launcher = join(dir, 'cloud-provider-equinix-metal');
+    await copyFile(join('deploy', 'image', 'cloud-provider-equinix-metal'), launcher);
     await run(
       'npm',
       ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
@@ -36,9 +39,14 @@ describe('the build, as the image runs it', () => {
       world: syntheticWorld({ devices: 1, reservations: 0 }),
       token: 'build-token',
     });
+    // Its first line is the distroless base's Node.js; here the same file runs under ours.
+    expect((await readFile(launcher, 'utf8')).split('\n')[0]).toBe('#!/nodejs/bin/node');
+    expect((await run(process.execPath, [launcher, '--version'])).stdout).toMatch(
+      /^equinix-metal-ccm v/,
+    );
     const daemon = await spawnDaemon({
       kubeconfig: kube().ccmKubeconfig,
-      entry: join(dir, 'dist', 'engine', 'main.js'),
+      entry: launcher,
       baseURL: emulator.url,
       config: { apiKey: 'build-token', projectID: syntheticProject, metro: 'da' },
     });

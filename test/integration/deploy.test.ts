@@ -1,34 +1,54 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../emulator/emulator.ts';
+import { syntheticProject, syntheticWorld } from '../../emulator/synthetic.ts';
 import type { KubernetesObject } from '../../model/kubernetes.ts';
 import { collectionPath } from '../kube/harness.ts';
-import { lintChart, manifestPath, renderChart, renderedManifest } from '../helm/helm.ts';
-import { admin } from '../support/integration.ts';
+import {
+  lintChart,
+  manifestPath,
+  metallbManifestPath,
+  renderChart,
+  renderedManifest,
+  renderedMetalLBManifest,
+} from '../helm/helm.ts';
+import { spawnDaemon } from '../support/daemon-process.ts';
+import { admin, eventually, kube, metric } from '../support/integration.ts';
 
-const documents = (text: string): KubernetesObject[] =>
+type Doc = KubernetesObject & { spec?: { template?: { spec?: PodSpec }; strategy?: unknown } };
+interface PodSpec {
+  priorityClassName?: string;
+  tolerations?: { key?: string }[];
+  containers?: { args?: string[]; command?: string[] }[];
+}
+
+const documents = (text: string): Doc[] =>
   parseAllDocuments(text)
-    .map((d) => d.toJS() as KubernetesObject | null)
-    .filter((o): o is KubernetesObject => o !== null);
+    .map((d) => d.toJS() as Doc | null)
+    .filter((o): o is Doc => o !== null);
+
+const pathOf = (o: KubernetesObject): string =>
+  `${collectionPath(o.apiVersion ?? '', o.kind ?? '', o.metadata?.namespace)}/${o.metadata?.name ?? ''}`;
 
 /**
- * Server-side applies each object as a dry run with strict field validation: the API server checks
- * every field (an unknown or misspelt one is an error) and persists nothing.
+ * Server-side applies each object with strict field validation: the API server checks every field
+ * (an unknown or misspelt one is an error); a dry run persists nothing.
  */
-async function accepted(objects: readonly KubernetesObject[]): Promise<string[]> {
+async function accepted(objects: readonly KubernetesObject[], dryRun = true): Promise<string[]> {
   const refused: string[] = [];
   for (const o of objects) {
-    const path = `${collectionPath(o.apiVersion ?? '', o.kind ?? '', o.metadata?.namespace)}/${o.metadata?.name ?? ''}`;
     await admin()
       .request({
         method: 'PATCH',
-        path,
+        path: pathOf(o),
         body: o,
         contentType: 'application/apply-patch+yaml',
         query: {
           fieldManager: 'deploy-test',
-          dryRun: 'All',
+          ...(dryRun ? { dryRun: 'All' } : {}),
           fieldValidation: 'Strict',
           force: true,
         },
@@ -49,7 +69,7 @@ const matrix: Record<string, Record<string, string>> = {
     apiServerPort: '6443',
     metro: 'da',
   },
-  'MetalLB ConfigMap, its namespace created, BGP options': {
+  'MetalLB ConfigMap, its namespace created, BGP options, lookup of the client CA': {
     apiKey: 'token',
     projectID: 'project',
     loadBalancer: 'metallb:///metallb-system/config',
@@ -58,6 +78,7 @@ const matrix: Record<string, Record<string, string>> = {
     'bgp.password': 'secret',
     'bgp.localASN': '65100',
     'bgp.nodeSelector': 'bgp=on',
+    'authentication.skipLookup': 'false',
   },
   'MetalLB CRDs, three replicas, scheduling and extra flags': {
     existingSecret: 'metal-cloud-config',
@@ -66,15 +87,30 @@ const matrix: Record<string, Record<string, string>> = {
     replicas: '3',
     facility: 'da11',
     'nodeSelector.node-role\\.kubernetes\\.io/control-plane': '',
+    'tolerations[0].key': 'dedicated',
+    'tolerations[0].operator': 'Exists',
     'resources.limits.memory': '512Mi',
     'extraArgs[0]': '--sync-period=1m',
     'image.tag': 'test',
   },
 };
 
+const other = 'ccm-elsewhere';
+afterAll(async () => {
+  await admin()
+    .request({ method: 'DELETE', path: `/api/v1/namespaces/${other}` })
+    .catch(() => undefined);
+  for (const o of documents(await renderChart({ existingSecret: 'x' }, other)))
+    if (o.metadata?.namespace === undefined)
+      await admin()
+        .request({ method: 'DELETE', path: pathOf(o) })
+        .catch(() => undefined);
+});
+
 describe('deploy/: the manifests and the chart, on a real API server', () => {
-  it('deploy/template/deployment.yaml is the chart rendered for it (npm run deploy:update)', async () => {
+  it('deploy/template/*.yaml are the chart rendered for them (npm run deploy:update)', async () => {
     expect(await readFile(manifestPath, 'utf8')).toBe(await renderedManifest());
+    expect(await readFile(metallbManifestPath, 'utf8')).toBe(await renderedMetalLBManifest());
   });
 
   it('the check refuses a misspelt field (so an accepted manifest means something)', async () => {
@@ -87,16 +123,38 @@ describe('deploy/: the manifests and the chart, on a real API server', () => {
     ]);
   });
 
-  it('the API server accepts deploy/template/*.yaml', async () => {
+  it('the API server accepts deploy/template/*.yaml, which own no namespace (deleting them leaves MetalLB)', async () => {
     const dir = join(manifestPath, '..');
     const objects = [
       ...documents(await readFile(join(dir, 'secret.yaml'), 'utf8')),
       ...documents(await readFile(manifestPath, 'utf8')),
+      ...documents(await readFile(metallbManifestPath, 'utf8')),
     ];
     expect(objects.map((o) => o.kind)).toEqual(
       expect.arrayContaining(['Secret', 'ClusterRole', 'Deployment', 'Role']),
     );
+    expect(objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
     expect(await accepted(objects)).toEqual([]);
+  });
+
+  it('runs upstream’s command in the image’s folder, on a rolling update that works on one node', async () => {
+    const [deployment] = documents(await readFile(manifestPath, 'utf8')).filter(
+      (o) => o.kind === 'Deployment',
+    );
+    const pod = deployment?.spec?.template?.spec;
+    expect(pod?.containers?.[0]?.command).toEqual(['./cloud-provider-equinix-metal']);
+    expect(pod?.containers?.[0]?.args).toEqual(
+      expect.arrayContaining([
+        '--cloud-provider=equinixmetal',
+        '--cloud-config=/etc/cloud-sa/cloud-sa.json',
+        '--authentication-skip-lookup=true',
+      ]),
+    );
+    expect(pod?.priorityClassName).toBe('system-cluster-critical');
+    expect(deployment?.spec?.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+    });
   });
 
   it('helm lint --strict finds nothing to warn about, in every values combination', async () => {
@@ -108,12 +166,101 @@ describe('deploy/: the manifests and the chart, on a real API server', () => {
   });
 
   for (const [name, values] of Object.entries(matrix)) {
-    it(`the API server accepts the chart rendered with ${name}`, async () => {
-      const objects = documents(await renderChart(values));
-      expect(objects.some((o) => o.kind === 'Deployment')).toBe(true);
-      expect(await accepted(objects)).toEqual([]);
+    it(`the API server accepts the chart rendered with ${name}, in kube-system and elsewhere`, async () => {
+      for (const namespace of ['kube-system', other]) {
+        const objects = documents(await renderChart(values, namespace));
+        expect(objects.some((o) => o.kind === 'Deployment')).toBe(true);
+        await admin()
+          .request({
+            method: 'POST',
+            path: '/api/v1/namespaces',
+            body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+          })
+          .catch(() => undefined);
+        expect(await accepted(objects)).toEqual([]);
+      }
     });
   }
+
+  it('keeps the tolerations the CCM needs and adds the user’s', async () => {
+    const pod = documents(
+      await renderChart(matrix['MetalLB CRDs, three replicas, scheduling and extra flags'] ?? {}),
+    ).find((o) => o.kind === 'Deployment')?.spec?.template?.spec;
+    expect(pod?.tolerations?.map((t) => t.key)).toEqual([
+      'node.cloudprovider.kubernetes.io/uninitialized',
+      'node.kubernetes.io/not-ready',
+      'node-role.kubernetes.io/control-plane',
+      'node-role.kubernetes.io/master',
+      'CriticalAddonsOnly',
+      'dedicated',
+    ]);
+  });
+
+  it('names its cluster-scoped objects by release and namespace, and puts the Lease in its namespace', async () => {
+    const names = async (release: string, namespace: string): Promise<string[]> =>
+      documents(await renderChart({ existingSecret: 'x' }, namespace, release))
+        .filter((o) => o.metadata?.namespace === undefined || o.metadata.namespace !== namespace)
+        .map((o) => `${o.kind ?? ''}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
+    const releases = [
+      await names('a', 'kube-system'),
+      await names('b', 'kube-system'),
+      await names('a', other),
+    ];
+    for (const [i, mine] of releases.entries())
+      for (const theirs of releases.slice(i + 1))
+        expect(mine.filter((n) => theirs.includes(n))).toEqual([]);
+    const pod = documents(await renderChart({ existingSecret: 'x' }, other)).find(
+      (o) => o.kind === 'Deployment',
+    )?.spec?.template?.spec;
+    expect(pod?.containers?.[0]?.args).toContain(`--leader-elect-resource-namespace=${other}`);
+  });
+
+  it('installed in another namespace, leads there with only the chart’s RBAC', async () => {
+    const objects = documents(await renderChart({ existingSecret: 'x' }, other)).filter(
+      (o) => o.kind !== 'Deployment',
+    );
+    expect(await accepted(objects, false)).toEqual([]);
+    const token = await admin().request<{ status: { token: string } }>({
+      method: 'POST',
+      path: `/api/v1/namespaces/${other}/serviceaccounts/cloud-controller-manager/token`,
+      body: {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: { expirationSeconds: 3600 },
+      },
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'metal-ccm-elsewhere-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    const ccm = await readFile(kube().ccmKubeconfig, 'utf8');
+    await writeFile(kubeconfig, ccm.replace(/token: "[^"]+"/, `token: "${token.status.token}"`));
+    const emulator = await startEmulator({
+      world: syntheticWorld({ devices: 1, reservations: 0 }),
+      token: 'elsewhere-token',
+    });
+    const daemon = await spawnDaemon({
+      kubeconfig,
+      baseURL: emulator.url,
+      config: { apiKey: 'elsewhere-token', projectID: syntheticProject, metro: 'da' },
+      args: ['--leader-elect=true', `--leader-elect-resource-namespace=${other}`],
+    });
+    try {
+      await eventually(
+        async () =>
+          (await metric(daemon.healthUrl, 'metal_ccm_leader_election_master_status')) === 1,
+        20_000,
+        'the CCM to lead',
+      );
+      const lease = await admin().request<{ spec: { holderIdentity?: string } }>({
+        method: 'GET',
+        path: `/apis/coordination.k8s.io/v1/namespaces/${other}/leases/cloud-controller-manager`,
+      });
+      expect(lease.spec.holderIdentity).toBeTruthy();
+      expect((await fetch(`${daemon.healthUrl}/readyz`)).status).toBe(200);
+    } finally {
+      await daemon.stop();
+      await emulator.close();
+    }
+  });
 
   it('the chart refuses what cannot work: no credentials, several replicas without leader election', async () => {
     await expect(renderChart({})).rejects.toThrow(/set apiKey and projectID, or existingSecret/);

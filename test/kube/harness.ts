@@ -199,6 +199,13 @@ export class KubeHarness {
       join(repo, 'deploy', 'template', 'deployment.yaml'),
       (kind) => kind !== 'Deployment',
     );
+    // MetalLB's namespace is MetalLB's to make; here it stands in for an installed MetalLB.
+    await this.admin('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'metallb-system' },
+    });
+    await this.#applyFile(join(repo, 'deploy', 'template', 'metallb.yaml'));
     await this.#applyFile(join(repo, 'deploy', 'template', 'planner.yaml'));
     return this.env;
   }

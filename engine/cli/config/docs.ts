@@ -30,7 +30,9 @@ export function componentFlagTable(): string {
       ([name, f]) =>
         `| \`${f.short === undefined ? '' : `-${f.short}, `}--${name}\` | ${f.default === undefined ? '–' : `\`${f.default}\``} | ${f.effect ?? ''} |`,
     );
-  const without = entries.filter(([, f]) => f.effect === undefined).map(([name]) => `\`--${name}\``);
+  const without = entries
+    .filter(([, f]) => f.effect === undefined)
+    .map(([name]) => `\`--${name}\``);
   return [
     '| flag | default | what it does here |',
     '| --- | --- | --- |',
