@@ -31,6 +31,28 @@ export const nodeMarks = {
     use: 'written',
     meaning: 'the device’s plan',
   }),
+  regionDeprecated: mark({
+    kind: 'label',
+    key: 'failure-domain.beta.kubernetes.io/region',
+    on: 'Node',
+    use: 'written',
+    meaning:
+      'the device’s metro, under the deprecated name the cloud-node controller still writes (as the upstream CCM’s Nodes have it)',
+  }),
+  zoneDeprecated: mark({
+    kind: 'label',
+    key: 'failure-domain.beta.kubernetes.io/zone',
+    on: 'Node',
+    use: 'written',
+    meaning: 'the device’s facility, under the deprecated name',
+  }),
+  instanceTypeDeprecated: mark({
+    kind: 'label',
+    key: 'beta.kubernetes.io/instance-type',
+    on: 'Node',
+    use: 'written',
+    meaning: 'the device’s plan, under the deprecated name',
+  }),
   hostname: mark({
     kind: 'label',
     key: 'kubernetes.io/hostname',

@@ -35,6 +35,10 @@ describe('planNodes', () => {
       'topology.kubernetes.io/zone': 'da11',
       'node.kubernetes.io/instance-type': 'c3.small.x86',
       'kubernetes.io/hostname': 'node-1',
+      // Beside the stable ones, the deprecated labels the cloud-node controller still writes.
+      'failure-domain.beta.kubernetes.io/region': 'da',
+      'failure-domain.beta.kubernetes.io/zone': 'da11',
+      'beta.kubernetes.io/instance-type': 'c3.small.x86',
     });
     expect(n.spec?.taints).toBeUndefined();
     expect(n.status?.addresses).toEqual([

@@ -44,6 +44,10 @@ function initialiseNode(node: V1Node, device: Device, by: string): ObjectIntent 
     setLabel(draft, nodeMarks.region.key, device.metro);
     setLabel(draft, nodeMarks.zone.key, device.facility);
     setLabel(draft, nodeMarks.instanceType.key, device.planSlug);
+    // Beside the stable ones, the deprecated labels the cloud-node controller still writes.
+    setLabel(draft, nodeMarks.regionDeprecated.key, device.metro);
+    setLabel(draft, nodeMarks.zoneDeprecated.key, device.facility);
+    setLabel(draft, nodeMarks.instanceTypeDeprecated.key, device.planSlug);
     if (!sameJson(node.spec?.taints ?? [], taints)) {
       if (taints.length === 0) delete draft.spec.taints;
       else draft.spec.taints = taints;
