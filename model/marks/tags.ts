@@ -31,6 +31,14 @@ export const tagMarks = {
     use: 'read and written',
     meaning: 'the cluster it belongs to; the CCM never touches another cluster’s',
   }),
+  details: mark({
+    kind: 'field',
+    key: 'details',
+    value: 'Equinix Metal Kubernetes CCM auto-generated for Load Balancer',
+    on: 'reservation (Metal)',
+    use: 'written',
+    meaning: 'the description of a reservation the CCM requests, word for word the upstream CCM’s',
+  }),
   controlPlane: mark({
     kind: 'tag',
     key: '<eip tag>',

@@ -3,7 +3,7 @@ import type { MetalIntent } from '../../model/desired.ts';
 import type { ClusterId, ProjectId } from '../../model/ids.ts';
 import { describeRef, refKey, refOf, type ObjectRef } from '../../model/kubernetes.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
-import { serviceTags } from '../../model/marks/tags.ts';
+import { serviceTags, tagMarks } from '../../model/marks/tags.ts';
 import type { Reservation } from '../../model/metal.ts';
 import type { Location } from './location.ts';
 
@@ -52,7 +52,13 @@ export function requestReservation(
       operation: 'requestIPReservation',
       method: 'POST',
       path: `/projects/${project}/ips`,
-      body: { type: 'public_ipv4', quantity: 1, ...where, tags: serviceTags(ns, name, cluster) },
+      body: {
+        type: 'public_ipv4',
+        quantity: 1,
+        ...where,
+        details: tagMarks.details.value,
+        tags: serviceTags(ns, name, cluster),
+      },
     },
   };
 }
