@@ -30,7 +30,7 @@ describe('planElasticIps', () => {
     });
   });
 
-  it('requests a /32 in the Service’s facility over its metro over the configured metro', () => {
+  it('requests a /32 where upstream’s code does: the Service’s metro, its facility, the configured metro, then facility', () => {
     const out = planElasticIps(
       world({
         services: [
@@ -41,6 +41,7 @@ describe('planElasticIps', () => {
             {},
             { 'metal.equinix.com/eip-metro': 'sv', 'metal.equinix.com/eip-facility': 'sv15' },
           ),
+          service('d', {}, { 'metal.equinix.com/eip-facility': 'ny5' }),
         ],
       }),
     );
@@ -48,8 +49,16 @@ describe('planElasticIps', () => {
     expect(bodies.map((b) => [b['metro'], b['facility']])).toEqual([
       ['da', undefined],
       ['sv', undefined],
-      [undefined, 'sv15'],
+      ['sv', undefined],
+      [undefined, 'ny5'],
     ]);
+    const facilityOnly = world({ services: [service('e')] });
+    const configured = {
+      ...facilityOnly,
+      metal: { ...facilityOnly.metal, location: { metro: 'da', facility: 'da11' } },
+    };
+    expect(planElasticIps(configured).metal[0]?.request.body).toMatchObject({ metro: 'da' });
+    expect(planElasticIps(configured).metal[0]?.request.body).not.toHaveProperty('facility');
     // The finalizer goes on before the reservation is requested.
     expect(out.metal.every((m) => m.after?.[0]?.startsWith('v1/Service/default/'))).toBe(true);
   });

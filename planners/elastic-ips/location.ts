@@ -5,13 +5,17 @@ const locationCode = /^[a-z0-9]+$/;
 
 export type Location = { readonly metro: string } | { readonly facility: string };
 
-/** Where the Service's EIP goes: its annotations (facility, the more specific, over metro), else the settings. */
+/**
+ * Where the Service's EIP goes, in the upstream CCM's order (its loadbalancers.go, which its
+ * README tells otherwise): the Service's metro annotation, its facility annotation, the configured
+ * metro, the configured facility.
+ */
 export function locationOf(service: V1Service, snapshot: Snapshot): Location | { error: string } {
   const { eipMetro, eipFacility } = snapshot.settings.annotations;
   const annotations = service.metadata?.annotations ?? {};
   for (const [key, field] of [
-    [eipFacility, 'facility'],
     [eipMetro, 'metro'],
+    [eipFacility, 'facility'],
   ] as const) {
     const value = annotations[key];
     if (value === undefined) continue;
@@ -23,7 +27,7 @@ export function locationOf(service: V1Service, snapshot: Snapshot): Location | {
     return field === 'metro' ? { metro: code } : { facility: code };
   }
   const { facility, metro } = snapshot.metal.location;
-  if (facility !== undefined) return { facility };
   if (metro !== undefined) return { metro };
+  if (facility !== undefined) return { facility };
   return { error: 'no metro or facility is configured and the Service names none' };
 }
