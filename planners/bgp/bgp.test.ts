@@ -117,4 +117,47 @@ describe('planBgp', () => {
     expect(out.objects[0]?.desired?.metadata?.annotations).toEqual({ 'team/owner': 'me' });
     expect(out.metal).toEqual([]);
   });
+
+  it('reads names in upstream’s templated form as upstream does: one annotation per peer, {{n}} its index', () => {
+    const snap = world({ devices: [device(1, { bgpNeighbors: [neighbor] })] });
+    const templated = {
+      ...snap,
+      settings: {
+        ...snap.settings,
+        annotations: {
+          ...snap.settings.annotations,
+          localASN: 'example.com/peer-{{n}}-local-asn',
+          peerASNs: 'example.com/peer-{{n}}-asn',
+          peerIPs: 'example.com/peer-{{n}}-ip',
+          srcIP: 'example.com/peer-{{n}}-src',
+          bgpPass: 'example.com/peer-{{n}}-pass',
+        },
+      },
+    };
+    const [intent] = planBgp(templated).objects;
+    const annotations = intent?.desired?.metadata?.annotations ?? {};
+    expect(annotations).toMatchObject({
+      'example.com/peer-0-local-asn': '65000',
+      'example.com/peer-0-asn': '65530',
+      'example.com/peer-0-ip': '169.254.255.1',
+      'example.com/peer-1-ip': '169.254.255.2',
+      'example.com/peer-1-src': '10.0.0.1',
+      'example.com/peer-1-pass': Buffer.from('Abc123Def456').toString('base64'),
+    });
+    expect(Object.keys(annotations).filter((k) => k.includes('{{n}}'))).toEqual([]);
+    expect(intent?.sensitivePaths).toEqual(
+      expect.arrayContaining(['/metadata/annotations/example.com~1peer-0-pass']),
+    );
+    // A peer that went away: its templated annotations are taken back.
+    const stale = produce(intent!.desired!, (d) => {
+      d.metadata!.annotations = { ...d.metadata!.annotations, 'example.com/peer-7-ip': '1.2.3.4' };
+    });
+    const again = planBgp({
+      ...templated,
+      kubernetes: { ...templated.kubernetes, nodes: [stale] },
+    });
+    expect(again.objects[0]?.desired?.metadata?.annotations).not.toHaveProperty([
+      'example.com/peer-7-ip',
+    ]);
+  });
 });

@@ -13,17 +13,31 @@ import { isPerPeerAnnotation, perPeerAnnotation } from '../../model/marks/node.t
 
 export const projectBgpKey = 'project-bgp';
 
+/**
+ * A configured name with `{{n}}` is upstream's per-peer form: one annotation per peer, `{{n}}` (its
+ * first) replaced by the peer's index, as upstream's loadbalancers.go does.
+ */
+const isTemplate = (name: string): boolean => name.includes('{{n}}');
+const fromTemplate = (template: string, n: number): string => template.replace('{{n}}', String(n));
+const templatePattern = (template: string): RegExp =>
+  new RegExp(
+    `^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('\\{\\{n\\}\\}', '\\d+')}$`,
+  );
+
 /** Every annotation name the BGP planner writes, so it can take back what it no longer wants. */
 function ownedAnnotation(names: AnnotationNames): (name: string) => boolean {
-  const fixed = new Set([
+  const configured = [
     names.localASN,
     names.peerASNs,
     names.peerIPs,
     names.srcIP,
     names.bgpPass,
     names.networkIPv4Private,
-  ]);
-  return (name) => fixed.has(name) || isPerPeerAnnotation(name);
+  ];
+  const fixed = new Set(configured.filter((n) => !isTemplate(n)));
+  const patterns = configured.filter(isTemplate).map(templatePattern);
+  return (name) =>
+    fixed.has(name) || isPerPeerAnnotation(name) || patterns.some((p) => p.test(name));
 }
 
 /** The CIDR of the project's private network the device is part of. */
@@ -49,16 +63,28 @@ function bgpAnnotations(
   const password = first.md5Password?.reveal();
   const encoded = password === undefined ? undefined : Buffer.from(password).toString('base64');
   const network = privateNetwork(device);
-  const out: Record<string, string> = {
-    [names.localASN]: String(first.customerAs),
-    [names.peerASNs]: peerAsns.join(','),
-    [names.peerIPs]: peers.join(','),
-    [names.srcIP]: first.customerIp,
-    ...(encoded === undefined ? {} : { [names.bgpPass]: encoded }),
-    ...(network === undefined ? {} : { [names.networkIPv4Private]: network }),
-  };
+  const readme: [string, string | undefined][] = [
+    [names.localASN, String(first.customerAs)],
+    [names.peerASNs, peerAsns.join(',')],
+    [names.peerIPs, peers.join(',')],
+    [names.srcIP, first.customerIp],
+    [names.bgpPass, encoded],
+    [names.networkIPv4Private, network],
+  ];
+  const out: Record<string, string> = Object.fromEntries(
+    readme.filter((e): e is [string, string] => e[1] !== undefined && !isTemplate(e[0])),
+  );
   peers.forEach((ip, n) => {
     const neighbor = neighbors.find((x) => x.peerIps.includes(ip)) ?? first;
+    const templated: [string, string | undefined][] = [
+      [names.localASN, String(neighbor.customerAs)],
+      [names.peerASNs, String(neighbor.peerAs)],
+      [names.peerIPs, ip],
+      [names.srcIP, neighbor.customerIp],
+      [names.bgpPass, encoded],
+    ];
+    for (const [template, value] of templated)
+      if (isTemplate(template) && value !== undefined) out[fromTemplate(template, n)] = value;
     out[perPeerAnnotation(n, 'node-asn')] = String(neighbor.customerAs);
     out[perPeerAnnotation(n, 'peer-asn')] = String(neighbor.peerAs);
     out[perPeerAnnotation(n, 'peer-ip')] = ip;
@@ -74,8 +100,12 @@ function sensitivePaths(
   annotations: Readonly<Record<string, string>>,
   names: AnnotationNames,
 ): string[] {
+  const templated = isTemplate(names.bgpPass) ? templatePattern(names.bgpPass) : undefined;
   return Object.keys(annotations)
-    .filter((name) => name === names.bgpPass || name.endsWith('-bgp-pass'))
+    .filter(
+      (name) =>
+        name === names.bgpPass || name.endsWith('-bgp-pass') || templated?.test(name) === true,
+    )
     .map(annotationPointer);
 }
 

@@ -32,13 +32,17 @@ function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
   return spec;
 }
 
-/** The annotation-name options: `METAL_ANNOTATION_<suffix>`, Secret field `annotation<Name>`. */
+/**
+ * The annotation-name options: `METAL_ANNOTATION_<suffix>`, Secret field `annotation<Name>`. The
+ * Node BGP ones take upstream's templated form too (`metal.equinix.com/bgp-peers-{{n}}-node-asn`):
+ * one annotation per peer, `{{n}}` its index.
+ */
 function annotationOption(
   description: string,
   envSuffix: string,
   secretSuffix: string,
   defaultName: string,
-  aliases: { env?: readonly string[]; secret?: readonly string[] } = {},
+  aliases: { env?: readonly string[]; secret?: readonly string[]; template?: boolean } = {},
 ): OptionSpec<string> {
   return {
     description,
@@ -47,8 +51,11 @@ function annotationOption(
     secret: [secretSuffix, ...(aliases.secret ?? [])].map((s) => `annotation${s}`),
     default: defaultName,
     defaultText: `\`${defaultName}\``,
-    expected: 'an annotation name (`prefix/name`)',
-    parse: parse.annotationName,
+    expected:
+      aliases.template === true
+        ? 'an annotation name (`prefix/name`); `{{n}}` in it makes one per BGP peer, `n` its index'
+        : 'an annotation name (`prefix/name`)',
+    parse: aliases.template === true ? parse.annotationTemplate : parse.annotationName,
   };
 }
 
@@ -168,32 +175,35 @@ export const options = {
     'LOCAL_ASN',
     'LocalASN',
     nodeMarks.localAsn.key,
+    { template: true },
   ),
   annotationPeerASNs: annotationOption(
     "Node annotation for the BGP peers' ASNs",
     'PEER_ASNS',
     'PeerASNs',
     nodeMarks.peerAsns.key,
-    { env: ['PEER_ASN'], secret: ['PeerASN'] },
+    { env: ['PEER_ASN'], secret: ['PeerASN'], template: true },
   ),
   annotationPeerIPs: annotationOption(
     "Node annotation for the BGP peers' IPs",
     'PEER_IPS',
     'PeerIPs',
     nodeMarks.peerIps.key,
-    { env: ['PEER_IP'], secret: ['PeerIP'] },
+    { env: ['PEER_IP'], secret: ['PeerIP'], template: true },
   ),
   annotationSrcIP: annotationOption(
     'Node annotation for the source IP of BGP peering',
     'SRC_IP',
     'SrcIP',
     nodeMarks.srcIp.key,
+    { template: true },
   ),
   annotationBGPPass: annotationOption(
     'Node annotation for the BGP MD5 password, base64-encoded',
     'BGP_PASS',
     'BGPPass',
     nodeMarks.bgpPass.key,
+    { template: true },
   ),
   annotationNetworkIPv4Private: annotationOption(
     "Node annotation for the CIDR of the node's private IPv4 network",

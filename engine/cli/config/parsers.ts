@@ -100,6 +100,18 @@ export const annotationName = fromSchema(
     .refine((s) => qualifiedName.test(s) && s.length <= 316, 'not an annotation name'),
 );
 
+/** An annotation name, or upstream's per-peer template of one: `{{n}}` (once) stands for an index. */
+export const annotationTemplate = fromSchema(
+  z
+    .string()
+    .trim()
+    .refine((s) => s.split('{{n}}').length <= 2, 'more than one {{n}}')
+    .refine((s) => {
+      const name = s.replace('{{n}}', '0');
+      return qualifiedName.test(name) && name.length <= 316;
+    }, 'not an annotation name'),
+);
+
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /** Go-style durations (`30s`, `1m30s`, `500ms`) in milliseconds; a bare number is seconds. */
 const durationSchema = z

@@ -321,3 +321,18 @@ describe('options that cannot overflow or contradict', () => {
     ]);
   });
 });
+
+describe('upstream’s templated annotation names', () => {
+  it('accepts {{n}} in the Node BGP annotation names, once, and nowhere else', () => {
+    const { settings } = resolve({
+      secret: secret({ annotationLocalASN: 'metal.equinix.com/bgp-peers-{{n}}-node-asn' }),
+    });
+    expect(settings.annotations.localASN).toBe('metal.equinix.com/bgp-peers-{{n}}-node-asn');
+    expect(errorsOf({ secret: secret({ annotationPeerIP: 'a.io/{{n}}-{{n}}' }) })[0]).toContain(
+      '(more than one {{n}})',
+    );
+    expect(errorsOf({ secret: secret({ annotationEIPMetro: 'a.io/{{n}}-metro' }) })[0]).toContain(
+      'annotationEIPMetro (from field "annotationEIPMetro"',
+    );
+  });
+});
