@@ -28,6 +28,15 @@ export const metallbMarks = {
     meaning:
       'a second node selector of the CCM’s peers that matches no node (MetalLB ORs selectors): it marks the peer as the CCM’s',
   }),
+  upstreamConfigMapPeer: mark({
+    kind: 'label',
+    key: 'nomatch.metal.equinix.com/service-name',
+    value: '<service>',
+    on: 'MetalLB ConfigMap peer',
+    use: 'read',
+    meaning:
+      'the node selector the upstream CCM marked its peers with (one per Service): after a migration such peers, and its pools named `<namespace>/<service>` with auto-assign off, are replaced by the CCM’s own',
+  }),
 } as const;
 
 /** The Secret (type basic-auth) holding the BGP password the CCM's BGPPeers refer to. */

@@ -33,12 +33,29 @@ function configPeer(p: NodePeer): Json {
   };
 }
 
+/**
+ * What the upstream CCM wrote is ours too after a migration, to be replaced by our own entries
+ * rather than kept beside them (MetalLB refuses two pools of one address): peers with its
+ * per-Service selector, pools named `<namespace>/<service>` (joined by commas when shared) with
+ * auto-assign off.
+ */
+const upstreamPoolName = /^[a-z0-9.-]+\/[a-z0-9.-]+(,[a-z0-9.-]+\/[a-z0-9.-]+)*$/;
+const isOurSelector = (selector: unknown): boolean =>
+  sameJson(selector, ownedSelector) ||
+  Object.hasOwn(
+    ((selector as Json | null)?.['match-labels'] ?? {}) as Json,
+    metallbMarks.upstreamConfigMapPeer.key,
+  );
 const isOurPeer = (peer: unknown): boolean =>
   Array.isArray((peer as Json | null)?.['node-selectors']) &&
-  ((peer as Json)['node-selectors'] as unknown[]).some((s) => sameJson(s, ownedSelector));
+  ((peer as Json)['node-selectors'] as unknown[]).some(isOurSelector);
 const isOurPool = (pool: unknown): boolean => {
   const name = (pool as Json | null)?.['name'];
-  return typeof name === 'string' && name.startsWith(poolPrefix);
+  if (typeof name !== 'string') return false;
+  return (
+    name.startsWith(poolPrefix) ||
+    (upstreamPoolName.test(name) && (pool as Json)['auto-assign'] === false)
+  );
 };
 const countOurs = (value: unknown, ours: (x: unknown) => boolean): number =>
   Array.isArray(value) ? value.filter(ours).length : 0;
