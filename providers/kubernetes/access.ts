@@ -33,90 +33,110 @@ export interface AccessNames {
   readonly metallbConfigMap: string;
 }
 
-/**
- * Every call the CCM makes on the Kubernetes API, by resource, verb and scope: the caches (list
- * and watch), the executors (JSON Patch, status patches, creates, server-side applies, deletes),
- * the Lease, Events and the reviews of its HTTPS server. The RBAC of deploy/ is this table, and
- * test/integration/rbac.test.ts makes every one of these calls as the CCM and checks that every
- * other verb is refused, so the code and its permissions cannot drift apart.
- */
-export function accessTable(names: AccessNames): readonly Access[] {
+/** Cluster-wide: the caches of Nodes and Services, their writes, Events, the cluster's identity. */
+const clusterAccess: readonly Access[] = [
+  {
+    group: '',
+    resource: 'nodes',
+    verbs: ['list', 'watch', 'patch', 'delete'],
+    scope: 'cluster',
+    why: 'watch Nodes; set provider ID, labels, taints and BGP annotations; delete a Node whose device is gone',
+  },
+  {
+    group: '',
+    resource: 'nodes/status',
+    verbs: ['patch'],
+    scope: 'cluster',
+    why: 'a Node’s addresses',
+  },
+  {
+    group: '',
+    resource: 'services',
+    verbs: ['list', 'watch', 'patch'],
+    scope: 'cluster',
+    why: 'watch LoadBalancer Services; their finalizer, address and load-balancer annotation',
+  },
+  {
+    group: '',
+    resource: 'services/status',
+    verbs: ['patch'],
+    scope: 'cluster',
+    why: 'the load-balancer ingress address',
+  },
+  {
+    group: 'events.k8s.io',
+    resource: 'events',
+    verbs: ['create', 'patch'],
+    scope: 'cluster',
+    why: 'Events on the objects the CCM acts on (patch: an Event series’ count)',
+  },
+  {
+    group: '',
+    resource: 'namespaces',
+    verbs: ['get'],
+    scope: 'cluster',
+    names: ['kube-system'],
+    why: 'the kube-system namespace’s UID is the cluster’s identity in reservation tags',
+  },
+];
+
+/** The EndpointSlices of `default/kubernetes`, and the control-plane mirror in kube-system. */
+const controlPlaneAccess: readonly Access[] = [
+  {
+    group: 'discovery.k8s.io',
+    resource: 'endpointslices',
+    verbs: ['list', 'watch'],
+    scope: { namespace: 'default' },
+    why: 'where the control plane runs: the EndpointSlices of default/kubernetes',
+  },
+  {
+    group: '',
+    resource: 'services',
+    verbs: ['create'],
+    scope: { namespace: mirrorService.namespace },
+    why: `the control-plane mirror Service ${mirrorService.name}`,
+    when: 'control-plane',
+  },
+  {
+    group: 'discovery.k8s.io',
+    resource: 'endpointslices',
+    verbs: ['list', 'watch', 'create'],
+    scope: { namespace: mirrorService.namespace },
+    why: 'the mirror Service’s EndpointSlice (created by server-side apply)',
+    when: 'control-plane',
+  },
+  {
+    group: 'discovery.k8s.io',
+    resource: 'endpointslices',
+    verbs: ['patch'],
+    scope: { namespace: mirrorService.namespace },
+    names: [mirrorService.name],
+    why: 'kept identical to default/kubernetes by server-side apply',
+    when: 'control-plane',
+  },
+];
+
+/** The reviews of the CCM's HTTPS server (the `system:auth-delegator` ClusterRole). */
+const reviewAccess: readonly Access[] = [
+  {
+    group: 'authentication.k8s.io',
+    resource: 'tokenreviews',
+    verbs: ['create'],
+    scope: 'cluster',
+    why: 'who calls /metrics (delegated authentication; the system:auth-delegator ClusterRole)',
+  },
+  {
+    group: 'authorization.k8s.io',
+    resource: 'subjectaccessreviews',
+    verbs: ['create'],
+    scope: 'cluster',
+    why: 'whether they may (delegated authorization; the system:auth-delegator ClusterRole)',
+  },
+];
+
+/** Leader election, in the CCM's own namespace. */
+function leaseAccess(names: AccessNames): Access[] {
   return [
-    {
-      group: '',
-      resource: 'nodes',
-      verbs: ['list', 'watch', 'patch', 'delete'],
-      scope: 'cluster',
-      why: 'watch Nodes; set provider ID, labels, taints and BGP annotations; delete a Node whose device is gone',
-    },
-    {
-      group: '',
-      resource: 'nodes/status',
-      verbs: ['patch'],
-      scope: 'cluster',
-      why: 'a Node’s addresses',
-    },
-    {
-      group: '',
-      resource: 'services',
-      verbs: ['list', 'watch', 'patch'],
-      scope: 'cluster',
-      why: 'watch LoadBalancer Services; their finalizer, address and load-balancer annotation',
-    },
-    {
-      group: '',
-      resource: 'services/status',
-      verbs: ['patch'],
-      scope: 'cluster',
-      why: 'the load-balancer ingress address',
-    },
-    {
-      group: 'events.k8s.io',
-      resource: 'events',
-      verbs: ['create', 'patch'],
-      scope: 'cluster',
-      why: 'Events on the objects the CCM acts on (patch: an Event series’ count)',
-    },
-    {
-      group: '',
-      resource: 'namespaces',
-      verbs: ['get'],
-      scope: 'cluster',
-      names: ['kube-system'],
-      why: 'the kube-system namespace’s UID is the cluster’s identity in reservation tags',
-    },
-    {
-      group: 'discovery.k8s.io',
-      resource: 'endpointslices',
-      verbs: ['list', 'watch'],
-      scope: { namespace: 'default' },
-      why: 'where the control plane runs: the EndpointSlices of default/kubernetes',
-    },
-    {
-      group: '',
-      resource: 'services',
-      verbs: ['create'],
-      scope: { namespace: mirrorService.namespace },
-      why: `the control-plane mirror Service ${mirrorService.name}`,
-      when: 'control-plane',
-    },
-    {
-      group: 'discovery.k8s.io',
-      resource: 'endpointslices',
-      verbs: ['list', 'watch', 'create'],
-      scope: { namespace: mirrorService.namespace },
-      why: 'the mirror Service’s EndpointSlice (created by server-side apply)',
-      when: 'control-plane',
-    },
-    {
-      group: 'discovery.k8s.io',
-      resource: 'endpointslices',
-      verbs: ['patch'],
-      scope: { namespace: mirrorService.namespace },
-      names: [mirrorService.name],
-      why: 'kept identical to default/kubernetes by server-side apply',
-      when: 'control-plane',
-    },
     {
       group: 'coordination.k8s.io',
       resource: 'leases',
@@ -132,6 +152,12 @@ export function accessTable(names: AccessNames): readonly Access[] {
       names: [names.leaseName],
       why: 'leader election: read and renewed',
     },
+  ];
+}
+
+/** MetalLB's namespace: the ConfigMap by name, the CRs, the one password Secret. */
+function metallbAccess(names: AccessNames): Access[] {
+  return [
     {
       group: '',
       resource: 'configmaps',
@@ -182,19 +208,22 @@ export function accessTable(names: AccessNames): readonly Access[] {
       why: 'that Secret, and no other',
       when: 'metallb-crds',
     },
-    {
-      group: 'authentication.k8s.io',
-      resource: 'tokenreviews',
-      verbs: ['create'],
-      scope: 'cluster',
-      why: 'who calls /metrics (delegated authentication; the system:auth-delegator ClusterRole)',
-    },
-    {
-      group: 'authorization.k8s.io',
-      resource: 'subjectaccessreviews',
-      verbs: ['create'],
-      scope: 'cluster',
-      why: 'whether they may (delegated authorization; the system:auth-delegator ClusterRole)',
-    },
+  ];
+}
+
+/**
+ * Every call the CCM makes on the Kubernetes API, by resource, verb and scope: the caches (list
+ * and watch), the executors (JSON Patch, status patches, creates, server-side applies, deletes),
+ * the Lease, Events and the reviews of its HTTPS server. The RBAC of deploy/ is this table, and
+ * test/integration/rbac.test.ts makes every one of these calls as the CCM and checks that every
+ * other verb is refused, so the code and its permissions cannot drift apart.
+ */
+export function accessTable(names: AccessNames): readonly Access[] {
+  return [
+    ...clusterAccess,
+    ...controlPlaneAccess,
+    ...leaseAccess(names),
+    ...metallbAccess(names),
+    ...reviewAccess,
   ];
 }
