@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Action, Warning } from '../../model/plan.ts';
-import type { EventInput } from '../../providers/kubernetes/events.ts';
+import { eventKey, type EventInput } from '../../providers/kubernetes/events.ts';
 import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import type { Outcome } from '../apply/applier.ts';
 import type { Logger } from '../cli/logging.ts';
@@ -66,14 +66,7 @@ export function outcomeEvents(recorded: readonly Recorded[]): EventInput[] {
   for (const [action, outcome] of recorded) {
     const event = outcomeEvent(action, outcome);
     if (event === undefined) continue;
-    const { regarding } = event;
-    const key = [
-      regarding.kind,
-      regarding.namespace ?? '',
-      regarding.name,
-      event.type,
-      event.reason,
-    ].join('/');
+    const key = eventKey(event, false);
     const seen = byKey.get(key);
     if (seen === undefined) byKey.set(key, event);
     else if (!seen.note.includes(event.note))
@@ -99,14 +92,7 @@ export class WarningTransitions {
     const next = new Map<string, number>();
     const out: EventInput[] = [];
     for (const event of warnings.flatMap(warningEvents)) {
-      const { regarding } = event;
-      const key = [
-        regarding.kind,
-        regarding.namespace ?? '',
-        regarding.name,
-        event.reason,
-        event.note,
-      ].join('\n');
+      const key = eventKey(event);
       const last = this.#reported.get(key);
       if (last === undefined || now - last >= this.#remindEveryMs) {
         out.push(event);

@@ -13,6 +13,22 @@ export interface EventInput {
   readonly note: string;
 }
 
+/**
+ * What makes two Events the same: the object, the type and the reason, and the note unless
+ * `withNote` is false (an Event series repeats all four).
+ */
+export function eventKey(event: EventInput, withNote = true): string {
+  const { regarding } = event;
+  return [
+    regarding.kind,
+    regarding.namespace ?? '',
+    regarding.name,
+    event.type,
+    event.reason,
+    ...(withNote ? [event.note] : []),
+  ].join('\n');
+}
+
 interface Recorded {
   readonly name: string;
   readonly namespace: string;
@@ -50,15 +66,7 @@ export class EventRecorder {
 
   async record(event: EventInput): Promise<void> {
     const now = Date.now();
-    const { regarding } = event;
-    const key = [
-      regarding.kind,
-      regarding.namespace ?? '',
-      regarding.name,
-      event.type,
-      event.reason,
-      event.note,
-    ].join('\n');
+    const key = eventKey(event);
     const previous = this.#recent.get(key);
     if (previous !== undefined && now - previous.at < this.#windowMs) {
       await this.#repeat(previous, now);

@@ -11,6 +11,7 @@ import type {
   V1Service,
 } from '../../model/kubernetes.ts';
 import type { Plan } from '../../model/plan.ts';
+import type { Snapshot } from '../../model/snapshot.ts';
 import { selectMetalLB } from '../../providers/fixture/kubernetes.ts';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { MetalClient } from '../../providers/metal/client.ts';
@@ -29,6 +30,35 @@ export interface Convergence {
   readonly violations: readonly unknown[];
   /** The Kubernetes objects as the last round left them. */
   readonly objects: readonly KubernetesObject[];
+}
+
+/** The fixture's snapshot with the Kubernetes side as `objects` are, and Metal observed anew. */
+function observeRound(
+  snapshot: Snapshot,
+  objects: readonly KubernetesObject[],
+  observer: MetalObserver,
+): Promise<Snapshot> {
+  const metallb = snapshot.kubernetes.metallb;
+  return observe({
+    ...snapshot,
+    kubernetes: {
+      state: {
+        ...snapshot.kubernetes,
+        nodes: objects.filter((o): o is V1Node => o.kind === 'Node'),
+        services: objects.filter((o): o is V1Service => o.kind === 'Service'),
+        mirrorEndpointSlices: objects.filter(
+          (o): o is V1EndpointSlice => o.kind === 'EndpointSlice',
+        ),
+        metallb: selectMetalLB(
+          objects,
+          snapshot.settings.loadBalancer,
+          metallb?.crdsMissing !== true,
+        ),
+      },
+    },
+    metal: (needs) => observer.observe(needs),
+    location: snapshot.metal.location,
+  });
 }
 
 /**
@@ -61,27 +91,7 @@ export async function converge(name: string, rounds = 4): Promise<Convergence> {
     const plans: Plan[] = [];
     const failures: string[] = [];
     for (let round = 0; round < rounds; round++) {
-      const objects = [...cluster.objects.values()];
-      const next = await observe({
-        ...snapshot,
-        kubernetes: {
-          state: {
-            ...snapshot.kubernetes,
-            nodes: objects.filter((o): o is V1Node => o.kind === 'Node'),
-            services: objects.filter((o): o is V1Service => o.kind === 'Service'),
-            mirrorEndpointSlices: objects.filter(
-              (o): o is V1EndpointSlice => o.kind === 'EndpointSlice',
-            ),
-            metallb: selectMetalLB(
-              objects,
-              snapshot.settings.loadBalancer,
-              metallb?.crdsMissing !== true,
-            ),
-          },
-        },
-        metal: (needs) => observer.observe(needs),
-        location: snapshot.metal.location,
-      });
+      const next = await observeRound(snapshot, [...cluster.objects.values()], observer);
       const plan = diff(next, planAll(next));
       plans.push(plan);
       if (plan.actions.length === 0) break;

@@ -13,8 +13,7 @@ export interface RunningDaemon {
   kill(): Promise<void>;
 }
 
-/** Runs `metal-ccm run` as its own process (Node 24, from the repository) until stopped. */
-export async function spawnDaemon(options: {
+interface DaemonOptions {
   kubeconfig: string;
   /** Default 2s: tests want the resync soon. */
   syncPeriod?: string;
@@ -23,38 +22,42 @@ export async function spawnDaemon(options: {
   baseURL: string;
   config: Record<string, unknown>;
   args?: string[];
-}): Promise<RunningDaemon> {
+}
+
+/** The command line: the test's flags last, so they win (a flag given twice keeps its last value). */
+function daemonArgs(options: DaemonOptions, configPath: string): string[] {
+  return [
+    options.entry ?? 'engine/main.ts',
+    'run',
+    '--cloud-provider=equinixmetal',
+    `--kubeconfig=${options.kubeconfig}`,
+    `--provider-config=${configPath}`,
+    `--base-url=${options.baseURL}`,
+    '--health-address=127.0.0.1:0',
+    // Tests run several daemons on one machine: no HTTPS on the shared port 10258, and no Lease
+    // unless a test asks for leader election.
+    '--secure-port=0',
+    '--leader-elect=false',
+    `--sync-period=${options.syncPeriod ?? '2s'}`,
+    ...(options.args ?? []),
+  ];
+}
+
+/** Runs `metal-ccm run` as its own process (Node 24, from the repository) until stopped. */
+export async function spawnDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const dir = await mkdtemp(join(tmpdir(), 'metal-ccm-daemon-'));
   const configPath = join(dir, 'cloud-sa.json');
   await writeFile(configPath, JSON.stringify(options.config));
-  const child = spawn(
-    process.execPath,
-    [
-      options.entry ?? 'engine/main.ts',
-      'run',
-      '--cloud-provider=equinixmetal',
-      `--kubeconfig=${options.kubeconfig}`,
-      `--provider-config=${configPath}`,
-      `--base-url=${options.baseURL}`,
-      '--health-address=127.0.0.1:0',
-      // Tests run several daemons on one machine: no HTTPS on the shared port 10258, and no
-      // Lease unless a test asks for leader election (a flag given again wins).
-      '--secure-port=0',
-      '--leader-elect=false',
-      `--sync-period=${options.syncPeriod ?? '2s'}`,
-      ...(options.args ?? []),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        // How the benchmarks run the daemon as its Deployment would (e.g. a heap limit).
-        ...(process.env['DAEMON_NODE_OPTIONS'] === undefined
-          ? {}
-          : { NODE_OPTIONS: process.env['DAEMON_NODE_OPTIONS'] }),
-      },
+  const child = spawn(process.execPath, daemonArgs(options, configPath), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      // How the benchmarks run the daemon as its Deployment would (e.g. a heap limit).
+      ...(process.env['DAEMON_NODE_OPTIONS'] === undefined
+        ? {}
+        : { NODE_OPTIONS: process.env['DAEMON_NODE_OPTIONS'] }),
     },
-  );
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
