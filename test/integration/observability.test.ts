@@ -22,6 +22,8 @@ let daemon: RunningDaemon;
 
 interface Event {
   reason?: string;
+  /** Absent for an Event that happened once; its count when it repeated. */
+  series?: { count?: number };
   type?: string;
   note?: string;
   regarding?: { kind?: string; name?: string };
@@ -82,6 +84,29 @@ describe('what an operator sees: Events and metrics, on a real API server', () =
     expect(reasons).toEqual(
       expect.arrayContaining(['ElasticIPRequested', 'ElasticIPAssigned', 'ElasticIPReleased']),
     );
+    // The service controller's Events, each once (one object, no series): transitions, not loops.
+    const deleted = await eventually(
+      async () => {
+        const seen = await serviceEvents();
+        return seen.some((e) => e.reason === 'DeletedLoadBalancer') ? seen : undefined;
+      },
+      20_000,
+      'DeletedLoadBalancer',
+    );
+    const occurrences = (reason: string): number =>
+      deleted
+        .filter((e) => e.reason === reason)
+        .reduce((sum, e) => sum + (e.series?.count ?? 1), 0);
+    for (const reason of [
+      'EnsuringLoadBalancer',
+      'EnsuredLoadBalancer',
+      'DeletingLoadBalancer',
+      'DeletedLoadBalancer',
+      'ElasticIPAssigned',
+    ])
+      expect(occurrences(reason), reason).toBe(1);
+    // The finalizer is part of "Ensuring": no Event of its own.
+    expect(deleted.map((e) => e.reason)).not.toContain('ElasticIPFinalizerAdded');
     expect(
       events
         .filter((e) => e.type !== 'Normal')
