@@ -96,7 +96,7 @@ describe('Events mark transitions, not loops', () => {
       area: 'elastic-ips' as const,
       subject: 's',
       message: 'no metro',
-      event: 'InvalidElasticIPLocation',
+      event: 'InvalidElasticIPLocation' as const,
       regarding: service,
     };
     expect(transitions.due([warning], 0)).toHaveLength(1);
@@ -114,7 +114,7 @@ describe('Events mark transitions, not loops', () => {
       area: 'elastic-ips' as const,
       subject: 's',
       message: 'm',
-      event: 'X',
+      event: 'ElasticIPPending' as const,
       regarding: service,
     };
     expect(transitions.due([warning], 0)).toHaveLength(1);

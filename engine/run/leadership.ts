@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { events } from '../../model/marks/events.ts';
 import { randomUUID } from 'node:crypto';
 import { LeaderElector } from '../../providers/kubernetes/leader.ts';
 import { isForbidden, type KubeRest } from '../../providers/kubernetes/rest.ts';
@@ -14,9 +15,6 @@ export interface LeaderElectionSettings {
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
 }
-
-/** The Event reason of a Lease the CCM may not read or write (a Warning on the Lease). */
-export const leaseForbiddenReason = 'LeaderElectionForbidden';
 
 export interface LeadershipDeps {
   readonly rest: KubeRest;
@@ -101,7 +99,7 @@ export class Leadership {
           name: this.#deps.election.name,
         },
         type: 'Warning',
-        reason: leaseForbiddenReason,
+        reason: events.LeaderElectionForbidden,
         action: 'Elect',
         note: `${this.problem}; this replica cannot lead until its RBAC allows it`,
       },

@@ -86,7 +86,7 @@ function refusedWorld(services: number) {
     metrics: createMetrics(),
     kubernetes: { synced: true, state: () => state(services), find: () => undefined },
     metal: () => Promise.resolve(metal),
-    location: { metro: 'da', from: 'configuration' },
+    location: () => Promise.resolve({ metro: 'da', from: 'configuration' as const }),
     probes: () => [],
     executors,
     events: new EventReporter(sink, quiet as unknown as Logger),

@@ -1,6 +1,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { ObjectRef } from '../../model/kubernetes.ts';
 import type { Action } from '../../model/plan.ts';
+import { events } from '../../model/marks/events.ts';
 import type { EventInput } from '../../providers/kubernetes/events.ts';
 import { causeOf, isConflict, type Recorded } from './events.ts';
 
@@ -9,16 +10,16 @@ import { causeOf, isConflict, type Recorded } from './events.ts';
  * and notes, so alerts written for any cloud keep working; the CCM's own reasons come beside them.
  */
 export const serviceControllerReasons = {
-  ensuring: 'EnsuringLoadBalancer',
-  ensured: 'EnsuredLoadBalancer',
-  updated: 'UpdatedLoadBalancer',
-  deleting: 'DeletingLoadBalancer',
-  deleted: 'DeletedLoadBalancer',
-  failed: 'SyncLoadBalancerFailed',
+  ensuring: events.EnsuringLoadBalancer,
+  ensured: events.EnsuredLoadBalancer,
+  updated: events.UpdatedLoadBalancer,
+  deleting: events.DeletingLoadBalancer,
+  deleted: events.DeletedLoadBalancer,
+  failed: events.SyncLoadBalancerFailed,
 } as const;
 
 /** The CCM's reasons of a Service's actions that take its load balancer away. */
-const deletionReasons = new Set(['ElasticIPReleased', 'ElasticIPCleared']);
+const deletionReasons = new Set<string>([events.ElasticIPReleased, events.ElasticIPCleared]);
 
 /**
  * The CCM's reasons that are steps of the standard transitions and say nothing besides (the
@@ -26,8 +27,8 @@ const deletionReasons = new Set(['ElasticIPReleased', 'ElasticIPCleared']);
  * standard Event tells them, so they leave no Event of their own on the Service.
  */
 export const foldedReasons: ReadonlySet<string> = new Set([
-  'ElasticIPFinalizerAdded',
-  'ElasticIPCleared',
+  events.ElasticIPFinalizerAdded,
+  events.ElasticIPCleared,
 ]);
 
 const keyOf = (ref: ObjectRef): string => `${ref.namespace ?? ''}/${ref.name}`;

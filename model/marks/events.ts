@@ -5,7 +5,8 @@
 export interface EventReasonSpec {
   /**
    * `Normal`: an applied action leaves it, and a failed one leaves `<reason>Failed` (a Warning).
-   * `Warning`: a plan warning leaves it, once per loop while the warning stands (an Event series).
+   * `Warning`: a plan warning leaves it when it appears (or its text changes), and again every 30
+   * minutes while it stands (an Event series), never once per loop.
    */
   readonly type: 'Normal' | 'Warning';
   /** The object the Event is on; absent when the action concerns no object (the plan and log tell). */
@@ -59,8 +60,8 @@ const specs = {
   },
   ElasticIPFinalizerAdded: {
     type: 'Normal',
-    on: 'Service',
-    meaning: 'the cleanup finalizer went on before an Elastic IP is requested for the Service',
+    meaning:
+      'the cleanup finalizer went on before an Elastic IP is requested for the Service (told on the Service by `EnsuringLoadBalancer`)',
   },
   ElasticIPRequested: {
     type: 'Normal',
@@ -79,9 +80,8 @@ const specs = {
   },
   ElasticIPCleared: {
     type: 'Normal',
-    on: 'Service',
     meaning:
-      'the address fields of a Service that is no longer ours were cleared, then the finalizer',
+      'the address fields of a Service that is no longer ours were cleared, then the finalizer (told on the Service by `DeletedLoadBalancer`)',
   },
   ElasticIPDuplicateReleased: {
     type: 'Normal',
@@ -233,6 +233,44 @@ const specs = {
     type: 'Warning',
     on: 'Namespace kube-system',
     meaning: 'the Elastic IP is unassigned or failing, and no control-plane node is healthy',
+  },
+  EnsuringLoadBalancer: {
+    type: 'Normal',
+    on: 'Service',
+    meaning:
+      'the service controller’s: the Service’s load balancer (its Elastic IP) is being set up; once, not each loop until it is',
+  },
+  EnsuredLoadBalancer: {
+    type: 'Normal',
+    on: 'Service',
+    meaning: 'the service controller’s: the Elastic IP reached the Service’s status',
+  },
+  UpdatedLoadBalancer: {
+    type: 'Normal',
+    on: 'Service',
+    meaning: 'the service controller’s: a Service with its address changed (annotation, pools)',
+  },
+  DeletingLoadBalancer: {
+    type: 'Normal',
+    on: 'Service',
+    meaning: 'the service controller’s: the Service’s Elastic IP is being released',
+  },
+  DeletedLoadBalancer: {
+    type: 'Normal',
+    on: 'Service',
+    meaning: 'the service controller’s: the Elastic IP is released and the finalizer gone',
+  },
+  SyncLoadBalancerFailed: {
+    type: 'Warning',
+    on: 'Service',
+    meaning:
+      'the service controller’s: an action for the Service’s load balancer failed (`Error syncing load balancer: <why>`)',
+  },
+  LeaderElectionForbidden: {
+    type: 'Warning',
+    on: 'Lease',
+    meaning:
+      'the CCM may not read or write its Lease (401/403): it cannot lead, and /readyz fails; once each time it starts',
   },
 } as const satisfies Record<string, EventReasonSpec>;
 

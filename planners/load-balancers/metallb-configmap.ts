@@ -43,7 +43,7 @@ const upstreamPoolName = /^[a-z0-9.-]+\/[a-z0-9.-]+(,[a-z0-9.-]+\/[a-z0-9.-]+)*$
 const isOurSelector = (selector: unknown): boolean =>
   sameJson(selector, ownedSelector) ||
   Object.hasOwn(
-    ((selector as Json | null)?.['match-labels'] ?? {}) as Json,
+    (selector as Json | null)?.['match-labels'] ?? {},
     metallbMarks.upstreamConfigMapPeer.key,
   );
 const isOurPeer = (peer: unknown): boolean =>

@@ -1,5 +1,5 @@
 import { mirrorService } from '../../model/marks/control-plane.ts';
-import { passwordSecretName } from '../../model/marks/metallb.ts';
+import { passwordSecretNames } from '../../model/marks/metallb.ts';
 
 /** Where an access happens, as RBAC scopes it. */
 export type Scope =
@@ -204,8 +204,8 @@ function metallbAccess(names: AccessNames): Access[] {
       resource: 'secrets',
       verbs: ['list', 'watch', 'patch', 'delete'],
       scope: 'metallb',
-      names: [passwordSecretName],
-      why: 'that Secret, and no other',
+      names: passwordSecretNames,
+      why: 'that Secret (or the name it falls back to when a Secret of the user has its name), and no other',
       when: 'metallb-crds',
     },
   ];

@@ -94,8 +94,11 @@ describe('plan, apply and export against the live cluster and project', () => {
     const running = daemon;
     await eventually(
       async () =>
-        ((await metric(running.healthUrl, 'metal_ccm_reconcile_loops_total', 'result="converged"')) ?? 0) >=
-        1,
+        ((await metric(
+          running.healthUrl,
+          'metal_ccm_reconcile_loops_total',
+          'result="converged"',
+        )) ?? 0) >= 1,
       30_000,
       'the daemon to converge',
     );
