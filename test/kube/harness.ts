@@ -195,19 +195,22 @@ export class KubeHarness {
       controlUrl: '',
     };
     await this.#installCrds();
-    await this.#applyFile(
-      join(repo, 'deploy', 'template', 'deployment.yaml'),
-      (kind) => kind !== 'Deployment',
-    );
+    await this.#installManifests();
+    return this.env;
+  }
+
+  /** The manifests' RBAC (not the Deployment: the tests run the daemon themselves). */
+  async #installManifests(): Promise<void> {
+    const template = join(repo, 'deploy', 'template');
+    await this.#applyFile(join(template, 'deployment.yaml'), (kind) => kind !== 'Deployment');
     // MetalLB's namespace is MetalLB's to make; here it stands in for an installed MetalLB.
     await this.admin('POST', '/api/v1/namespaces', {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name: 'metallb-system' },
     });
-    await this.#applyFile(join(repo, 'deploy', 'template', 'metallb.yaml'));
-    await this.#applyFile(join(repo, 'deploy', 'template', 'planner.yaml'));
-    return this.env;
+    await this.#applyFile(join(template, 'metallb.yaml'));
+    await this.#applyFile(join(template, 'planner.yaml'));
   }
 
   /** Sends a request as admin, for setting up. */
