@@ -8,7 +8,8 @@ export const serviceMarks = {
     on: 'Service',
     use: 'read',
     option: 'annotationEIPMetro',
-    meaning: 'the metro its Elastic IP is reserved in',
+    meaning:
+      'the metro its Elastic IP is reserved in (wins over the facility, as in the upstream CCM’s code)',
   }),
   eipFacility: mark({
     kind: 'annotation',
@@ -16,7 +17,7 @@ export const serviceMarks = {
     on: 'Service',
     use: 'read',
     option: 'annotationEIPFacility',
-    meaning: 'the facility its Elastic IP is reserved in (wins over the metro)',
+    meaning: 'the facility its Elastic IP is reserved in, when it names no metro',
   }),
   loadBalancerIP: mark({
     kind: 'field',
