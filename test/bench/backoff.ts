@@ -58,7 +58,7 @@ export const backoff: Benchmark = {
     const rows: Row[] = [];
     try {
       c.emulator.resetCounters();
-      const loopsBefore = await c.metric('reconcile_loops_total');
+      const loopsBefore = await c.metric('metal_ccm_reconcile_loops_total');
       await createRefused(c);
       let before = 0;
       for (let minute = 1; minute <= minutes; minute++) {
@@ -73,7 +73,7 @@ export const backoff: Benchmark = {
         before = posts;
       }
       const each = failuresPerService(c.daemon.output());
-      const loops = (await c.metric('reconcile_loops_total')) - loopsBefore;
+      const loops = (await c.metric('metal_ccm_reconcile_loops_total')) - loopsBefore;
       rows.push({
         minute: `first ${String(minutes)}`,
         POSTs: before,

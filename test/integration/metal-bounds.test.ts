@@ -36,7 +36,9 @@ async function loops(result: string): Promise<number> {
   const text = await (await fetch(`${daemon.healthUrl}/metrics`)).text();
   return text
     .split('\n')
-    .filter((l) => l.startsWith('reconcile_loops_total{') && l.includes(`result="${result}"`))
+    .filter(
+      (l) => l.startsWith('metal_ccm_reconcile_loops_total{') && l.includes(`result="${result}"`),
+    )
     .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
