@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ResilientCache } from '../../providers/kubernetes/cache.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { admin, asCcm, eventually, kube, unique } from '../support/integration.ts';
+import { admin, asCcm, eventually, forceDelete, kube, unique } from '../support/integration.ts';
 import { createLoadBalancerService } from '../kube/objects.ts';
 
 let observer: KubernetesObserver | undefined;
@@ -136,6 +136,10 @@ describe('Kubernetes caches on a real API server', () => {
 
   it('see the MetalLB ConfigMap, and MetalLB CRs, when configured', async () => {
     const api = admin();
+    // MetalLB's usual ConfigMap (the only one the CCM may read) as no other suite left it.
+    await forceDelete(
+      resourcePath(resources.ConfigMap, { namespace: 'metallb-system', name: 'config' }),
+    );
     const { observer: o } = await observe({
       kind: 'metallb-configmap',
       namespace: 'metallb-system',

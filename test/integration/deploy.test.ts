@@ -255,7 +255,17 @@ describe('deploy/: the manifests and the chart, on a real API server', () => {
         path: `/apis/coordination.k8s.io/v1/namespaces/${other}/leases/cloud-controller-manager`,
       });
       expect(lease.spec.holderIdentity).toBeTruthy();
-      expect((await fetch(`${daemon.healthUrl}/readyz`)).status).toBe(200);
+      // Readiness follows the first loop as leader (its Metal observation), so it is waited for.
+      await eventually(
+        async () => {
+          const ready = await fetch(`${daemon.healthUrl}/readyz?verbose`);
+          if (ready.status !== 200)
+            throw new Error(`${String(ready.status)}: ${await ready.text()}`);
+          return true;
+        },
+        20_000,
+        'the CCM to be ready',
+      );
     } finally {
       await daemon.stop();
       await emulator.close();

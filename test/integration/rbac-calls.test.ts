@@ -168,6 +168,9 @@ describe('least privilege, derived from the code: what the CCM does, it may', ()
   });
 
   it('patches MetalLB’s ConfigMap', async () => {
+    cleanup.push(
+      resourcePath(resources.ConfigMap, { namespace: 'metallb-system', name: 'config' }),
+    );
     await api
       .request({
         method: 'POST',
