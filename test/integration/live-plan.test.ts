@@ -191,4 +191,23 @@ describe('plan, apply and export against the live cluster and project', () => {
         );
     }
   });
+
+  it('plans the control plane as unknown with --no-probes, and probes it once without', async () => {
+    configPath = join(dir, 'cloud-sa-control-plane.json');
+    await admin().request({
+      method: 'PATCH',
+      path: resourcePath(resources.Node, { name: 'cp-1' }),
+      body: { metadata: { labels: { 'node-role.kubernetes.io/control-plane': '' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    await writeFile(configPath, JSON.stringify({ ...config, eipTag: 'live-plan-cp' }));
+    const unprobed = await asPlanner('plan', '--no-probes');
+    expect(unprobed.err).toBe('');
+    expect(unprobed.out).toContain(
+      'not probed (--no-probes): health unknown, an unassigned Elastic IP is not placed',
+    );
+    const probed = await asPlanner('plan');
+    expect(probed.err).toBe('');
+    expect(probed.out).not.toContain('not probed');
+  });
 });
