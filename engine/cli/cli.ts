@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { applyCommand } from './commands/apply.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { exportCommand } from './commands/export.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
@@ -35,6 +36,7 @@ function parser(argv: readonly string[], context: CommandContext): Argv<GlobalAr
       .command(planCommand(context))
       .command(applyCommand(context))
       .command(exportCommand(context))
+      .command(doctorCommand(context))
       .command(runCommand(context))
       .strict()
       .help()

@@ -33,7 +33,7 @@ export interface LiveOptions {
  * The Kubernetes side read once through the daemon's own caches (list, then stop watching): the
  * same objects, filtered and sorted the same way, so a live plan sees what the daemon sees.
  */
-async function kubernetesOnce(rest: KubeRest, options: LiveOptions): Promise<KubernetesState> {
+export async function kubernetesOnce(rest: KubeRest, options: LiveOptions): Promise<KubernetesState> {
   const observer = new KubernetesObserver(rest, {
     loadBalancer: options.settings.loadBalancer,
     controlPlane: options.settings.eipTag !== '',

@@ -10,13 +10,18 @@ import type { Snapshot } from '../../model/snapshot.ts';
 export const kubeSystem = namespaceRef('kube-system');
 
 /** `default/kubernetes`: the Service the mirror copies. */
-const kubernetesService = (snapshot: Snapshot): V1Service | undefined =>
+/** What finding the kube-apiserver's port reads (so `doctor` can ask without a whole snapshot). */
+type ApiServerView = {
+  readonly kubernetes: Pick<Snapshot['kubernetes'], 'services' | 'kubernetesEndpointSlices'>;
+};
+
+const kubernetesService = (snapshot: ApiServerView): V1Service | undefined =>
   snapshot.kubernetes.services.find(
     (s) => s.metadata?.namespace === 'default' && s.metadata.name === 'kubernetes',
   );
 
 /** The kube-apiserver port: the `targetPort` of `default/kubernetes`, else its endpoints' port. */
-export function apiServerTargetPort(snapshot: Snapshot): number | undefined {
+export function apiServerTargetPort(snapshot: ApiServerView): number | undefined {
   const target = kubernetesService(snapshot)?.spec?.ports?.[0]?.targetPort;
   if (typeof target === 'number') return target;
   return snapshot.kubernetes.kubernetesEndpointSlices.flatMap((s) => s.ports ?? [])[0]?.port;

@@ -2,7 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { DeviceId } from '../../model/ids.ts';
 import type { Device } from '../../model/metal.ts';
 import { readProviderId } from '../../model/provider-id.ts';
-import type { Snapshot } from '../../model/snapshot.ts';
+import type { MetalState } from '../../model/snapshot.ts';
 
 /** What the project says about a Node: its device, that the device is gone, or nothing usable. */
 export type NodeDevice =
@@ -13,9 +13,11 @@ export type NodeDevice =
 /**
  * A Node's device: by provider ID (`equinixmetal://`, `packet://`, bare UUID), or by hostname =
  * device name when the provider ID is empty. The devices are indexed once per snapshot: every
- * planner looks them up for every Node.
+ * planner looks them up for every Node (and `doctor` checks that each Node has one).
  */
-export function deviceFinder(snapshot: Snapshot): (node: V1Node) => NodeDevice {
+export function deviceFinder(snapshot: {
+  readonly metal: Pick<MetalState, 'devices' | 'project'>;
+}): (node: V1Node) => NodeDevice {
   const { devices, project } = snapshot.metal;
   const byId = new Map(devices.map((d) => [d.id, d]));
   const byHostname = new Map<string, Device[]>();

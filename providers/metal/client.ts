@@ -21,6 +21,7 @@ import {
   projectSchema,
 } from './schemas.ts';
 import { PageBounds, type PageMeta } from './paging.ts';
+import type { RateLimitReading } from './rate-limit.ts';
 import type { MetalAnswer, MetalRequestSpec, MetalTransport } from './transport.ts';
 
 /** A list read in full: the items that parsed, and a problem for each that did not. */
@@ -126,6 +127,11 @@ export class MetalClient {
     return raw;
   }
 
+  /** The rate-limit window as the last answer told it. */
+  get rateLimit(): RateLimitReading | undefined {
+    return this.#transport.rateLimit;
+  }
+
   /** findProjectById */
   getProject(id: ProjectId, options: CallOptions = {}): Promise<Project> {
     return this.#get('findProjectById', `/projects/${id}`, projectSchema, options);
@@ -195,5 +201,19 @@ export class MetalClient {
     const query = { include: 'assignments' };
     const raw = await this.#list('findIPReservations', path, 'ip_addresses', options, query);
     return parseReservations(raw);
+  }
+
+  /** findMetros (or findFacilities): the codes of every location the API knows, lower case. */
+  async listLocationCodes(
+    kind: 'metros' | 'facilities',
+    options: CallOptions = {},
+  ): Promise<string[]> {
+    const [operation, path] =
+      kind === 'metros' ? ['findMetros', '/locations/metros'] : ['findFacilities', '/facilities'];
+    const raw = await this.#unpaged(operation, path, kind, options);
+    return raw.flatMap((item) => {
+      const code = (item as { code?: unknown } | null)?.code;
+      return typeof code === 'string' ? [code.toLowerCase()] : [];
+    });
   }
 }

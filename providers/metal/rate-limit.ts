@@ -50,3 +50,21 @@ export class RateLimitPause {
       await this.#clock.sleep(left, signal);
   }
 }
+
+/** The rate-limit window as the last answer told it (`X-RateLimit-*`; packngo's `Rate`). */
+export interface RateLimitReading {
+  readonly limit: number;
+  readonly remaining: number;
+  /** Epoch ms at which the window resets; undefined when not told. */
+  readonly resetAt?: number;
+}
+
+/** The three `X-RateLimit-*` headers; undefined when the answer carries no limit and remainder. */
+export function readRateLimit(headers: Record<string, unknown>): RateLimitReading | undefined {
+  const [limit, remaining, reset] = ['limit', 'remaining', 'reset'].map((h) => {
+    const raw = headers[`x-ratelimit-${h}`];
+    return typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  }) as [number, number, number];
+  if (!Number.isFinite(limit) || !Number.isFinite(remaining)) return undefined;
+  return { limit, remaining, ...(Number.isFinite(reset) ? { resetAt: reset * 1000 } : {}) };
+}

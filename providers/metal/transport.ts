@@ -3,7 +3,13 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Sensitive } from '../../model/sensitive.ts';
 import { sleep } from './deadline.ts';
 import { MetalApiError, errorMessages } from './errors.ts';
-import { RateLimitPause, rateLimitPauseMs, type Clock } from './rate-limit.ts';
+import {
+  RateLimitPause,
+  rateLimitPauseMs,
+  readRateLimit,
+  type Clock,
+  type RateLimitReading,
+} from './rate-limit.ts';
 import { noAnswer, notJsonError, readReply, type Reply } from './reply.ts';
 
 export { rateLimitPauseMs } from './rate-limit.ts';
@@ -89,6 +95,7 @@ export class MetalTransport {
     TransportOptions;
   readonly #clock: Clock;
   readonly #pause: RateLimitPause;
+  #rateLimit: RateLimitReading | undefined;
 
   constructor(options: TransportOptions) {
     this.#options = {
@@ -128,6 +135,11 @@ export class MetalTransport {
     return this.#pause.until;
   }
 
+  /** The rate-limit window as the last answer that told it said (what `doctor` reports). */
+  get rateLimit(): RateLimitReading | undefined {
+    return this.#rateLimit;
+  }
+
   #report(spec: MetalRequestSpec, attempt: number, started: number, outcome: number | string) {
     const { operation, method, path } = spec;
     const durationMs = this.#clock.now() - started;
@@ -161,7 +173,9 @@ export class MetalTransport {
           signal: AbortSignal.any(signals),
         });
         this.#report(spec, attempt, started, response.status);
-        return readReply(response);
+        const reply = readReply(response);
+        this.#rateLimit = readRateLimit(reply.headers) ?? this.#rateLimit;
+        return reply;
       } catch (error) {
         const failure = noAnswer(spec, error, { request, requestMs, outer: spec.signal });
         this.#report(spec, attempt, started, failure.code ?? 'ERR_UNKNOWN');
