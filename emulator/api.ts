@@ -27,7 +27,7 @@ function finisher(state: EmulatorState, route: Route, response: ServerResponse):
           : conformance.checkResponse(method, template, answer.status, answer.body)),
       );
     }
-    send(response, answer, how.delivery);
+    send(response, how.injected === true ? answer : state.rateWindow.spend(answer), how.delivery);
   };
 }
 

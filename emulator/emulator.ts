@@ -7,6 +7,7 @@ import { control } from './control.ts';
 import { Faults, type FaultRule } from './faults.ts';
 import { readBody, send } from './http.ts';
 import { metadataOf } from './operations/metadata.ts';
+import { RateWindow, type RateWindowSetting } from './rate-window.ts';
 import { EipRouting } from './routing.ts';
 import { count, type EmulatorState } from './state.ts';
 import { EmulatorWorld } from './world.ts';
@@ -45,6 +46,8 @@ export interface Emulator {
   resetCounters(): void;
   inject(operation: string, fault: FaultRule): void;
   clearFaults(): void;
+  /** Send `X-RateLimit-*` on every answer from now on, one request spent per answer (undefined: stop). */
+  setRateWindow(window: RateWindowSetting | undefined): void;
   /** Conformance failures (`<METHOD> <template> <status>: <field> <problem>`), handlers that threw. */
   readonly violations: readonly string[];
   /** Forget the violations so far (after a test that sent a bad request on purpose). */
@@ -72,6 +75,7 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
     violations: [],
     conformance: options.validate === false ? undefined : new Conformance(),
     routing,
+    rateWindow: new RateWindow(),
   };
 }
 
@@ -136,6 +140,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     clearFaults: () => {
       faults.clear();
+    },
+    setRateWindow: (window) => {
+      state.rateWindow.set(window);
     },
     violations,
     clearViolations: () => {

@@ -1,5 +1,6 @@
 import type { Conformance } from './conformance.ts';
 import type { Faults } from './faults.ts';
+import type { RateWindow } from './rate-window.ts';
 import type { EipRouting } from './routing.ts';
 import type { EmulatorWorld } from './world.ts';
 
@@ -15,6 +16,8 @@ export interface EmulatorState {
   readonly violations: string[];
   readonly conformance: Conformance | undefined;
   readonly routing: EipRouting | undefined;
+  /** The `X-RateLimit-*` headers of every answer, once a test sets a window. */
+  readonly rateWindow: RateWindow;
 }
 
 export function count(state: EmulatorState, operation: string): void {

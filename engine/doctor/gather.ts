@@ -26,8 +26,11 @@ async function read<T>(what: () => Promise<T>, describe: (e: unknown) => string)
   }
 }
 
-const message = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
+/** An error's message, with its cause's (undici says only "fetch failed"; the cause says why). */
+function message(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+}
 
 /** The accesses this configuration uses, each verb and name, in the namespace RBAC grants it. */
 function neededAccess(
@@ -123,7 +126,7 @@ export async function gatherFacts(sources: DoctorSources): Promise<DoctorFacts> 
   const { settings, rest } = sources;
   const lb = settings.loadBalancer;
   const [kubernetes, access, lease, metallbApi, metal] = await Promise.all([
-    read(() => kubernetesOnce(rest, { settings, logger: sources.logger }), message),
+    read(() => kubernetesOnce(rest, { settings, logger: sources.logger }, 20_000), message),
     read(() => accessAnswers(sources), message),
     read(() => leaseFacts(sources), message),
     lb.kind === 'metallb-crds'

@@ -81,7 +81,7 @@ export function kubernetesCheck(state: Read<KubernetesState>, server: string): C
   if (!state.ok)
     return fail(
       'kubernetes.reachable',
-      state.error,
+      `${server}: ${state.error}`,
       `check the kubeconfig (or in-cluster credentials) for ${server}`,
     );
   const { nodes, services } = state.value;

@@ -29,11 +29,34 @@ export interface LiveOptions {
   readonly progress?: ObservationProgress;
 }
 
+/** A cache that cannot list (refused, failing) retries for ever: a one-shot read gives up. */
+async function withinDeadline(synced: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new Error(
+          `the Kubernetes lists did not complete within ${ms / 1000} s (one refused or failing)`,
+        ),
+      );
+    }, ms);
+  });
+  try {
+    await Promise.race([synced, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The Kubernetes side read once through the daemon's own caches (list, then stop watching): the
  * same objects, filtered and sorted the same way, so a live plan sees what the daemon sees.
  */
-export async function kubernetesOnce(rest: KubeRest, options: LiveOptions): Promise<KubernetesState> {
+export async function kubernetesOnce(
+  rest: KubeRest,
+  options: LiveOptions,
+  syncDeadlineMs?: number,
+): Promise<KubernetesState> {
   const observer = new KubernetesObserver(rest, {
     loadBalancer: options.settings.loadBalancer,
     controlPlane: options.settings.eipTag !== '',
@@ -45,7 +68,9 @@ export async function kubernetesOnce(rest: KubeRest, options: LiveOptions): Prom
   });
   try {
     await observer.start();
-    await observer.whenSynced();
+    await (syncDeadlineMs === undefined
+      ? observer.whenSynced()
+      : withinDeadline(observer.whenSynced(), syncDeadlineMs));
     return observer.state();
   } finally {
     await observer.stop();
