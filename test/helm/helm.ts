@@ -1,8 +1,9 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { parseAllDocuments } from 'yaml';
+import { builtTool } from '../support/built-tool.ts';
 
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, '..', '..');
@@ -12,12 +13,7 @@ export const metallbManifestPath = join(repo, 'deploy', 'template', 'metallb.yam
 
 /** helm, built from source by build-helm.sh (once; cached outside the repository). */
 export function helmPath(): string {
-  const script = join(import.meta.dirname, 'build-helm.sh');
-  const built = spawnSync(script, [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const path = built.stdout.trim().split('\n').at(-1);
-  if (built.status !== 0 || path === undefined || path === '')
-    throw new Error(`building helm failed; run ${script} and read its output`);
-  return path;
+  return builtTool(join(import.meta.dirname, 'build-helm.sh'), 'helm');
 }
 
 /** `helm lint` of the chart with values: its output (it throws when the chart fails). */
