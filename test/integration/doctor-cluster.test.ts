@@ -1,28 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { DoctorWorld, ccmLease, uninitialized } from '../support/doctor-world.ts';
+import { ccmLease, uninitialized, useDoctorWorld } from '../support/doctor-world.ts';
 import { admin, forceDelete, kube } from '../support/integration.ts';
 
 // `metal-ccm doctor`'s checks of the cluster: the API server, the identity's verbs, the Lease, the
 // Nodes, the load balancer; each failing one provoked on the real API server.
-let world: DoctorWorld;
-
-beforeAll(async () => {
-  world = await DoctorWorld.start();
-});
-
-afterEach(async () => {
-  await world.cleanUp();
-});
-
-afterAll(async () => {
-  await world.stop();
-});
+const doctorWorld = useDoctorWorld();
 
 describe('metal-ccm doctor: the cluster', () => {
   it('fails when the Kubernetes API server cannot be reached', async () => {
+    const world = doctorWorld();
     const dead = join(world.configPath, '..', 'dead.kubeconfig');
     const text = await readFile(kube().ccmKubeconfig, 'utf8');
     await writeFile(dead, text.replace(/server: [^,}\n]*/, 'server: https://127.0.0.1:1'));
@@ -35,6 +24,7 @@ describe('metal-ccm doctor: the cluster', () => {
   });
 
   it('fails for an identity without the RBAC, naming the denied verbs', async () => {
+    const world = doctorWorld();
     const { code, check } = await world.run({ kubeconfig: kube().plannerKubeconfig });
     expect(check('kubernetes.access')).toMatchObject({
       status: 'fail',
@@ -44,6 +34,7 @@ describe('metal-ccm doctor: the cluster', () => {
   });
 
   it('warns when another holder is renewing the Lease', async () => {
+    const world = doctorWorld();
     await admin().request({
       method: 'POST',
       path: resourcePath(resources.Lease, { namespace: ccmLease.namespace }),
@@ -69,6 +60,7 @@ describe('metal-ccm doctor: the cluster', () => {
   });
 
   it('fails on a Node whose kubelet was not started for an external cloud provider', async () => {
+    const world = doctorWorld();
     await world.addNode('doctor-plain', {});
     const { code, check } = await world.run();
     expect(check('nodes.external-cloud-provider')).toMatchObject({
@@ -81,6 +73,7 @@ describe('metal-ccm doctor: the cluster', () => {
   });
 
   it('fails on Nodes without a device: no hostname match, or a device gone', async () => {
+    const world = doctorWorld();
     await world.addNode('doctor-ghost', { taints: [uninitialized] });
     await world.addNode('doctor-gone', {
       providerID: 'equinixmetal://11111111-2222-4333-8444-555555555555',
@@ -97,6 +90,7 @@ describe('metal-ccm doctor: the cluster', () => {
   });
 
   it('fails when devices share the hostname of a Node to be matched by hostname', async () => {
+    const world = doctorWorld();
     const original = [...world.emulator.world.devices.values()].find(
       (d) => d['hostname'] === 'worker-1',
     );
@@ -115,6 +109,7 @@ describe('metal-ccm doctor: the cluster', () => {
   });
 
   it('fails when MetalLB’s ConfigMap is absent, and reads the CRDs’ served versions', async () => {
+    const world = doctorWorld();
     await forceDelete(
       resourcePath(resources.ConfigMap, { namespace: 'metallb-system', name: 'config' }),
     );

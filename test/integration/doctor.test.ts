@@ -1,27 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../engine/cli/cli.ts';
 import { Capture } from '../support/fixture-plan.ts';
-import { DoctorWorld, doctorConfig } from '../support/doctor-world.ts';
+import { doctorConfig, useDoctorWorld } from '../support/doctor-world.ts';
 import { kube } from '../support/integration.ts';
 
 // `metal-ccm doctor`'s Metal checks (and the port of the control-plane Elastic IP it reserves),
 // against the emulator and the real API server; the cluster's checks are in doctor-cluster.test.ts.
-let world: DoctorWorld;
-
-beforeAll(async () => {
-  world = await DoctorWorld.start();
-});
-
-afterEach(async () => {
-  await world.cleanUp();
-});
-
-afterAll(async () => {
-  await world.stop();
-});
+const doctorWorld = useDoctorWorld();
 
 describe('metal-ccm doctor: the Metal project', () => {
   it('passes every check for a cluster the CCM can run in, as the CCM', async () => {
+    const world = doctorWorld();
     const { code, checks } = await world.run();
     expect(checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual([
@@ -43,6 +32,7 @@ describe('metal-ccm doctor: the Metal project', () => {
   });
 
   it('prints one line per check and a summary for people', async () => {
+    const world = doctorWorld();
     const stdout = new Capture();
     const code = await runCli(
       [
@@ -61,6 +51,7 @@ describe('metal-ccm doctor: the Metal project', () => {
   });
 
   it('fails when the API key does not read the project, never printing the key', async () => {
+    const world = doctorWorld();
     const { code, check, text } = await world.run({ file: { apiKey: 'not-the-key' } });
     expect(check('metal.project')).toMatchObject({
       status: 'fail',
@@ -71,6 +62,7 @@ describe('metal-ccm doctor: the Metal project', () => {
   });
 
   it('fails on a metro Metal does not list', async () => {
+    const world = doctorWorld();
     const { code, check } = await world.run({ file: { metro: 'zz' } });
     expect(check('metal.location')).toMatchObject({
       status: 'fail',
@@ -80,6 +72,7 @@ describe('metal-ccm doctor: the Metal project', () => {
   });
 
   it('fails when the project’s BGP is disabled, and warns on another ASN', async () => {
+    const world = doctorWorld();
     const enabled = world.emulator.world.bgpConfig;
     try {
       world.emulator.world.bgpConfig = { ...enabled, asn: 65001 };
@@ -100,6 +93,7 @@ describe('metal-ccm doctor: the Metal project', () => {
   });
 
   it('reads the rate-limit headroom from the answers: warns when low, fails when spent', async () => {
+    const world = doctorWorld();
     world.emulator.setRateWindow({ limit: 100, remaining: 15 });
     expect((await world.run()).check('metal.rate-limit')).toMatchObject({
       status: 'warn',
@@ -115,6 +109,7 @@ describe('metal-ccm doctor: the Metal project', () => {
   });
 
   it('fails when the control-plane EIP tag matches no reservation, or more than one', async () => {
+    const world = doctorWorld();
     const none = await world.run({ args: ['--eip-tag=doctor-cp'] });
     expect(none.check('metal.control-plane-eip')).toMatchObject({
       status: 'fail',
@@ -135,6 +130,7 @@ describe('metal-ccm doctor: the Metal project', () => {
   });
 
   it('warns when the control-plane EIP port is not the one default/kubernetes targets', async () => {
+    const world = doctorWorld();
     const id = await world.reserveTagged('doctor-cp');
     try {
       const { check } = await world.run({

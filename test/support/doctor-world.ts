@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
 import { runCli } from '../../engine/cli/cli.ts';
 import type { Check } from '../../engine/doctor/check.ts';
@@ -146,4 +146,23 @@ export class DoctorWorld {
     for (const name of devices) await forceDelete(resourcePath(resources.Node, { name }));
     await forceDelete(resourcePath(resources.Lease, ccmLease));
   }
+}
+
+/** A DoctorWorld for the tests of one file: started before them, cleaned up after each, stopped. */
+export function useDoctorWorld(): () => DoctorWorld {
+  let world: DoctorWorld | undefined;
+  const current = (): DoctorWorld => {
+    if (world === undefined) throw new Error('the doctor world is not started');
+    return world;
+  };
+  beforeAll(async () => {
+    world = await DoctorWorld.start();
+  });
+  afterEach(async () => {
+    await current().cleanUp();
+  });
+  afterAll(async () => {
+    await current().stop();
+  });
+  return current;
 }
