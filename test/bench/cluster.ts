@@ -25,8 +25,10 @@ export interface BenchCluster {
   createService(name: string): Promise<void>;
   /** The names of the Services that have an IP in status now. */
   servicesWithIp(): Promise<Set<string>>;
-  /** A new device in the project and its Node, as a node joining. */
-  joinNode(index: number): Promise<string>;
+  /** A new device in the project (a node being provisioned). */
+  addDevice(index: number): void;
+  /** The Node of device `index` registers (a node joining); its name. */
+  registerNode(index: number): Promise<string>;
   metric(name: string, labels?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -61,8 +63,9 @@ export async function scrape(healthUrl: string, name: string, labels = ''): Prom
 export async function benchCluster(
   kube: KubeEnvironment,
   size: { nodes: number; servicesPerNode: number; syncPeriod: string },
-  /** More flags of the daemon (e.g. the Kubernetes client's rate limit). */
+  /** More flags of the daemon (e.g. the Kubernetes client's rate limit), and its NODE_OPTIONS. */
   args: readonly string[] = [],
+  nodeOptions?: string,
 ): Promise<BenchCluster> {
   const admin = restFor(kube.adminKubeconfig);
   const limit = pLimit(32);
@@ -114,6 +117,7 @@ export async function benchCluster(
     },
     syncPeriod: size.syncPeriod,
     args: [...args],
+    ...(nodeOptions === undefined ? {} : { nodeOptions }),
     // DAEMON_ENTRY=dist/engine/main.js measures the compiled build, as the image runs it.
     ...(process.env['DAEMON_ENTRY'] === undefined ? {} : { entry: process.env['DAEMON_ENTRY'] }),
   });
@@ -131,8 +135,10 @@ export async function benchCluster(
     convergedInMs,
     createService,
     servicesWithIp,
-    joinNode: async (index) => {
+    addDevice: (index) => {
       emulator.world.devices.set(uuidOf(1, index), syntheticDevice(index));
+    },
+    registerNode: async (index) => {
       await admin.request({
         method: 'POST',
         path: resourcePath(resources.Node),

@@ -10,18 +10,38 @@ import { metalCalls } from './metal-calls.ts';
 import { idle } from './idle.ts';
 import { planning } from './planning.ts';
 import { serviceLatency } from './service-latency.ts';
+import { burstMemory } from './burst.ts';
 import { table, type Benchmark, type BenchmarkResult } from './report.ts';
+import { mergedTargets, type Measured, type TargetRow } from './targets.ts';
 
 const benchmarks: readonly Benchmark[] = [
   planning,
   metalCalls,
   serviceLatency,
   idle,
+  burstMemory,
   failover,
   backoff,
   eventsBench,
 ];
 const resultsFile = join(import.meta.dirname, 'results.json');
+
+/** Each benchmark's last result by its name, and the targets table under `targets`. */
+type Results = Record<
+  string,
+  (BenchmarkResult & { measuredAt: string; node: string }) | TargetRow[]
+>;
+
+function targetsTable(rows: readonly TargetRow[]): string {
+  return table(
+    rows.map((r) => ({
+      measure: r.measure,
+      value: `${String(r.value)} ${r.unit}`,
+      target: `≤ ${String(r.target)} ${r.unit}`,
+      met: r.met ? 'met' : 'NOT met',
+    })),
+  );
+}
 
 /**
  * `npm run bench [-- name ...]`: runs the benchmarks (all by default) on loopback against a real
@@ -47,23 +67,27 @@ async function main(): Promise<void> {
       await removeAddresses();
     };
   }
-  const results: Record<string, BenchmarkResult & { measuredAt: string; node: string }> =
-    JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}')) as Record<
-      string,
-      BenchmarkResult & { measuredAt: string; node: string }
-    >;
+  const results = JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}')) as Results;
+  const measured: Measured[] = [];
   try {
     for (const b of chosen) {
-      const result = await b.run(kube);
+      const { targets, ...result } = await b.run(kube);
       const settings = Object.entries(result.settings)
         .map(([k, v]) => `${k}=${String(v)}`)
         .join(' ');
       process.stdout.write(`\n${b.name}  (${settings})\n${table(result.rows)}\n`);
       results[b.name] = { ...result, measuredAt: new Date().toISOString(), node: process.version };
+      measured.push(...(targets ?? []));
     }
   } finally {
     await stopKube();
   }
+  const earlier = results['targets'];
+  const targets = mergedTargets(Array.isArray(earlier) ? earlier : [], measured);
+  results['targets'] = targets;
+  process.stdout.write(
+    `\ntargets (issue 17; rows measured now and earlier)\n${targetsTable(targets)}\n`,
+  );
   await mkdir(import.meta.dirname, { recursive: true });
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${resultsFile}\n`);

@@ -1,4 +1,5 @@
 import type { KubeEnvironment } from '../kube/harness.ts';
+import type { Measured } from './targets.ts';
 
 /** One line of a benchmark's table. */
 export type Row = Record<string, string | number>;
@@ -7,6 +8,8 @@ export interface BenchmarkResult {
   /** What the numbers were measured with. */
   readonly settings: Record<string, string | number | boolean>;
   readonly rows: readonly Row[];
+  /** The figures of the targets table this benchmark measured. */
+  readonly targets?: readonly Measured[];
 }
 
 export interface Benchmark {

@@ -22,6 +22,8 @@ interface DaemonOptions {
   baseURL: string;
   config: Record<string, unknown>;
   args?: string[];
+  /** NODE_OPTIONS of the daemon (a heap limit); default `$DAEMON_NODE_OPTIONS`. */
+  nodeOptions?: string;
 }
 
 /** The command line: the test's flags last, so they win (a flag given twice keeps its last value). */
@@ -48,14 +50,13 @@ export async function spawnDaemon(options: DaemonOptions): Promise<RunningDaemon
   const dir = await mkdtemp(join(tmpdir(), 'metal-ccm-daemon-'));
   const configPath = join(dir, 'cloud-sa.json');
   await writeFile(configPath, JSON.stringify(options.config));
+  // How the benchmarks run the daemon as its Deployment would (e.g. a heap limit).
+  const nodeOptions = options.nodeOptions ?? process.env['DAEMON_NODE_OPTIONS'];
   const child = spawn(process.execPath, daemonArgs(options, configPath), {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env['PATH'] ?? '',
-      // How the benchmarks run the daemon as its Deployment would (e.g. a heap limit).
-      ...(process.env['DAEMON_NODE_OPTIONS'] === undefined
-        ? {}
-        : { NODE_OPTIONS: process.env['DAEMON_NODE_OPTIONS'] }),
+      ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
     },
   });
   let output = '';
