@@ -43,8 +43,6 @@ export interface DaemonOptions {
   readonly dryRun: boolean;
   readonly serving: ServingOptions;
   readonly logger: Logger;
-  /** Informer events within this window cost one loop. */
-  readonly debounceMs?: number;
   /** How many actions run at once. */
   readonly concurrency?: number;
   /** For tests: shorter watches. */
@@ -171,7 +169,6 @@ export class Daemon {
     });
     this.#scheduler = new LoopScheduler({
       run: (trigger) => this.#reconciler?.loop(trigger) ?? Promise.resolve({}),
-      debounceMs: this.#options.debounceMs ?? 100,
       resyncMs: settings.syncPeriodMs,
       onError: (error) => {
         this.#log.error({ err: error }, 'loop failed');
@@ -243,7 +240,7 @@ export class Daemon {
     this.#loopingSince = Date.now();
     this.#prober = this.#startProber();
     void this.#metal?.verified().then(
-      () => this.#scheduler?.request('start', 0),
+      () => this.#scheduler?.request('start'),
       (error: unknown) => {
         this.#fail(error instanceof Error ? error : new Error(String(error)));
       },
@@ -263,7 +260,7 @@ export class Daemon {
     const prober = new ControlPlaneProber({
       intervalMs: settings.eipHealthCheckIntervalMs,
       onChange: () => {
-        this.#scheduler?.request('probe', 0);
+        this.#scheduler?.request('probe');
       },
       log: this.#log,
     });

@@ -6,7 +6,6 @@ function scheduler(options: { loopMs?: number; ends?: (n: number) => LoopEnd } =
   const started: Trigger[] = [];
   const errors: unknown[] = [];
   const s = new LoopScheduler({
-    debounceMs: 100,
     resyncMs: 30_000,
     run: async (trigger) => {
       started.push(trigger);
@@ -26,43 +25,73 @@ describe('the loop scheduler', () => {
     vi.useRealTimers();
   });
 
-  it('makes one loop of a burst within the debounce window, with the first trigger', async () => {
-    const { s, started } = scheduler();
+  it('starts a loop at once when idle, taking in the requests of the same turn', async () => {
+    const { s, started } = scheduler({ loopMs: 50 });
     s.request('change');
-    await vi.advanceTimersByTimeAsync(50);
     s.request('probe');
     s.request('change');
-    await vi.advanceTimersByTimeAsync(99);
+    expect(started).toEqual([]); // not within the caller: after this turn's events
+    await vi.advanceTimersByTimeAsync(0);
     expect(started).toEqual(['change']);
     await vi.advanceTimersByTimeAsync(1000);
     expect(started).toEqual(['change']);
     expect(s.loopsCompleted).toBe(1);
   });
 
-  it('brings a loop forward for a sooner request, never back', async () => {
+  it('waits no fixed time for the first request of a quiet period', async () => {
     const { s, started } = scheduler();
-    s.request('change', 1000);
-    s.request('applier', 0);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(started).toEqual(['change']);
-    s.request('retry', 5000);
-    s.request('change', 100);
-    await vi.advanceTimersByTimeAsync(101);
-    expect(started).toEqual(['change', 'retry']);
+    s.request('change');
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(5000);
+    s.request('change');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['change', 'change']);
   });
 
-  it('runs one loop at a time; what is asked for during a loop runs right after it', async () => {
+  it('brings a loop forward for a sooner request, never back', async () => {
+    const { s, started } = scheduler();
+    s.request('retry', 1000);
+    s.request('applier', 0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['applier']);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(started).toEqual(['applier']); // the later request was taken in by the sooner loop
+    s.request('retry', 100);
+    s.request('retry', 5000);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(started).toEqual(['applier']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toEqual(['applier', 'retry']);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(started).toEqual(['applier', 'retry']);
+  });
+
+  it('runs one loop at a time; a burst asked for during a loop costs one loop right after it', async () => {
     const { s, started } = scheduler({ loopMs: 500 });
-    s.request('change', 0);
+    s.request('change');
     await vi.advanceTimersByTimeAsync(10);
-    s.request('probe', 0);
-    s.request('change', 0);
-    await vi.advanceTimersByTimeAsync(400);
+    s.request('probe');
+    for (let i = 0; i < 20; i++) {
+      s.request('change');
+      await vi.advanceTimersByTimeAsync(10);
+    }
     expect(started).toEqual(['change']);
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(300);
     expect(started).toEqual(['change', 'probe']);
     await vi.advanceTimersByTimeAsync(2000);
     expect(started).toEqual(['change', 'probe']);
+  });
+
+  it('keeps a delay a loop asks for even when nothing else waits', async () => {
+    const { s, started } = scheduler({
+      loopMs: 100,
+      ends: (n) => (n === 1 ? { next: { trigger: 'retry', delayMs: 3000 } } : {}),
+    });
+    s.request('change');
+    await vi.advanceTimersByTimeAsync(3050);
+    expect(started).toEqual(['change']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(started).toEqual(['change', 'retry']);
   });
 
   it('runs the loop a loop asks for, after the delay it names', async () => {
@@ -92,7 +121,6 @@ describe('the loop scheduler', () => {
     const errors: unknown[] = [];
     let calls = 0;
     const s = new LoopScheduler({
-      debounceMs: 0,
       resyncMs: 30_000,
       run: () => (++calls === 1 ? Promise.reject(new Error('bug')) : Promise.resolve({})),
       onError: (error) => errors.push(error),

@@ -9,8 +9,6 @@ export interface LoopEnd {
 export interface SchedulerOptions {
   /** One loop; never called again before the previous one ended. */
   readonly run: (trigger: Trigger) => Promise<LoopEnd>;
-  /** Requests within this window cost one loop. */
-  readonly debounceMs: number;
   /** The period of full resyncs (with up to 10 % jitter, so replicas do not beat in step). */
   readonly resyncMs: number;
   /** A loop that threw (a bug: loops report their failures): told, then retried after a second. */
@@ -18,15 +16,16 @@ export interface SchedulerOptions {
 }
 
 /**
- * When loops run: one at a time; a burst of requests within the debounce window costs one loop; a
- * request due sooner (the applier's, after its writes) brings the next loop forward, never back; a
- * request that arrives during a loop runs right after it; a resync is requested every period.
+ * When loops run: one at a time. A request on an idle scheduler starts a loop at once (after the
+ * events of the same I/O turn, which it takes in); whatever is requested while a loop runs costs
+ * one loop right after it. A request due later (a retry) waits for its time; one due sooner brings
+ * the next loop forward, never back. A resync is requested every period.
  */
 export class LoopScheduler {
   readonly #options: SchedulerOptions;
-  #pending: Trigger | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #timerDue = 0;
+  /** The soonest loop asked for: its trigger and when it is due. */
+  #next: { readonly trigger: Trigger; readonly due: number } | undefined;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #resyncTimer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -45,34 +44,50 @@ export class LoopScheduler {
     this.request('start');
   }
 
-  request(trigger: Trigger, delayMs = this.#options.debounceMs): void {
+  /** A loop in `delayMs` (at once by default), unless one is due sooner already. */
+  request(trigger: Trigger, delayMs = 0): void {
     if (this.#stopped) return;
-    this.#pending ??= trigger;
     const due = Date.now() + delayMs;
-    if (this.#timer !== undefined && this.#timerDue <= due) return;
-    clearTimeout(this.#timer);
-    this.#timerDue = due;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#fire();
-    }, delayMs);
+    if (this.#next !== undefined && this.#next.due <= due) return;
+    this.#next = { trigger, due };
+    // A loop under way: the next one is armed when it ends.
+    if (this.#running === undefined) this.#arm();
   }
 
   /** No new loop starts; resolves when the loop under way has ended. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#disarm();
     clearTimeout(this.#resyncTimer);
     await this.#running;
   }
 
+  /** The next loop at its time: at once when it is due (after this I/O turn's events). */
+  #arm(): void {
+    this.#disarm();
+    if (this.#next === undefined || this.#stopped) return;
+    const fire = (): void => {
+      this.#timer = undefined;
+      this.#fire();
+    };
+    const delay = this.#next.due - Date.now();
+    this.#timer = delay <= 0 ? setImmediate(fire) : setTimeout(fire, delay);
+  }
+
+  #disarm(): void {
+    const timer = this.#timer;
+    this.#timer = undefined;
+    if (timer === undefined) return;
+    if ('refresh' in timer) clearTimeout(timer);
+    else clearImmediate(timer);
+  }
+
   #fire(): void {
-    // A loop under way: the pending trigger runs when it ends.
-    if (this.#running !== undefined || this.#stopped) return;
-    const trigger = this.#pending ?? 'resync';
-    this.#pending = undefined;
+    const next = this.#next;
+    if (this.#running !== undefined || this.#stopped || next === undefined) return;
+    this.#next = undefined;
     this.#running = this.#options
-      .run(trigger)
+      .run(next.trigger)
       .catch((error: unknown): LoopEnd => {
         this.#options.onError(error);
         return { next: { trigger: 'retry', delayMs: 1000 } };
@@ -82,8 +97,7 @@ export class LoopScheduler {
         this.loopsCompleted++;
         this.lastLoopEndedAt = Date.now();
         if (end.next !== undefined) this.request(end.next.trigger, end.next.delayMs);
-        if (this.#pending !== undefined && this.#timer === undefined)
-          this.request(this.#pending, 0);
+        this.#arm();
       });
   }
 

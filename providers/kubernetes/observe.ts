@@ -21,7 +21,7 @@ export interface KubernetesObserverOptions {
   readonly loadBalancer: LoadBalancer;
   /** A control-plane Elastic IP is configured: watch its mirror's EndpointSlices too. */
   readonly controlPlane?: boolean;
-  /** Called on every change any cache sees (the daemon debounces). */
+  /** Called on every change any cache sees (the daemon's scheduler coalesces them). */
   readonly onChange: () => void;
   readonly onCacheEvent?: (kind: string, event: CacheEvent) => void;
   readonly log?: CacheLog;
