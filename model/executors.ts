@@ -1,8 +1,13 @@
+import type { MetalWriteAnswer } from './metal-writes.ts';
 import type { Action, ActionKind } from './plan.ts';
 
-/** What an executor reports back: a Kubernetes write returns the object's new resourceVersion. */
+/**
+ * What an executor reports back: a Kubernetes write the object's new resourceVersion, a Metal
+ * write what it answered.
+ */
 export interface ExecutionResult {
   readonly resourceVersion?: string;
+  readonly metal?: MetalWriteAnswer;
 }
 
 export type Executor<A extends Action> = (action: A) => Promise<ExecutionResult>;

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionId } from '../../model/ids.ts';
-import type { Action, Plan } from '../../model/plan.ts';
+import { KnownAfterApply } from '../../model/known-after-apply.ts';
+import type { Action, KubernetesPatchAction, MetalRequestAction, Plan } from '../../model/plan.ts';
 import { node } from '../../test/support/builders.ts';
 import { MemoryWorld } from '../../test/support/memory-world.ts';
 import { apply } from './applier.ts';
 
 const header = { observedAt: '2026-11-01T12:00:00Z', source: 'test' };
 
-function label(id: string, name: string, key: string, dependsOn: string[] = [], rv = '7'): Action {
+function label(
+  id: string,
+  name: string,
+  key: string,
+  dependsOn: string[] = [],
+  rv = '7',
+): KubernetesPatchAction {
   return {
     id: id as ActionId,
     kind: 'kubernetes.patch',
@@ -24,7 +31,7 @@ function label(id: string, name: string, key: string, dependsOn: string[] = [], 
   };
 }
 
-function request(id: string, dependsOn: string[] = []): Action {
+function request(id: string, dependsOn: string[] = []): MetalRequestAction {
   return {
     id: id as ActionId,
     kind: 'metal.request',
@@ -74,7 +81,7 @@ describe('apply', () => {
       { id: 'r1', status: 'failed', error: expect.any(Error) },
       { id: 'r2', status: 'skipped', reason: 'dependency r1 failed' },
       { id: 'r3', status: 'skipped', reason: 'dependency r2 skipped' },
-      { id: 'r4', status: 'applied' },
+      { id: 'r4', status: 'applied', result: {} },
     ]);
     expect(world.started).toEqual(['r1', 'r4']);
   });
@@ -105,6 +112,35 @@ describe('apply', () => {
     expect(world.get('Node', 'a')?.metadata?.labels).not.toHaveProperty('x');
   });
 
+  it('puts a value known after apply in from the answer of the action it depends on', async () => {
+    const world = new MemoryWorld([node('a')]);
+    const reserve: Action = {
+      ...request('r1'),
+      request: { operation: 'requestIPReservation', method: 'POST', path: '/projects/p/ips' },
+    };
+    const address = new KnownAfterApply('r1' as ActionId, 'address');
+    const given: Action = {
+      ...label('p1', 'a', 'eip', ['r1']),
+      patch: [{ op: 'add', path: '/metadata/labels/eip', value: address }],
+    };
+    const report = await apply(planOf([reserve, given]), world.executors, { concurrency: 4 });
+    expect(report.outcomes.map((o) => o.status)).toEqual(['applied', 'applied']);
+    expect(world.get('Node', 'a')?.metadata?.labels).toMatchObject({ eip: '100.64.0.0' });
+    world.pending = true; // over quota: the reservation has no address yet
+    const again = await apply(
+      planOf([reserve, { ...given, id: 'p2' as ActionId }]),
+      world.executors,
+      {
+        concurrency: 4,
+      },
+    );
+    expect(again.outcomes[1]).toEqual({
+      id: 'p2',
+      status: 'skipped',
+      reason: 'the answer of r1 gave no address (known after apply)',
+    });
+  });
+
   it('sends no action waiting in its backoff, and skips what depends on it', async () => {
     const world = new MemoryWorld();
     const plan: Plan = {
@@ -117,7 +153,7 @@ describe('apply', () => {
     expect(report.outcomes).toEqual([
       { id: 'r1', status: 'waiting' },
       { id: 'r2', status: 'skipped', reason: 'dependency r1 waiting' },
-      { id: 'r3', status: 'applied' },
+      { id: 'r3', status: 'applied', result: {} },
     ]);
     expect(world.started).toEqual(['r3']);
   });

@@ -1,14 +1,17 @@
 import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { refKey } from '../../model/kubernetes.ts';
+import type { MetalWriteAnswer } from '../../model/metal-writes.ts';
 import type { Action, Plan } from '../../model/plan.ts';
 import type { ExecutionResult, Executors } from '../../model/executors.ts';
 import type { ActionId } from '../../model/ids.ts';
 import pLimit from 'p-limit';
 import { dependantsOf } from '../plan/dependants.ts';
 import type { Logger } from '../cli/logging.ts';
+import { resolveKnown } from './known-values.ts';
 
 export type Outcome =
-  | { readonly id: ActionId; readonly status: 'applied' }
+  /** `result`: what the executor reported (a Metal write's answer, a new resourceVersion). */
+  | { readonly id: ActionId; readonly status: 'applied'; readonly result?: ExecutionResult }
   | { readonly id: ActionId; readonly status: 'failed'; readonly error: unknown }
   | { readonly id: ActionId; readonly status: 'skipped'; readonly reason: string }
   /** Not sent: the action waits in its backoff (`Plan.waiting`). */
@@ -83,6 +86,8 @@ class PlanRun {
   readonly #outcomes = new Map<ActionId, Outcome>();
   /** The resourceVersion each object was left at by this run's own writes. */
   readonly #latestVersion = new Map<string, string>();
+  /** What each applied Metal write answered: where values known after apply come from. */
+  readonly #answers = new Map<ActionId, MetalWriteAnswer>();
   readonly #waitingFor: Map<ActionId, number>;
   readonly #dependants: ReadonlyMap<ActionId, Action[]>;
   readonly #limit: ReturnType<typeof pLimit>;
@@ -122,7 +127,12 @@ class PlanRun {
         this.#finish(action, { id: action.id, status: 'skipped', reason: 'stopped' });
         return;
       }
-      this.#finish(action, await this.#execute(action));
+      const resolved = resolveKnown(action, this.#answers);
+      if ('unknown' in resolved) {
+        this.#finish(action, { id: action.id, status: 'skipped', reason: resolved.unknown });
+        return;
+      }
+      this.#finish(action, await this.#execute(resolved.action));
     });
   }
 
@@ -132,8 +142,9 @@ class PlanRun {
       const result = await execute(reguard(action, this.#latestVersion), this.#executors);
       if (result.resourceVersion !== undefined && 'object' in action)
         this.#latestVersion.set(refKey(action.object), result.resourceVersion);
+      if (result.metal !== undefined) this.#answers.set(action.id, result.metal);
       logger?.info({ action: action.id, target: action.target }, 'applied');
-      return { id: action.id, status: 'applied' };
+      return { id: action.id, status: 'applied', result };
     } catch (error) {
       // A write that lost a race is planned again at once: worth a debug line, not a warning.
       if (error instanceof StaleWriteError)

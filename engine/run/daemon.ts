@@ -14,6 +14,7 @@ import { readHostMetadata } from '../../providers/metal/metadata.ts';
 import { MetalObserver } from '../../providers/metal/observe.ts';
 import type { Logger } from '../cli/logging.ts';
 import { LocationSource, locationNeeded } from '../observe/location.ts';
+import { WriteThroughMetal } from '../observe/write-through.ts';
 import { clientCAFromCluster } from './client-ca.ts';
 import { EventReporter } from './events.ts';
 import { livenessChecks, readinessChecks, type HealthState } from './health.ts';
@@ -141,6 +142,7 @@ export class Daemon {
     const observer = new MetalObserver(this.#metal.client, settings.projectID, {
       deadlineMs: settings.metalObservationTimeoutMs,
     });
+    const metal = new WriteThroughMetal(observer, { maxAgeMs: settings.syncPeriodMs });
     const location = new LocationSource(settings, (url) => readHostMetadata(url, 2000), this.#log);
     this.#reconciler = new Reconciler({
       settings,
@@ -155,7 +157,7 @@ export class Daemon {
         state: () => kubernetes.state(),
         find: (ref) => kubernetes.find(ref),
       },
-      metal: (needs) => observer.observe(needs),
+      metal,
       location: (state) => location.current(locationNeeded(state, settings)),
       probes: () => this.#prober?.results() ?? [],
       observed: (snapshot) => this.#prober?.setTargets(probeTargets(snapshot)),

@@ -18,6 +18,12 @@ function metalMetrics(registers: Registers) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    metalLists: new Counter({
+      name: 'metal_ccm_metal_lists_total',
+      help: 'Full lists of the Metal project, by why the loop did not plan on the state kept (write-through)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     metalRateLimitPauses: new Counter({
       name: 'metal_ccm_metal_api_rate_limit_pauses_total',
       help: 'Times a 429 paused every Metal API call of the process',

@@ -8,6 +8,7 @@ import type { KubernetesState } from '../../model/snapshot.ts';
 import type { EventInput } from '../../providers/kubernetes/events.ts';
 import { projectId, settings } from '../../test/support/builders.ts';
 import { ActionBackoff } from '../apply/backoff.ts';
+import { WriteThroughMetal } from '../observe/write-through.ts';
 import type { Logger } from '../cli/logging.ts';
 import { EventReporter } from './events.ts';
 import { createMetrics } from './metrics.ts';
@@ -85,7 +86,10 @@ function refusedWorld(services: number) {
     log: quiet as unknown as Logger,
     metrics: createMetrics(),
     kubernetes: { synced: true, state: () => state(services), find: () => undefined },
-    metal: () => Promise.resolve(metal),
+    metal: new WriteThroughMetal(
+      { observe: () => Promise.resolve(metal), refresh: () => Promise.resolve(metal) },
+      { maxAgeMs: 30_000 },
+    ),
     location: () => Promise.resolve({ metro: 'da', from: 'configuration' as const }),
     probes: () => [],
     executors,

@@ -1,5 +1,6 @@
 import type { Executors } from '../../model/executors.ts';
-import type { MetalNeeds, MetalObservation } from '../../model/observation.ts';
+import type { MetalWriteAnswer } from '../../model/metal-writes.ts';
+import type { MetalNeeds } from '../../model/observation.ts';
 import type { Action, Plan } from '../../model/plan.ts';
 import type { Settings } from '../../model/settings.ts';
 import type { KubernetesState, ProbeResult, Snapshot } from '../../model/snapshot.ts';
@@ -11,6 +12,7 @@ import { ActionBackoff, type Attempt } from '../apply/backoff.ts';
 import type { Logger } from '../cli/logging.ts';
 import type { Location } from '../observe/location.ts';
 import { observe } from '../observe/observe.ts';
+import type { CurrentMetal, ListReason } from '../observe/write-through.ts';
 import { diff } from '../plan/differ.ts';
 import { renderText } from '../render/text.ts';
 import { untilReflected, type FindCached } from './caught-up.ts';
@@ -28,7 +30,12 @@ export interface ReconcilerDeps {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly kubernetes: { readonly synced: boolean; state(): KubernetesState; find: FindCached };
-  readonly metal: (needs: MetalNeeds) => Promise<MetalObservation>;
+  /** The Metal state to plan on (write-through: listed only when it must be), told the writes. */
+  readonly metal: {
+    current(needs: MetalNeeds, asked?: 'start' | 'resync'): Promise<CurrentMetal>;
+    written(answers: readonly MetalWriteAnswer[]): void;
+    failed(): void;
+  };
   /** Where the cluster lives, asked each loop (the host's metadata is read only when needed). */
   readonly location: (kubernetes: KubernetesState) => Promise<Location>;
   readonly probes: () => readonly ProbeResult[];
@@ -102,18 +109,27 @@ export class Reconciler {
     try {
       const state = kubernetes.state();
       const location = await this.#deps.location(state);
+      let listed: ListReason | undefined;
+      const asked = trigger === 'start' || trigger === 'resync' ? trigger : undefined;
       const snapshot = await observe({
         time: new Date().toISOString(),
         source: 'live',
         settings,
         kubernetes: { state },
-        metal: this.#deps.metal,
+        metal: async (needs) => {
+          const current = await this.#deps.metal.current(needs, asked);
+          listed = current.listed;
+          return current.observation;
+        },
         location,
         probes: this.#deps.probes(),
       });
       this.metalError = undefined;
       this.#retryMs = 0;
-      if (snapshot.metal.complete) this.#deps.metrics.observed();
+      if (listed !== undefined) {
+        this.#deps.metrics.metalLists.inc({ reason: listed });
+        if (snapshot.metal.complete) this.#deps.metrics.observed();
+      }
       this.#deps.observed?.(snapshot);
       return snapshot;
     } catch (error) {
@@ -202,6 +218,7 @@ export class Reconciler {
             : outcome.status,
       });
     this.#backoff.record(plan, report.outcomes.flatMap(attemptOf), Date.now());
+    this.#metalWritten(recorded);
     const failed = report.outcomes.some((o) => attemptOf(o)[0]?.result === 'failed');
     metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });
     const applied = recorded.filter(([, o]) => o.status === 'applied').map(([a]) => a);
@@ -220,6 +237,18 @@ export class Reconciler {
         o.status === 'applied' || (o.status === 'failed' && o.error instanceof StaleWriteError),
     );
     return replan ? { next: { trigger: 'applier', delayMs: 0 } } : this.#retryLater();
+  }
+
+  /** Tells the Metal state what the loop's Metal writes answered, and whether one failed. */
+  #metalWritten(recorded: readonly [Action, Outcome][]): void {
+    const answers: MetalWriteAnswer[] = [];
+    for (const [action, outcome] of recorded) {
+      if (action.kind !== 'metal.request') continue;
+      if (outcome.status === 'failed') this.#deps.metal.failed();
+      if (outcome.status === 'applied')
+        answers.push(outcome.result?.metal ?? { kind: 'unfolded', why: 'no answer told' });
+    }
+    this.#deps.metal.written(answers);
   }
 }
 

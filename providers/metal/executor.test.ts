@@ -69,7 +69,10 @@ describe('metalExecutor', () => {
       path: `/devices/${uuidOf(1, 0)}/bgp/sessions`,
       body: { address_family: 'ipv4' },
     });
-    await expect(execute(create)).resolves.toEqual({});
+    // The answer is an error, which says nothing of the session: the next loop lists the sessions.
+    await expect(execute(create)).resolves.toEqual({
+      metal: { kind: 'unfolded', why: 'the device already had its session' },
+    });
     expect(emulator.counters()['createBgpSession']).toBe(1);
   });
 
@@ -80,7 +83,9 @@ describe('metalExecutor', () => {
       path: `/ips/${uuidOf(5, 0)}`,
     });
     await execute(remove);
-    await expect(execute(remove)).resolves.toEqual({});
+    await expect(execute(remove)).resolves.toEqual({
+      metal: { kind: 'deleted', id: uuidOf(5, 0) },
+    });
     expect(emulator.world.reservations.has(uuidOf(5, 0))).toBe(false);
   });
 

@@ -2,7 +2,7 @@ import type { DeviceId, ProjectId } from '../../model/ids.ts';
 import type { BgpConfig, BgpNeighbor, BgpSession, Device, Project } from '../../model/metal.ts';
 import type { MetalNeeds, MetalObservation } from '../../model/observation.ts';
 import type { Problem } from '../../model/snapshot.ts';
-import type { CallOptions, Listed, MetalClient } from './client.ts';
+import type { CallOptions, MetalClient } from './client.ts';
 import { deadline } from './deadline.ts';
 
 interface CachedNeighbors {
@@ -38,6 +38,8 @@ export class MetalObserver {
   readonly #client: MetalClient;
   readonly #projectId: ProjectId;
   readonly #neighbors = new Map<DeviceId, CachedNeighbors>();
+  /** Devices Nodes name that were looked up and do not exist: not asked for again until a list. */
+  readonly #absent = new Set<DeviceId>();
   /** The project does not change under a running CCM: read once. */
   #project: Project | undefined;
 
@@ -55,11 +57,38 @@ export class MetalObserver {
    * @param referencedDevices devices that Nodes name by provider ID: each one missing from the
    *   project's list is looked up once, so a device of another project is not taken for gone
    */
-  async observe(options: MetalNeeds): Promise<MetalObservation> {
+  observe(options: MetalNeeds): Promise<MetalObservation> {
+    return this.#bounded((call) => this.#observe(options, call));
+  }
+
+  /**
+   * What a state kept between lists (the last observation with the CCM's own writes folded in)
+   * lacks, read by itself: devices Nodes name that it does not hold (each looked up once), and the
+   * BGP neighbours of devices with a session whose neighbours are not cached. No list call.
+   */
+  refresh(state: MetalObservation['state'], options: MetalNeeds): Promise<MetalObservation> {
+    return this.#bounded(async (call) => {
+      const problems: Problem[] = [];
+      const known = new Set<string>(state.devices.map((d) => d.id));
+      const all = [...state.devices, ...(await this.#elsewhere(options, known, problems, call))];
+      const devices =
+        options.wantNeighbours && state.bgpConfig !== undefined
+          ? await this.#attachNeighbors(all, state.bgpConfig, state.bgpSessions, problems, call)
+          : all;
+      return {
+        state: { ...state, devices, complete: state.complete && problems.length === 0 },
+        problems,
+      };
+    });
+  }
+
+  /** Within the observation's deadline: a call cut short is a problem, the deadline fails it all. */
+  async #bounded(
+    observe: (call: CallOptions) => Promise<MetalObservation>,
+  ): Promise<MetalObservation> {
     const bound = deadline(this.#deadlineMs, 'the Metal observation');
     try {
-      const observation = await this.#observe(options, { signal: bound.signal });
-      // A lookup or neighbour read cut short is a problem of its own; the deadline fails it all.
+      const observation = await observe({ signal: bound.signal });
       bound.signal.throwIfAborted();
       return observation;
     } finally {
@@ -82,7 +111,10 @@ export class MetalObserver {
       ...reservations.problems,
       ...sessions.problems,
     ];
-    const all = [...devices.values, ...(await this.#elsewhere(options, devices, problems, call))];
+    // A device listed but unparseable is there; looking it up again would not help.
+    const known = new Set<string>([...devices.values.map((d) => d.id), ...devices.skippedIds]);
+    this.#absent.clear();
+    const all = [...devices.values, ...(await this.#elsewhere(options, known, problems, call))];
     const withNeighbors = options.wantNeighbours
       ? await this.#attachNeighbors(all, bgpConfig, sessions.values, problems, call)
       : all;
@@ -99,16 +131,16 @@ export class MetalObserver {
     };
   }
 
-  /** Devices Nodes name that the project's list lacks, each looked up once. */
+  /** Devices Nodes name that are not `known`, each looked up once (unless found gone already). */
   async #elsewhere(
     options: MetalNeeds,
-    devices: Listed<Device>,
+    known: ReadonlySet<string>,
     problems: Problem[],
     call: CallOptions,
   ): Promise<Device[]> {
-    // A device listed but unparseable is there; looking it up again would not help.
-    const known = new Set<string>([...devices.values.map((d) => d.id), ...devices.skippedIds]);
-    const missing = [...new Set(options.referencedDevices)].filter((id) => !known.has(id));
+    const missing = [...new Set(options.referencedDevices)].filter(
+      (id) => !known.has(id) && !this.#absent.has(id),
+    );
     const found = await Promise.all(missing.map((id) => this.#lookUp(id, problems, call)));
     return found.filter((d): d is Device => d !== undefined);
   }
@@ -116,7 +148,9 @@ export class MetalObserver {
   /** A device a Node names but the project's list lacks: gone (404), elsewhere, or unknown. */
   async #lookUp(id: DeviceId, problems: Problem[], call: CallOptions): Promise<Device | undefined> {
     try {
-      return await this.#client.getDevice(id, call);
+      const device = await this.#client.getDevice(id, call);
+      if (device === undefined) this.#absent.add(id);
+      return device;
     } catch (error) {
       problems.push({
         subject: `device ${id}`,

@@ -5,6 +5,7 @@ import type {
   BgpNeighbor,
   BgpSession,
   Device,
+  DeviceAddress,
   DeviceState,
   Project,
   Reservation,
@@ -46,14 +47,26 @@ const deviceStates = [
 
 const addressFamily = z.union([z.literal(4), z.literal(6)], { message: 'expected 4 or 6' });
 
-const ipAddress = z.object({
-  address: z.string(),
-  address_family: addressFamily,
-  public: z.boolean(),
-  management: z.boolean().default(false),
-  cidr: z.number().int(),
-  parent_block: z.object({ network: z.string(), cidr: z.number().int() }).nullish(),
-});
+/** An address of a device (an `IPAssignment`), as a device lists it. */
+export const deviceAddressSchema = z
+  .object({
+    address: z.string(),
+    address_family: addressFamily,
+    public: z.boolean(),
+    management: z.boolean().default(false),
+    cidr: z.number().int(),
+    parent_block: z.object({ network: z.string(), cidr: z.number().int() }).nullish(),
+  })
+  .transform((a): DeviceAddress => ({
+    address: a.address,
+    family: a.address_family,
+    public: a.public,
+    management: a.management,
+    cidr: a.cidr,
+    ...(a.parent_block == null
+      ? {}
+      : { parentBlock: { network: a.parent_block.network, cidr: a.parent_block.cidr } }),
+  }));
 
 export const deviceSchema = z
   .object({
@@ -63,7 +76,7 @@ export const deviceSchema = z
     plan: z.object({ slug: z.string() }).nullish(),
     metro: location,
     facility: location,
-    ip_addresses: z.array(ipAddress).default([]),
+    ip_addresses: z.array(deviceAddressSchema).default([]),
     tags: z.array(z.string()).default([]),
   })
   .transform((d): Device => ({
@@ -73,16 +86,7 @@ export const deviceSchema = z
     ...(d.plan == null ? {} : { planSlug: d.plan.slug }),
     ...(d.metro === undefined ? {} : { metro: d.metro }),
     ...(d.facility === undefined ? {} : { facility: d.facility }),
-    addresses: d.ip_addresses.map((a) => ({
-      address: a.address,
-      family: a.address_family,
-      public: a.public,
-      management: a.management,
-      cidr: a.cidr,
-      ...(a.parent_block == null
-        ? {}
-        : { parentBlock: { network: a.parent_block.network, cidr: a.parent_block.cidr } }),
-    })),
+    addresses: d.ip_addresses,
     tags: d.tags,
   }));
 
@@ -143,7 +147,7 @@ export const bgpSessionSchema = z
   }));
 
 /** An assignment of a reservation; href-only when not expanded, so the id may come from it. */
-const assignment = z
+export const assignment = z
   .object({ id: uuid.optional(), href: z.string().optional(), assigned_to: href.nullish() })
   .refine((a) => a.id !== undefined || a.href !== undefined, { message: 'expected an id or href' })
   .transform((a) => ({

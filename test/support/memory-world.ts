@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jsonpatch from 'fast-json-patch';
-import type { Executors } from '../../model/executors.ts';
+import type { ExecutionResult, Executors } from '../../model/executors.ts';
+import type { ReservationId } from '../../model/ids.ts';
 import { refKey, refOf, type KubernetesObject } from '../../model/kubernetes.ts';
 import { guardedPatch, type MetalRequest } from '../../model/plan.ts';
 import { revealDeep } from '../../model/sensitive.ts';
@@ -23,6 +24,9 @@ export class MemoryWorld {
   maxInFlight = 0;
   /** Milliseconds each action takes, so concurrency can be observed. */
   delayMs = 0;
+  /** Reservations requested from now on stay pending (over the project's quota). */
+  pending = false;
+  #addresses = 0;
 
   constructor(objects: readonly KubernetesObject[] = []) {
     for (const o of objects) this.objects.set(refKey(refOf(o)), structuredClone(o));
@@ -129,8 +133,29 @@ export class MemoryWorld {
       }),
     'metal.request': (action) =>
       this.step(action.id, () => {
-        this.metalRequests.push(revealDeep(action.request) as MetalRequest);
-        return {};
+        const request = revealDeep(action.request) as MetalRequest;
+        this.metalRequests.push(request);
+        return request.operation === 'requestIPReservation' ? this.#reserve(request) : {};
       }),
   };
+
+  /** A new /32 as Metal answers it: its address from 100.64.0.0 on, or pending. */
+  #reserve(request: MetalRequest): ExecutionResult {
+    const n = this.#addresses++;
+    const body = request.body as { tags?: string[] } | undefined;
+    const address = `100.64.${String(n >> 8)}.${String(n & 255)}`;
+    return {
+      metal: {
+        kind: 'reservation-created',
+        reservation: {
+          id: randomUUID() as ReservationId,
+          type: 'public_ipv4',
+          state: this.pending ? 'pending' : 'created',
+          ...(this.pending ? {} : { address, cidr: 32 }),
+          tags: body?.tags ?? [],
+          assignments: [],
+        },
+      },
+    };
+  }
 }
