@@ -43,7 +43,19 @@ export interface Deferred {
   readonly field: AnswerField;
 }
 
-export const placeholderOf = (d: Deferred): string => `(known after apply: ${d.field} of ${d.key})`;
+const placeholderStart = '(known after apply: ';
+const fields: readonly AnswerField[] = ['address'];
+
+export const placeholderOf = (d: Deferred): string => `${placeholderStart}${d.field} of ${d.key})`;
+
+/** The value a placeholder stands for; undefined for any other value. */
+export function deferredOf(value: unknown): Deferred | undefined {
+  if (typeof value !== 'string' || !value.startsWith(placeholderStart) || !value.endsWith(')'))
+    return undefined;
+  const inner = value.slice(placeholderStart.length, -1);
+  const field = fields.find((f) => inner.startsWith(`${f} of `));
+  return field === undefined ? undefined : { field, key: inner.slice(`${field} of `.length) };
+}
 
 /**
  * A copy of `value` with each leaf (what is neither an array nor a plain object: a string, a

@@ -1,7 +1,8 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
-import type { Desired, ObjectIntent } from '../../model/desired.ts';
+import type { Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
+import { KnownAfterApply, placeholderOf } from '../../model/known-after-apply.ts';
 import type { Action } from '../../model/plan.ts';
 import type { KubernetesObject } from '../../model/kubernetes.ts';
 import { isSensitive, revealDeep } from '../../model/sensitive.ts';
@@ -258,5 +259,40 @@ describe('diff', () => {
       { area: 'observation', subject: 'device x', message: 'skipped' },
       { area: 'nodes', subject: 'Node y', message: 'left alone' },
     ]);
+  });
+
+  it('puts a value known after apply in an action of its own, after the answer it comes from', () => {
+    const n = node('a');
+    const request: MetalIntent = {
+      area: 'nodes',
+      key: 'reservation for a',
+      operation: 'create',
+      target: 'reservation for a',
+      reasons: ['because'],
+      after: ['v1/Node//a'],
+      request: { operation: 'requestIPReservation', method: 'POST', path: '/projects/p/ips' },
+    };
+    const labelled = produce(n, (d) => {
+      d.metadata!.labels = { ...d.metadata!.labels, marked: 'yes' };
+    });
+    const address = placeholderOf({ key: request.key, field: 'address' });
+    const { actions } = planOf({
+      objects: [
+        edit(n, () => labelled),
+        edit(labelled, (d) => {
+          d.metadata!.labels = { ...d.metadata!.labels, eip: address };
+        }),
+      ],
+      metal: [request],
+    });
+    const [marked, given] = byKind(actions, 'kubernetes.patch');
+    const [reserve] = byKind(actions, 'metal.request');
+    expect(actions.map((a) => a.id)).toEqual([marked!.id, reserve!.id, given!.id]);
+    expect(reserve!.dependsOn).toEqual([marked!.id]);
+    expect([...given!.dependsOn].sort()).toEqual([marked!.id, reserve!.id].sort());
+    const known = new KnownAfterApply(reserve!.id, 'address');
+    expect(given!.patch).toEqual([{ op: 'add', path: '/metadata/labels/eip', value: known }]);
+    expect(given!.changes).toEqual([{ path: 'metadata.labels.eip', after: known }]);
+    expect(given!.guard).toEqual({ resourceVersion: '7' }); // the applier carries it forward
   });
 });

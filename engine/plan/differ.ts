@@ -2,21 +2,28 @@ import type { Desired } from '../../model/desired.ts';
 import { areas, type Action, type Plan, type PlanHeader, type Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { appliedAction, objectActions } from './kubernetes-actions.ts';
+import { takesFrom, withKnownAfterApply } from './known-after-apply.ts';
 import { metalAction } from './metal-actions.ts';
 import { actionId, order } from './order.ts';
 import type { Pending } from './pending.ts';
 
-type Identified = Pending & { readonly id: Action['id'] };
+/** `takes`: the keys of the intents whose answers it takes values known after apply from. */
+type Identified = Pending & { readonly id: Action['id']; readonly takes: readonly string[] };
+
+/** Where a write to an object comes among the others: area order, values known after apply, status. */
+function sequence(p: Identified): number {
+  const status = p.kind === 'kubernetes.patch' && p.subresource === 'status';
+  return areas.indexOf(p.area) * 3 + (status ? 2 : p.takes.length > 0 ? 1 : 0);
+}
 
 /**
- * What each action waits for: what it names in `after`, and the earlier writes to the same object
- * (area order, then status last), so each is guarded by the resourceVersion the previous one left
- * and a conflict stops the rest of the chain.
+ * What each action waits for: what it names in `after`, the answers it takes values from, and the
+ * earlier writes to the same object, so each is guarded by the resourceVersion the previous one
+ * left and a conflict stops the rest of the chain. What waits for an object waits for its writes
+ * before the answer of what waits: a reservation requested after the Service's finalizer is on,
+ * the Service's address after the reservation's answer.
  */
 function withDependencies(pending: readonly Identified[]): Action[] {
-  const sequence = (p: Identified): number =>
-    areas.indexOf(p.area) * 2 +
-    (p.kind === 'kubernetes.patch' && p.subresource === 'status' ? 1 : 0);
   const byKey = new Map<string, Identified[]>();
   for (const p of pending) {
     const same = byKey.get(p.key);
@@ -24,11 +31,13 @@ function withDependencies(pending: readonly Identified[]): Action[] {
     else same.push(p);
   }
   return pending.map((p) => {
-    const { key, after, ...action } = p;
+    const { key, after, takes, ...action } = p;
     const earlier = (byKey.get(key) ?? [])
       .filter((o) => sequence(o) < sequence(p))
       .map((o) => o.id);
-    const waitsFor = after.flatMap((k) => (byKey.get(k) ?? []).map((o) => o.id));
+    const waitsFor = [...after, ...takes].flatMap((k) =>
+      (byKey.get(k) ?? []).filter((o) => !o.takes.includes(key)).map((o) => o.id),
+    );
     const dependsOn = [...new Set([...earlier, ...waitsFor])].sort();
     return { ...action, dependsOn };
   });
@@ -57,16 +66,22 @@ export function diff(snapshot: Snapshot, desired: Desired): Plan {
     ...(desired.applied ?? []).flatMap(appliedAction),
     ...desired.metal.map(metalAction),
   ];
-  const identified = pending.map((p) => ({ ...p, id: actionId(p) }));
+  const identified = pending.map((p) => {
+    const takes = takesFrom(p);
+    return { ...p, takes, id: actionId(p, takes.length > 0) };
+  });
   if (new Set(identified.map((p) => p.id)).size !== identified.length)
     throw new Error('two actions of the plan share an id');
+  const idOf = new Map(
+    identified.filter((p) => p.kind === 'metal.request').map((p) => [p.key, p.id]),
+  );
   const warnings: Warning[] = [
     ...snapshot.problems.map((p) => ({ area: 'observation' as const, ...p })),
     ...desired.warnings,
   ];
   return {
     header: headerOf(snapshot),
-    actions: order(withDependencies(identified)),
+    actions: order(withDependencies(identified.map((p) => withKnownAfterApply(p, idOf)))),
     warnings,
   };
 }

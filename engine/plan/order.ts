@@ -6,11 +6,16 @@ import { areas, type Action } from '../../model/plan.ts';
 import { dependantsOf } from './dependants.ts';
 import type { Pending } from './pending.ts';
 
-/** A stable id: the same change to the same target has the same id in every plan (backoff, saved plans). */
-export function actionId(p: Pending): ActionId {
+/**
+ * A stable id: the same change to the same target has the same id in every plan (backoff, saved
+ * plans). `afterApply`: the patch takes values known after apply (one of its own, beside the
+ * object's patch of the same area that comes before the answer).
+ */
+export function actionId(p: Pending, afterApply = false): ActionId {
   const subresource = p.kind === 'kubernetes.patch' ? (p.subresource ?? '') : '';
-  const identity = [p.kind, p.area, p.key, subresource, p.operation].join('\n');
-  return createHash('sha256').update(identity).digest('hex').slice(0, 12) as ActionId;
+  const identity = [p.kind, p.area, p.key, subresource, p.operation];
+  if (afterApply) identity.push('after apply');
+  return createHash('sha256').update(identity.join('\n')).digest('hex').slice(0, 12) as ActionId;
 }
 
 export /**

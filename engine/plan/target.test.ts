@@ -42,6 +42,8 @@ describe('--target', () => {
     expect(limited.actions.map((a) => a.target)).toEqual([
       'Service default/web',
       'Elastic IP for Service default/web',
+      'Service default/web', // its address, known after apply of the request
+      'Service default/web status',
     ]);
   });
 

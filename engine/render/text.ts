@@ -1,4 +1,9 @@
 import { areas, type Action, type Area, type Change, type Plan } from '../../model/plan.ts';
+import {
+  KnownAfterApply,
+  knownAfterApplyMarker,
+  mapLeaves,
+} from '../../model/known-after-apply.ts';
 import { isSensitive, sensitiveMarker } from '../../model/sensitive.ts';
 import { ageSeconds, summaryLine } from './summary.ts';
 import { stableJson } from './values.ts';
@@ -17,7 +22,9 @@ export const markers = { create: '+', update: '~', delete: '-' } as const;
 function show(value: unknown): string {
   if (value === undefined) return '(none)';
   if (isSensitive(value)) return sensitiveMarker;
-  return stableJson(value);
+  if (value instanceof KnownAfterApply) return knownAfterApplyMarker;
+  // Inside a list or an object, as a string: `[{"ip":"(known after apply)"}]`.
+  return stableJson(mapLeaves(value, (v) => (v instanceof KnownAfterApply ? String(v) : v)));
 }
 
 function changeLines(change: Change): string[] {

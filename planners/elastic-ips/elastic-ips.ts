@@ -1,5 +1,6 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { Desired } from '../../model/desired.ts';
+import { placeholderOf } from '../../model/known-after-apply.ts';
 import { describeRef, refOf } from '../../model/kubernetes.ts';
 import { events } from '../../model/marks/events.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
@@ -60,7 +61,13 @@ function request(p: Planning, service: V1Service): void {
   const why = 'mark the Service before its Elastic IP is requested';
   patchService(p, service, marked, why, events.ElasticIPFinalizerAdded);
   p.announced++;
-  p.metal.push(requestReservation(service, where, settings.projectID, p.cluster));
+  const reservation = requestReservation(service, where, settings.projectID, p.cluster);
+  p.metal.push(reservation);
+  // The address is in the answer: the Service gets it in the same loop (known after apply).
+  const address = placeholderOf({ key: reservation.key, field: 'address' });
+  const given = assign(marked, address, p.annotation);
+  const gives = 'give the Service the address of its new Elastic IP';
+  patchService(p, marked, given, gives, events.ElasticIPAssigned);
 }
 
 function planClaim(p: Planning, claim: ServiceClaim): void {
