@@ -7,6 +7,7 @@ import type { MetalRequestAction } from '../../model/plan.ts';
 import type { KubernetesState } from '../../model/snapshot.ts';
 import type { EventInput } from '../../providers/kubernetes/events.ts';
 import { projectId, settings } from '../../test/support/builders.ts';
+import { MemoryWorld } from '../../test/support/memory-world.ts';
 import { ActionBackoff } from '../apply/backoff.ts';
 import { WriteThroughMetal } from '../observe/write-through.ts';
 import type { Logger } from '../cli/logging.ts';
@@ -147,5 +148,60 @@ describe('Reconciler: failing actions back off', () => {
       expect(list.length, key).toBe(posts.get(key.split('\n')[0] ?? ''));
     const total = counts.reduce((a, b) => a + b, 0);
     expect(loops).toBeLessThan(total);
+  });
+});
+
+describe('Reconciler: a new Service in one loop, on the Metal state kept', () => {
+  it('puts the finalizer, the reservation, the address and the status in one loop, and the next loop lists nothing', async () => {
+    const fresh: V1Service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'default', uid: 'u', resourceVersion: '5' },
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+    };
+    const world = new MemoryWorld([fresh]);
+    let lists = 0;
+    const reader = {
+      observe: () => {
+        lists++;
+        // Project BGP is on already: the only write is the reservation.
+        const bgpConfig = { id: 'b', status: 'enabled' as const, asn: 65000 };
+        return Promise.resolve({ ...metal, state: { ...metal.state, bgpConfig } });
+      },
+      refresh: (kept: MetalObservation['state']) => Promise.resolve({ state: kept, problems: [] }),
+    };
+    const reconciler = new Reconciler({
+      settings: settings({ loadBalancer: { kind: 'empty' }, eipLimit: 0 }),
+      dryRun: false,
+      concurrency: 16,
+      log: quiet as unknown as Logger,
+      metrics: createMetrics(),
+      kubernetes: {
+        synced: true,
+        state: () => ({
+          ...state(0),
+          services: [world.get('Service', 'web', 'default') as V1Service],
+        }),
+        find: () => undefined,
+      },
+      metal: new WriteThroughMetal(reader, { maxAgeMs: 30_000 }),
+      location: () => Promise.resolve({ metro: 'da', from: 'configuration' as const }),
+      probes: () => [],
+      executors: world.executors,
+      events: new EventReporter({ record: () => Promise.resolve() }, quiet as unknown as Logger),
+      leading: () => true,
+      stopped: () => false,
+      backoff: new ActionBackoff(),
+    });
+    await reconciler.loop('start');
+    const web = world.get('Service', 'web', 'default') as V1Service;
+    expect(web.metadata?.finalizers).toEqual(['service.kubernetes.io/load-balancer-cleanup']);
+    expect(web.spec?.loadBalancerIP).toBe('100.64.0.0');
+    expect(web.status?.loadBalancer?.ingress).toEqual([{ ip: '100.64.0.0' }]);
+    expect(world.metalRequests.map((r) => r.operation)).toEqual(['requestIPReservation']);
+    const patches = world.started.length;
+    await reconciler.loop('change');
+    expect(lists).toBe(1);
+    expect(world.started.length).toBe(patches); // converged on the reservation folded in
   });
 });
