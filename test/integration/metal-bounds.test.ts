@@ -116,6 +116,13 @@ describe('Metal I/O bounded end to end, on a real API server and the Metal emula
   it('lives through a list without end: nothing is planned from it, then the next loop recovers', async () => {
     const failedBefore = await loops('observe-failed');
     emulator.inject('findIPReservations', { kind: 'endless-pages', probability: 1 });
+    // The resyncs list, and fail; after a failed list every loop lists (the state kept is not
+    // planned on), so the Service's deletion waits for a whole list too.
+    await eventually(
+      async () => (await loops('observe-failed')) >= failedBefore + 1,
+      30_000,
+      'a resync that failed to observe',
+    );
     await admin().request({
       method: 'DELETE',
       path: resourcePath(resources.Service, { namespace: 'default', name: 'web' }),
