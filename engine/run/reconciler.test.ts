@@ -13,7 +13,7 @@ import { WriteThroughMetal } from '../observe/write-through.ts';
 import type { Logger } from '../cli/logging.ts';
 import { EventReporter } from './events.ts';
 import { createMetrics } from './metrics.ts';
-import { Reconciler } from './reconciler.ts';
+import { Reconciler, type ReconcilerDeps } from './reconciler.ts';
 import type { LoopEnd, Trigger } from './scheduler.ts';
 
 const refused =
@@ -60,6 +60,25 @@ const quiet = {
   error: () => undefined,
 };
 
+/** A daemon's Reconciler over the given Kubernetes, Metal and executors (no load balancer: Elastic IPs). */
+function reconcilerOf(
+  deps: Pick<ReconcilerDeps, 'kubernetes' | 'metal' | 'executors' | 'events'>,
+): Reconciler {
+  return new Reconciler({
+    settings: settings({ loadBalancer: { kind: 'empty' }, eipLimit: 0 }),
+    dryRun: false,
+    concurrency: 16,
+    log: quiet as unknown as Logger,
+    metrics: createMetrics(),
+    location: () => Promise.resolve({ metro: 'da', from: 'configuration' as const }),
+    probes: () => [],
+    leading: () => true,
+    stopped: () => false,
+    backoff: new ActionBackoff(),
+    ...deps,
+  });
+}
+
 /** A daemon's loop over 50 refused Services, with Metal's answers and the clock in the test's hands. */
 function refusedWorld(services: number) {
   const posts = new Map<string, number>();
@@ -80,24 +99,14 @@ function refusedWorld(services: number) {
     'metal.request': refuse,
   };
   const sink = { record: (e: EventInput) => Promise.resolve(void events.push(e)) };
-  const reconciler = new Reconciler({
-    settings: settings({ loadBalancer: { kind: 'empty' }, eipLimit: 0 }),
-    dryRun: false,
-    concurrency: 16,
-    log: quiet as unknown as Logger,
-    metrics: createMetrics(),
+  const reconciler = reconcilerOf({
     kubernetes: { synced: true, state: () => state(services), find: () => undefined },
     metal: new WriteThroughMetal(
       { observe: () => Promise.resolve(metal), refresh: () => Promise.resolve(metal) },
       { maxAgeMs: 30_000 },
     ),
-    location: () => Promise.resolve({ metro: 'da', from: 'configuration' as const }),
-    probes: () => [],
     executors,
     events: new EventReporter(sink, quiet as unknown as Logger),
-    leading: () => true,
-    stopped: () => false,
-    backoff: new ActionBackoff(),
   });
   return { reconciler, posts, events };
 }
@@ -170,12 +179,7 @@ describe('Reconciler: a new Service in one loop, on the Metal state kept', () =>
       },
       refresh: (kept: MetalObservation['state']) => Promise.resolve({ state: kept, problems: [] }),
     };
-    const reconciler = new Reconciler({
-      settings: settings({ loadBalancer: { kind: 'empty' }, eipLimit: 0 }),
-      dryRun: false,
-      concurrency: 16,
-      log: quiet as unknown as Logger,
-      metrics: createMetrics(),
+    const reconciler = reconcilerOf({
       kubernetes: {
         synced: true,
         state: () => ({
@@ -185,13 +189,8 @@ describe('Reconciler: a new Service in one loop, on the Metal state kept', () =>
         find: () => undefined,
       },
       metal: new WriteThroughMetal(reader, { maxAgeMs: 30_000 }),
-      location: () => Promise.resolve({ metro: 'da', from: 'configuration' as const }),
-      probes: () => [],
       executors: world.executors,
       events: new EventReporter({ record: () => Promise.resolve() }, quiet as unknown as Logger),
-      leading: () => true,
-      stopped: () => false,
-      backoff: new ActionBackoff(),
     });
     await reconciler.loop('start');
     const web = world.get('Service', 'web', 'default') as V1Service;
