@@ -109,5 +109,6 @@ describe('the installed entry point', () => {
         '--detailed-exitcode',
       ]),
     ).rejects.toMatchObject({ code: 2 });
-  });
+    // Two Node.js processes that load the whole CLI: seconds each on a busy 2-core machine.
+  }, 30_000);
 });
