@@ -1,10 +1,20 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { dirname, isAbsolute, join } from 'node:path';
+import { isIPv6 } from 'node:net';
+import {
+  newClusters,
+  newContexts,
+  newUsers,
+  type Cluster,
+  type User,
+} from '@kubernetes/client-node/dist/config_types.js';
+import { parse } from 'yaml';
+import { KubeConnection } from './kube-connection.ts';
 
-/** Where the service account's token is mounted in a Pod. */
-const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** Where the service account's credentials are mounted in a Pod. */
+const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
+const serviceAccountToken = `${serviceAccount}/token`;
 
 export interface KubeConnectionOptions {
   /** `--kubeconfig`. */
@@ -19,10 +29,51 @@ export class KubeConfigError extends Error {
   override readonly name = 'KubeConfigError';
 }
 
-function fromFile(path: string, what: string): KubeConfig {
-  const config = new KubeConfig();
+const absolute = (root: string, file: string | undefined): string | undefined =>
+  file === undefined || isAbsolute(file) ? file : join(root, file);
+
+/** The current context's cluster and user; relative file names are relative to the kubeconfig. */
+function currentOf(text: string, root: string): { cluster: Cluster; user: User } | undefined {
+  const document = (parse(text) ?? {}) as Record<string, unknown>;
+  const context = newContexts(document['contexts']).find(
+    (c) => c.name === document['current-context'],
+  );
+  const cluster = newClusters(document['clusters']).find((c) => c.name === context?.cluster);
+  if (context === undefined || cluster === undefined) return undefined;
+  const user = newUsers(document['users']).find((u) => u.name === context.user) ?? {
+    name: context.user,
+  };
+  return {
+    cluster: { ...cluster, caFile: absolute(root, cluster.caFile) },
+    user: {
+      ...user,
+      certFile: absolute(root, user.certFile),
+      keyFile: absolute(root, user.keyFile),
+    },
+  };
+}
+
+/**
+ * The credential plugins client-node runs for us are exec and a token file; its other auth
+ * providers (gcp, azure, oidc) are gone from kubectl, and a SOCKS proxy is not supported here.
+ */
+function supported(found: { cluster: Cluster; user: User }, what: string, path: string) {
+  const provider = (found.user.authProvider as { name?: string } | undefined)?.name;
+  if (provider !== undefined && provider !== 'exec' && provider !== 'tokenFile')
+    throw new KubeConfigError(
+      `${what} ${path}: users[${found.user.name}].auth-provider ${provider} is not supported; use an exec plugin, a token or a client certificate`,
+    );
+  if (found.cluster.proxyUrl?.startsWith('socks') === true)
+    throw new KubeConfigError(
+      `${what} ${path}: clusters[${found.cluster.name}].proxy-url ${found.cluster.proxyUrl} is not supported; use an http or https proxy`,
+    );
+  return found;
+}
+
+function fromFile(path: string, what: string): KubeConnection {
+  let found: { cluster: Cluster; user: User } | undefined;
   try {
-    config.loadFromFile(path);
+    found = currentOf(readFileSync(path, 'utf8'), dirname(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new KubeConfigError(
@@ -32,9 +83,29 @@ function fromFile(path: string, what: string): KubeConfig {
       { cause: error },
     );
   }
-  if (config.getCurrentCluster() === null)
+  if (found === undefined)
     throw new KubeConfigError(`${what} ${path} names no current context with a cluster`);
-  return config;
+  const { cluster, user } = supported(found, what, path);
+  return new KubeConnection(cluster, user);
+}
+
+/** In a Pod: the API server from the environment, the service account's CA and (rotated) token. */
+function inCluster(env: Readonly<Record<string, string | undefined>>): KubeConnection {
+  const host = env['KUBERNETES_SERVICE_HOST'] ?? '';
+  const port = env['KUBERNETES_SERVICE_PORT'] ?? '443';
+  const scheme = ['80', '8080', '8001'].includes(port) ? 'http' : 'https';
+  return new KubeConnection(
+    {
+      name: 'inCluster',
+      server: `${scheme}://${isIPv6(host) ? `[${host}]` : host}:${port}`,
+      caFile: `${serviceAccount}/ca.crt`,
+      skipTLSVerify: false,
+    },
+    {
+      name: 'inClusterUser',
+      authProvider: { name: 'tokenFile', config: { tokenFile: serviceAccountToken } },
+    },
+  );
 }
 
 /**
@@ -42,9 +113,9 @@ function fromFile(path: string, what: string): KubeConfig {
  * Pod, the service account; else `$KUBECONFIG` or `~/.kube/config`; else `--master` alone (no
  * credentials). `--master` overrides the server. When nothing is found, the error says what to do.
  */
-export function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
+export function loadKubeConfig(options: KubeConnectionOptions): KubeConnection {
   const { env } = options;
-  let config: KubeConfig;
+  let config: KubeConnection;
   if (options.kubeconfig !== undefined) {
     config = fromFile(options.kubeconfig, '--kubeconfig');
   } else if (
@@ -55,15 +126,13 @@ export function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
       throw new KubeConfigError(
         `running in a Pod (KUBERNETES_SERVICE_HOST is set) but no service account token is mounted at ${serviceAccountToken}: give the Pod a service account with automountServiceAccountToken, or pass --kubeconfig`,
       );
-    config = new KubeConfig();
-    config.loadFromCluster();
+    config = inCluster(env);
   } else if (env['KUBECONFIG'] !== undefined && env['KUBECONFIG'] !== '') {
     config = fromFile(env['KUBECONFIG'].split(':')[0] ?? '', '$KUBECONFIG');
   } else if (existsSync(join(env['HOME'] ?? homedir(), '.kube', 'config'))) {
     config = fromFile(join(env['HOME'] ?? homedir(), '.kube', 'config'), '~/.kube/config');
   } else if (options.master !== undefined) {
-    config = new KubeConfig();
-    config.loadFromClusterAndUser(
+    config = new KubeConnection(
       { name: 'master', server: options.master, skipTLSVerify: false },
       { name: 'none' },
     );
@@ -72,15 +141,12 @@ export function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
       'no kubeconfig: not running in a Pod (KUBERNETES_SERVICE_HOST is not set), and no --kubeconfig, $KUBECONFIG or ~/.kube/config; run the CCM in the cluster with its service account (deploy/), or pass --kubeconfig=<file> (or --master=<url>)',
     );
   }
-  const cluster = config.getCurrentCluster();
-  if (options.master !== undefined && cluster !== null)
-    config.clusters = config.clusters.map((c) =>
-      c.name === cluster.name ? { ...c, server: options.master ?? c.server } : c,
-    );
-  return config;
+  return options.master === undefined
+    ? config
+    : new KubeConnection({ ...config.cluster, server: options.master }, config.user);
 }
 
 /** The API server's address, for messages. */
-export function serverOf(config: KubeConfig): string {
-  return config.getCurrentCluster()?.server ?? '(no server)';
+export function serverOf(config: KubeConnection): string {
+  return config.server;
 }

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAll } from './list.ts';
+import { KubeConnection } from './kube-connection.ts';
 import { KubeRest } from './rest.ts';
 
 // An API server gone wrong, which a real kube-apiserver cannot be made to play: a small HTTP
@@ -23,19 +23,14 @@ async function apiServer(handle: Handler, options: { timeoutMs?: number } = {}) 
     handle(new URL(request.url ?? '/', 'http://x').searchParams.get('continue'), response, request);
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [
-      {
-        name: 'c',
-        server: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
-        skipTLSVerify: true,
-      },
-    ],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const config = new KubeConnection(
+    {
+      name: 'c',
+      server: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
+      skipTLSVerify: true,
+    },
+    { name: 'u', token: 't' },
+  );
   return { rest: new KubeRest(config, options), requests: () => requests };
 }
 

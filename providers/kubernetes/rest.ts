@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import type { KubeConnection } from './kube-connection.ts';
 
 /** A failed Kubernetes API call, from the Status object the API server answers with. */
 /**
@@ -89,32 +89,25 @@ export interface RateLimiter {
   take(priority?: 'normal' | 'low'): Promise<void>;
 }
 
-const methods = {
-  GET: HttpMethod.GET,
-  POST: HttpMethod.POST,
-  PATCH: HttpMethod.PATCH,
-  PUT: HttpMethod.PUT,
-  DELETE: HttpMethod.DELETE,
-} as const;
-
 /**
- * The Kubernetes API over HTTP, authenticated by client-node's KubeConfig (kubeconfig or
- * in-cluster). Plain requests for everything, so JSON Patch, the status subresource, server-side
+ * The Kubernetes API over HTTP, authenticated as the kubeconfig's (or the service account's)
+ * identity. Plain requests for everything, so JSON Patch, the status subresource, server-side
  * apply and delete preconditions are all one code path.
  */
 export class KubeRest {
-  readonly #config: KubeConfig;
+  readonly #connection: KubeConnection;
   readonly #server: string;
   /** Per request, so a stuck API server does not stall a loop. */
   readonly #timeoutMs: number;
   /** The client's rate limit (`--kube-api-qps`, `--kube-api-burst`). */
   readonly #limiter: RateLimiter | undefined;
 
-  constructor(config: KubeConfig, options: { timeoutMs?: number; limiter?: RateLimiter } = {}) {
-    const cluster = config.getCurrentCluster();
-    if (cluster === null) throw new Error('the kubeconfig names no current cluster');
-    this.#config = config;
-    this.#server = cluster.server.replace(/\/+$/, '');
+  constructor(
+    connection: KubeConnection,
+    options: { timeoutMs?: number; limiter?: RateLimiter } = {},
+  ) {
+    this.#connection = connection;
+    this.#server = connection.server;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#limiter = options.limiter;
   }
@@ -131,8 +124,7 @@ export class KubeRest {
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const context = new RequestContext(url.toString(), methods[request.method]);
-    await this.#config.applySecurityAuthentication(context);
+    const { headers, dispatcher } = await this.#connection.credentials();
     const signals = [
       ...(deadline === undefined ? [] : [deadline]),
       ...(request.signal ? [request.signal] : []),
@@ -140,13 +132,13 @@ export class KubeRest {
     return fetch(url, {
       method: request.method,
       headers: {
-        ...context.getHeaders(),
+        ...headers,
         accept: 'application/json',
         ...(request.body === undefined
           ? {}
           : { 'content-type': request.contentType ?? 'application/json' }),
       },
-      dispatcher: context.getDispatcher(),
+      ...(dispatcher === undefined ? {} : { dispatcher }),
       signal: AbortSignal.any(signals),
       ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
     });

@@ -5,8 +5,8 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
-import { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { loadKubeConfig } from '../../providers/kubernetes/kubeconfig.ts';
 import { KubeRest } from '../../providers/kubernetes/rest.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -14,9 +14,7 @@ export const crdDir = join(repo, '..', 'shared', 'crds', 'metallb', 'bases');
 
 /** A client of the test API server as the identity of a kubeconfig the harness wrote. */
 export function restFor(kubeconfig: string): KubeRest {
-  const config = new KubeConfig();
-  config.loadFromFile(kubeconfig);
-  return new KubeRest(config);
+  return new KubeRest(loadKubeConfig({ kubeconfig, env: {} }));
 }
 
 /** Deletes an object whatever holds it (finalizers are stripped first); absent is fine. */

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { RequestOptions } from 'node:https';
+// client-node's kubeconfig vocabulary and its two credential plugins, each by its own module: the
+// package index (and its config.js) loads the whole generated API, ~85 MB of resident memory the
+// CCM never runs. The package declares no `exports`, so these files are its public surface too.
+import type { Cluster, User } from '@kubernetes/client-node/dist/config_types.js';
+import { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js';
+import { FileAuth } from '@kubernetes/client-node/dist/file_auth.js';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+
+/** What a request needs to reach the API server as the kubeconfig's identity. */
+export interface Credentials {
+  readonly headers: Readonly<Record<string, string>>;
+  /** Absent: the default (no TLS settings of our own). */
+  readonly dispatcher?: Dispatcher;
+}
+
+type TlsOptions = { ca?: Buffer; cert?: Buffer | string; key?: Buffer | string } & {
+  rejectUnauthorized?: boolean;
+  servername?: string;
+};
+
+function fileOrData(file: string | undefined, data: string | undefined): Buffer | undefined {
+  if (file !== undefined && file !== '') return readFileSync(file);
+  return data === undefined || data === '' ? undefined : Buffer.from(data, 'base64');
+}
+
+/**
+ * The current context of a kubeconfig: its cluster and user, and how a request authenticates as
+ * that user, as client-node's KubeConfig.applySecurityAuthentication does it for what a kubeconfig
+ * of a component holds (certificates, a token, a token file, an exec plugin, basic auth,
+ * impersonation, an HTTP proxy).
+ */
+export class KubeConnection {
+  readonly cluster: Cluster;
+  readonly user: User;
+  readonly #plugin: ExecAuth | FileAuth | undefined;
+  /** By client certificate: an exec plugin may rotate it. */
+  readonly #dispatchers = new Map<string, Dispatcher>();
+
+  constructor(cluster: Cluster, user: User) {
+    this.cluster = cluster;
+    this.user = user;
+    this.#plugin = [new ExecAuth(), new FileAuth()].find((p) => p.isAuthProvider(user));
+  }
+
+  get server(): string {
+    return this.cluster.server.replace(/\/+$/, '');
+  }
+
+  /** Headers and TLS for one request; re-reads a token file and re-runs an expired exec plugin. */
+  async credentials(): Promise<Credentials> {
+    const { cluster, user } = this;
+    const opts: RequestOptions & { headers: OutgoingHttpHeaders } = { headers: {} };
+    // A bearer token (the plugin's, then the user's own) wins over basic auth, as in client-node.
+    if (user.username !== undefined && user.username !== '')
+      opts.headers['Authorization'] =
+        `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+    if (user.impersonateUser !== undefined) opts.headers['Impersonate-User'] = user.impersonateUser;
+    await this.#plugin?.applyAuthentication(user, opts);
+    if (user.token !== undefined && user.token !== '')
+      opts.headers['Authorization'] = `Bearer ${user.token}`;
+    const tls: TlsOptions = {};
+    if (cluster.skipTLSVerify) tls.rejectUnauthorized = false;
+    if (cluster.tlsServerName !== undefined) tls.servername = cluster.tlsServerName;
+    const ca = fileOrData(cluster.caFile, cluster.caData);
+    if (ca !== undefined) tls.ca = ca;
+    const cert = (opts.cert as string | undefined) ?? fileOrData(user.certFile, user.certData);
+    if (cert !== undefined) tls.cert = cert;
+    const key = (opts.key as string | undefined) ?? fileOrData(user.keyFile, user.keyData);
+    if (key !== undefined) tls.key = key;
+    const headers = Object.fromEntries(
+      Object.entries(opts.headers).map(([k, v]) => [k, String(v)]),
+    );
+    const dispatcher = this.#dispatcher(tls);
+    return dispatcher === undefined ? { headers } : { headers, dispatcher };
+  }
+
+  #dispatcher(tls: TlsOptions): Dispatcher | undefined {
+    if (Object.keys(tls).length === 0 && this.cluster.proxyUrl === undefined) return undefined;
+    const key = `${String(tls.cert)}\n${String(tls.key)}`;
+    let dispatcher = this.#dispatchers.get(key);
+    if (dispatcher === undefined) {
+      // 30 s keep-alive probes, as client-go (a cloud load balancer may drop idle connections at 60 s).
+      const connect = { ...tls, keepAlive: true, keepAliveInitialDelay: 30_000 };
+      const proxy = this.cluster.proxyUrl;
+      dispatcher =
+        proxy === undefined
+          ? new Agent({ connect })
+          : new ProxyAgent({ uri: proxy, requestTls: tls, connect });
+      this.#dispatchers.set(key, dispatcher);
+    }
+    return dispatcher;
+  }
+}

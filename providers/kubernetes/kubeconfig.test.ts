@@ -1,0 +1,110 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KubeConfigError, loadKubeConfig } from './kubeconfig.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-test-'));
+
+function kubeconfig(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const ca = Buffer.from('not really a CA').toString('base64');
+
+function config(user: string, cluster = `server: https://api.example:6443/`): string {
+  return `apiVersion: v1
+kind: Config
+current-context: ccm
+contexts:
+  - name: other
+    context: { cluster: far, user: nobody }
+  - name: ccm
+    context: { cluster: near, user: ccm }
+clusters:
+  - name: far
+    cluster: { server: https://far.example }
+  - name: near
+    cluster:
+      ${cluster}
+      certificate-authority-data: ${ca}
+users:
+  - name: ccm
+    user:
+${user}
+`;
+}
+
+describe('loadKubeConfig', () => {
+  it("takes the current context's cluster and user, and authenticates with the token", async () => {
+    const path = kubeconfig('token', config('      token: s3cret'));
+    const connection = loadKubeConfig({ kubeconfig: path, env: {} });
+    expect(connection.server).toBe('https://api.example:6443');
+    const { headers, dispatcher } = await connection.credentials();
+    expect(headers).toEqual({ Authorization: 'Bearer s3cret' });
+    expect(dispatcher).toBeDefined();
+    // One connection pool for every request, not one per request.
+    expect((await connection.credentials()).dispatcher).toBe(dispatcher);
+  });
+
+  it('reads the token from a token file (a rotated service account token)', async () => {
+    writeFileSync(join(dir, 'token-file'), 'from-a-file');
+    const tokenFile = join(dir, 'token-file');
+    const path = kubeconfig(
+      'token-file.yaml',
+      config(`      auth-provider: { name: tokenFile, config: { tokenFile: ${tokenFile} } }`),
+    );
+    const { headers } = await loadKubeConfig({ kubeconfig: path, env: {} }).credentials();
+    expect(headers).toEqual({ Authorization: 'Bearer from-a-file' });
+  });
+
+  it('finds certificate files relative to the kubeconfig', () => {
+    const path = kubeconfig('cert', config('      client-certificate: cert.pem'));
+    expect(loadKubeConfig({ kubeconfig: path, env: {} }).user.certFile).toBe(join(dir, 'cert.pem'));
+  });
+
+  it('sends basic auth when the user has a username and no token', async () => {
+    const path = kubeconfig('basic', config('      username: admin\n      password: pw'));
+    const { headers } = await loadKubeConfig({ kubeconfig: path, env: {} }).credentials();
+    expect(headers).toEqual({
+      Authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}`,
+    });
+  });
+
+  it('lets --master override the server', () => {
+    const path = kubeconfig('master', config('      token: t'));
+    const connection = loadKubeConfig({ kubeconfig: path, master: 'https://other:1', env: {} });
+    expect(connection.server).toBe('https://other:1');
+  });
+
+  it('refuses an auth provider it cannot run, naming the user and what to use', () => {
+    const path = kubeconfig('gcp', config('      auth-provider: { name: gcp }'));
+    expect(() => loadKubeConfig({ kubeconfig: path, env: {} })).toThrow(
+      new KubeConfigError(
+        `--kubeconfig ${path}: users[ccm].auth-provider gcp is not supported; use an exec plugin, a token or a client certificate`,
+      ),
+    );
+  });
+
+  it('says which file names no current context with a cluster', () => {
+    const path = kubeconfig('empty', 'apiVersion: v1\nkind: Config\n');
+    expect(() => loadKubeConfig({ kubeconfig: path, env: {} })).toThrow(
+      `--kubeconfig ${path} names no current context with a cluster`,
+    );
+  });
+
+  it('says which entry of a kubeconfig is broken', () => {
+    const path = kubeconfig('broken', config('      token: t', 'insecure-skip-tls-verify: true'));
+    expect(() => loadKubeConfig({ kubeconfig: path, env: {} })).toThrow(
+      `--kubeconfig ${path} is not a usable kubeconfig: clusters[1].cluster.server is missing`,
+    );
+  });
+
+  it('with --master alone, talks to it without credentials', async () => {
+    const connection = loadKubeConfig({ master: 'http://127.0.0.1:8080', env: { HOME: dir } });
+    expect(connection.server).toBe('http://127.0.0.1:8080');
+    expect(await connection.credentials()).toEqual({ headers: {} });
+  });
+});
