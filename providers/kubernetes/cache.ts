@@ -2,6 +2,7 @@ import { byText } from '../../model/order.ts';
 import { freeze } from 'immer';
 import { resourcePath, type Resource } from './resources.ts';
 import { listAll } from './list.ts';
+import { trimmed } from './trim.ts';
 import { KubeApiError, type KubeObjectLike, type KubeRest, type WatchEvent } from './rest.ts';
 
 /** What a cache went through, for logs, metrics and tests. */
@@ -211,7 +212,7 @@ export class ResilientCache<T extends KubeObjectLike> {
     });
     const items = new Map<string, T>();
     for (const item of listed.items)
-      items.set(keyOf(item), freeze({ ...item, apiVersion, kind } as T, true));
+      items.set(keyOf(item), freeze(trimmed({ ...item, apiVersion, kind } as T), true));
     const version = listed.resourceVersion;
     const changed =
       items.size !== this.#items.size ||
@@ -282,7 +283,7 @@ export class ResilientCache<T extends KubeObjectLike> {
     if (event.type === 'BOOKMARK') return;
     const key = keyOf(object);
     if (event.type === 'DELETED') this.#items.delete(key);
-    else this.#items.set(key, freeze(object as T, true));
+    else this.#items.set(key, freeze(trimmed(object as T), true));
     this.#options.onChange?.();
   }
 }
