@@ -4,19 +4,20 @@ import { parse } from 'yaml';
 
 interface ChartValues {
   readonly heapLimitMB: number;
+  readonly semiSpaceMB: number;
   readonly kubeApi: { readonly qps: number; readonly burst: number };
 }
 
 /**
  * How the Deployment runs the daemon, read from the chart's values (so the benchmarks follow it):
- * V8's heap limit and the Kubernetes client's rate limit.
+ * V8's heap limits and the Kubernetes client's rate limit.
  */
 export function deploymentSettings(): { nodeOptions: string; args: string[] } {
   const values = parse(
     readFileSync(join(import.meta.dirname, '../../deploy/chart/values.yaml'), 'utf8'),
   ) as ChartValues;
   return {
-    nodeOptions: `--max-old-space-size=${String(values.heapLimitMB)}`,
+    nodeOptions: `--max-old-space-size=${String(values.heapLimitMB)} --max-semi-space-size=${String(values.semiSpaceMB)}`,
     args: [
       `--kube-api-qps=${String(values.kubeApi.qps)}`,
       `--kube-api-burst=${String(values.kubeApi.burst)}`,

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { deploymentSettings } from './deployment.ts';
 import { summary, type Benchmark } from './report.ts';
 
 const run = promisify(execFile);
@@ -12,13 +13,17 @@ interface Timing {
   ms: number[];
 }
 
-/** One run of planning-run.ts in its own process (so its peak RSS is its own). */
+/**
+ * One run of planning-run.ts in its own process (so its peak RSS is its own), with the V8 heap
+ * settings the Deployment runs the daemon with.
+ */
 async function child(
   mode: 'both' | 'converged',
 ): Promise<Record<string, Timing> & { peakRssBytes: number }> {
   const { stdout } = await run(
     process.execPath,
     [
+      ...deploymentSettings().nodeOptions.split(' '),
       '--expose-gc',
       join(import.meta.dirname, 'planning-run.ts'),
       String(nodes),
@@ -52,6 +57,7 @@ export const planning: Benchmark = {
         nodes,
         services,
         loadBalancer: 'kube-vip',
+        nodeOptions: deploymentSettings().nodeOptions,
         unit: 'ms per plan (observe excluded)',
       },
       rows: [
