@@ -36,8 +36,8 @@ export class KubeConnection {
   readonly cluster: Cluster;
   readonly user: User;
   readonly #plugin: ExecAuth | FileAuth | undefined;
-  /** By client certificate: an exec plugin may rotate it. */
-  readonly #dispatchers = new Map<string, Dispatcher>();
+  /** One connection pool for every request, made again when an exec plugin rotates the certificate. */
+  #pool: { readonly key: string; readonly dispatcher: Dispatcher } | undefined;
 
   constructor(cluster: Cluster, user: User) {
     this.cluster = cluster;
@@ -80,17 +80,18 @@ export class KubeConnection {
   #dispatcher(tls: TlsOptions): Dispatcher | undefined {
     if (Object.keys(tls).length === 0 && this.cluster.proxyUrl === undefined) return undefined;
     const key = `${String(tls.cert)}\n${String(tls.key)}`;
-    let dispatcher = this.#dispatchers.get(key);
-    if (dispatcher === undefined) {
-      // 30 s keep-alive probes, as client-go (a cloud load balancer may drop idle connections at 60 s).
-      const connect = { ...tls, keepAlive: true, keepAliveInitialDelay: 30_000 };
-      const proxy = this.cluster.proxyUrl;
-      dispatcher =
-        proxy === undefined
-          ? new Agent({ connect })
-          : new ProxyAgent({ uri: proxy, requestTls: tls, connect });
-      this.#dispatchers.set(key, dispatcher);
-    }
+    if (this.#pool?.key === key) return this.#pool.dispatcher;
+    // Idle connections of the pool it replaces close; requests under way finish.
+    void this.#pool?.dispatcher.close().catch(() => undefined);
+    // 30 s keep-alive probes, as client-go (a cloud load balancer may drop idle connections at 60 s).
+    const keepAlive = { keepAlive: true, keepAliveInitialDelay: 30_000 };
+    const proxy = this.cluster.proxyUrl;
+    const dispatcher =
+      proxy === undefined
+        ? new Agent({ connect: { ...tls, ...keepAlive } })
+        : // The TLS settings are the API server's, not the proxy's.
+          new ProxyAgent({ uri: proxy, requestTls: tls, connect: keepAlive });
+    this.#pool = { key, dispatcher };
     return dispatcher;
   }
 }
