@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-
-/** The official OpenAPI description, beside the repository as `shared/` (see ../shared/metal-api). */
-export const specPath = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'shared',
-  'metal-api',
-  'metal-openapi.bundled.json',
-);
+import { reducedSpecPath } from './metal-api/reduced.ts';
 
 type Pointer = string;
 interface Spec {
@@ -30,7 +20,7 @@ export class Conformance {
   readonly #spec: Spec;
   readonly #compiled = new Map<Pointer, ValidateFunction | null>();
 
-  constructor(path = specPath) {
+  constructor(path = reducedSpecPath) {
     this.#spec = JSON.parse(readFileSync(path, 'utf8')) as Spec;
     this.#ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     addFormats.default(this.#ajv);

@@ -10,8 +10,9 @@ import {
   uuidOf,
 } from '../../emulator/synthetic.ts';
 import { eventually } from '../support/eventually.ts';
-import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import type { KubeEnvironment } from '../kube/harness.ts';
+import { forceDeleteWith, restFor } from '../support/kube-rest.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 
 export const benchToken = 'bench-token';
 

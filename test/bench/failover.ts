@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { syntheticProject } from '../../emulator/synthetic.ts';
 import { eventually } from '../support/eventually.ts';
 import { spawnDaemon } from '../support/daemon-process.ts';
-import { restFor, type KubeEnvironment } from '../kube/harness.ts';
+import type { KubeEnvironment } from '../kube/harness.ts';
+import { restFor } from '../support/kube-rest.ts';
 import { controlPlaneToken, controlPlaneWorld, eipTag } from '../support/control-plane-world.ts';
 import { summary, type Benchmark } from './report.ts';
 

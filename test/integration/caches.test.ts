@@ -3,7 +3,7 @@ import { ResilientCache } from '../../providers/kubernetes/cache.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { admin, asCcm, eventually, forceDelete, kube, unique } from '../support/integration.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 
 let observer: KubernetesObserver | undefined;
 afterEach(async () => {

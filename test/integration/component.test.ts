@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
 import { syntheticProject, syntheticWorld } from '../../emulator/synthetic.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 import { freePort, launch, type Launched } from '../support/launch.ts';
 import { admin, eventually, forceDelete, kube, unique } from '../support/integration.ts';
 import { everyUpstreamFlag, upstreamCommand } from '../upstream/upstream.ts';

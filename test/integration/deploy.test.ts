@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/emulator.ts';
 import { syntheticProject, syntheticWorld } from '../../emulator/synthetic.ts';
 import type { KubernetesObject } from '../../model/kubernetes.ts';
-import { collectionPath } from '../kube/harness.ts';
+import { collectionPath } from '../support/kube-rest.ts';
 import {
   lintChart,
   manifestPath,

@@ -13,7 +13,7 @@ import {
   unique,
   type RunningDaemon,
 } from '../support/integration.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 
 interface ServiceBody {
   metadata: {

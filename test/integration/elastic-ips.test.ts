@@ -11,7 +11,7 @@ import {
   startDaemon,
   type RunningDaemon,
 } from '../support/integration.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 
 interface ServiceBody {
   metadata: { name: string; finalizers?: string[]; annotations?: Record<string, string> };

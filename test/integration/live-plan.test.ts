@@ -6,7 +6,7 @@ import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
 import { runCli } from '../../engine/cli/cli.ts';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 import { Capture } from '../support/fixture-plan.ts';
 import {
   admin,

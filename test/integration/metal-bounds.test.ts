@@ -10,7 +10,7 @@ import {
   startDaemon,
   type RunningDaemon,
 } from '../support/integration.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 
 // A broken Metal API (answers that trickle, lists that never end) must not hang the daemon: each
 // loop fails within its deadlines, says what failed, plans nothing, and the next loop recovers.

@@ -13,7 +13,7 @@ import {
   unique,
   type RunningDaemon,
 } from '../support/integration.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 
 const namespace = 'metallb-system';
 const nodes = ['cp-1', 'worker-1'];

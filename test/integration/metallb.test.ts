@@ -11,7 +11,7 @@ import {
   startDaemon,
   type RunningDaemon,
 } from '../support/integration.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 
 const project = '0f6b7b9e-2c1a-4e6f-9a57-3f0c1c0d6a11';
 const nodes = ['cp-1', 'worker-1'];

@@ -12,7 +12,7 @@ import {
   unique,
   type RunningDaemon,
 } from '../support/integration.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 
 const token = 'observability-token';
 const service = unique('shop');

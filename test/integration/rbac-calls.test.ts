@@ -10,7 +10,7 @@ import { LeaderElector } from '../../providers/kubernetes/leader.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { Reviews } from '../../providers/kubernetes/reviews.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 import { admin, asCcm, eventually, forceDelete, unique } from '../support/integration.ts';
 
 let n = 0;

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver and etcd from source with Go (module proxy only; nothing prebuilt is
-# downloaded) and caches them outside the repository. Prints the folder holding both binaries as
-# its last line of stdout; progress goes to stderr.
+# downloaded) and caches them outside the repository, and fetches MetalLB's CRDs from the Go module
+# proxy the same way. Prints the folder holding both binaries as its last line of stdout; progress
+# goes to stderr.
 #
-#   test/kube/build-binaries.sh               build if needed, print the folder
+#   test/kube/build-binaries.sh               fetch the CRDs and build if needed, print the folder
 #   test/kube/build-binaries.sh --print-dir   print the folder; exit 1 if the binaries are not there
+#   test/kube/build-binaries.sh --crds        fetch the CRDs if needed, print their folder
 #
 # Cache: ${METAL_CCM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/equinix-metal-ccm}/kube-binaries/<key>,
-# key = kubernetes version + etcd version + Go version + platform. Delete the folder to rebuild.
+# key = kubernetes version + etcd version + Go version + platform, and .../metallb-crds/<version>.
+# Delete a folder to build or fetch it again.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,7 +20,8 @@ source "$here/versions.env"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 go_version="$(go env GOVERSION)"
 platform="$(go env GOOS)-$(go env GOARCH)"
-cache_root="${METAL_CCM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/equinix-metal-ccm}/kube-binaries"
+cache_base="${METAL_CCM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/equinix-metal-ccm}"
+cache_root="$cache_base/kube-binaries"
 key="kubernetes-${KUBERNETES_VERSION}_etcd-${ETCD_VERSION}_${go_version}_${platform}"
 dir="$cache_root/$key"
 
@@ -30,6 +34,28 @@ if [[ "${1:-}" == "--print-dir" ]]; then
 fi
 
 log() { echo "build-binaries: $*" >&2; }
+
+# MetalLB's CRDs as its release ships them: config/crd/bases/ of the module go.universe.tf/metallb,
+# from the module proxy (checked against the checksum database), copied out of the module cache and
+# published by renaming a complete folder into place.
+crds="$cache_base/metallb-crds/$METALLB_VERSION"
+fetch_crds() {
+  [[ -d "$crds" ]] && return
+  local module tmp
+  mkdir -p "$(dirname "$crds")"
+  log "MetalLB $METALLB_VERSION: fetching its CRDs from the module proxy"
+  module="$(cd / && go mod download -json "go.universe.tf/metallb@$METALLB_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  tmp="$(mktemp -d "$(dirname "$crds")/.fetch-XXXXXX")"
+  cp "$module"/config/crd/bases/*.yaml "$tmp/"
+  chmod -R u+w "$tmp"
+  mv -T "$tmp" "$crds" 2>/dev/null || rm -rf "$tmp" # another run published it first
+}
+fetch_crds
+if [[ "${1:-}" == "--crds" ]]; then
+  echo "$crds"
+  exit 0
+fi
 
 if complete; then
   echo "$dir"

@@ -21,7 +21,11 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const removeAddresses = await addLocalAddresses();
   const harness = new KubeHarness(join(tmpdir(), `metal-ccm-kube-${String(process.pid)}`));
-  const env = await harness.start();
+  // A failed start has stopped what it started; the addresses go too.
+  const env = await harness.start().catch(async (error: unknown) => {
+    await removeAddresses();
+    throw error;
+  });
   const control = createServer((request, response) => {
     if (request.method === 'POST' && request.url === '/restart-apiserver') {
       harness.restartApiserver().then(

@@ -1,34 +1,14 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
-import { loadKubeConfig } from '../../providers/kubernetes/kubeconfig.ts';
-import { KubeRest } from '../../providers/kubernetes/rest.ts';
+import { collectionPath } from '../support/kube-rest.ts';
+import { apiserverArgs, etcdArgs, freePort, kubeconfig, writeCredentials } from './config.ts';
+import { binaries, metallbCrds } from './tools.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
-export const crdDir = join(repo, '..', 'shared', 'crds', 'metallb', 'bases');
-
-/** A client of the test API server as the identity of a kubeconfig the harness wrote. */
-export function restFor(kubeconfig: string): KubeRest {
-  return new KubeRest(loadKubeConfig({ kubeconfig, env: {} }));
-}
-
-/** Deletes an object whatever holds it (finalizers are stripped first); absent is fine. */
-export async function forceDeleteWith(rest: KubeRest, path: string): Promise<void> {
-  await rest
-    .request({
-      method: 'PATCH',
-      path,
-      body: { metadata: { finalizers: null } },
-      contentType: 'application/merge-patch+json',
-    })
-    .catch(() => undefined);
-  await rest.request({ method: 'DELETE', path }).catch(() => undefined);
-}
 
 /** Where a test finds the API server (provided to the tests by the global setup). */
 export interface KubeEnvironment {
@@ -46,53 +26,6 @@ export interface KubeEnvironment {
   readonly controlUrl: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
-}
-
-/** The folder with kube-apiserver and etcd, built (or found in the cache) by build-binaries.sh. */
-export function binaries(): string {
-  const script = join(repo, 'test', 'kube', 'build-binaries.sh');
-  const found = spawnSync(script, ['--print-dir'], { encoding: 'utf8' });
-  if (found.status === 0) return found.stdout.trim();
-  process.stderr.write(
-    'kube-apiserver and etcd are not built yet: building them (about ten minutes, once)\n',
-  );
-  const built = spawnSync(script, [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (built.status !== 0) {
-    throw new Error(`building the test binaries failed; run ${script} and read its output`);
-  }
-  return built.stdout.trim().split('\n').at(-1) ?? '';
-}
-
-function kubeconfig(server: string, ca: string, user: string, token: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    `- name: test`,
-    `  cluster: {server: "${server}", certificate-authority: "${ca}"}`,
-    'users:',
-    `- name: ${user}`,
-    `  user: {token: "${token}"}`,
-    'contexts:',
-    `- name: test`,
-    `  context: {cluster: test, user: ${user}}`,
-    'current-context: test',
-    '',
-  ].join('\n');
-}
-
 /**
  * A real etcd and kube-apiserver on free loopback ports with generated credentials, for the
  * integration tests. Their logs stay in `.test-output/kube/` for reading after a failure.
@@ -105,11 +38,19 @@ export class KubeHarness {
   #apiserverArgs: string[] = [];
   #bin = '';
   #insecure = new Agent({ connect: { rejectUnauthorized: false } });
+  readonly #crds: string | undefined;
   env: KubeEnvironment | undefined;
 
-  constructor(dir: string) {
+  /** `crds`: a folder of CRDs to install instead of MetalLB's (tests of the harness use it). */
+  constructor(dir: string, options: { crds?: string } = {}) {
     this.#dir = dir;
     this.#logs = join(repo, '.test-output', 'kube');
+    this.#crds = options.crds;
+  }
+
+  /** The processes started (running or not), for checking that a failed start leaves none. */
+  get processes(): readonly ChildProcess[] {
+    return [this.#etcd, this.#apiserver].filter((p) => p !== undefined);
   }
 
   #start(name: string, binary: string, args: string[]): ChildProcess {
@@ -120,58 +61,24 @@ export class KubeHarness {
     return child;
   }
 
+  /** Starts both; when any step fails, stops whatever it started before passing the error on. */
   async start(): Promise<KubeEnvironment> {
+    try {
+      return await this.#startAll();
+    } catch (error) {
+      await this.#stopProcesses();
+      throw error;
+    }
+  }
+
+  async #startAll(): Promise<KubeEnvironment> {
     this.#bin = binaries();
     await rm(this.#dir, { recursive: true, force: true });
-    await mkdir(join(this.#dir, 'certs'), { recursive: true });
     await mkdir(this.#logs, { recursive: true });
+    const { adminToken, ccmToken, plannerToken, certDir } = await writeCredentials(this.#dir);
     const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await writeFile(join(this.#dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
-    await writeFile(join(this.#dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const adminToken = randomBytes(24).toString('hex');
-    const ccmToken = randomBytes(24).toString('hex');
-    const plannerToken = randomBytes(24).toString('hex');
-    await writeFile(
-      join(this.#dir, 'tokens.csv'),
-      [
-        `${adminToken},admin,admin-uid,"system:masters"`,
-        `${ccmToken},system:serviceaccount:kube-system:cloud-controller-manager,ccm-uid,"system:serviceaccounts,system:serviceaccounts:kube-system"`,
-        // Someone who reviews plans: only the read-only access of deploy/template/planner.yaml.
-        `${plannerToken},planner,planner-uid,"metal-ccm:planners"`,
-        '',
-      ].join('\n'),
-    );
-
-    this.#etcd = this.#start('etcd', 'etcd', [
-      '--name=test',
-      `--data-dir=${join(this.#dir, 'etcd')}`,
-      `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
-      `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
-      `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-cluster=test=http://127.0.0.1:${peerPort}`,
-      '--unsafe-no-fsync',
-      '--log-level=warn',
-    ]);
-    const certDir = join(this.#dir, 'certs');
-    this.#apiserverArgs = [
-      `--etcd-servers=http://127.0.0.1:${etcdPort}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      `--secure-port=${apiPort}`,
-      `--cert-dir=${certDir}`,
-      `--token-auth-file=${join(this.#dir, 'tokens.csv')}`,
-      '--authorization-mode=RBAC',
-      `--service-account-key-file=${join(this.#dir, 'sa.pub')}`,
-      `--service-account-signing-key-file=${join(this.#dir, 'sa.key')}`,
-      '--service-account-issuer=https://kubernetes.default.svc',
-      '--service-cluster-ip-range=10.96.0.0/16',
-      // The test decides the endpoints of default/kubernetes (and loopback is refused by the others).
-      '--endpoint-reconciler-type=none',
-      '--enable-priority-and-fairness=false',
-    ];
+    this.#etcd = this.#start('etcd', 'etcd', etcdArgs(this.#dir, etcdPort, peerPort));
+    this.#apiserverArgs = apiserverArgs(this.#dir, etcdPort, apiPort);
     this.#apiserver = this.#start('kube-apiserver', 'kube-apiserver', this.#apiserverArgs);
     const server = `https://127.0.0.1:${apiPort}`;
     await this.#waitReady(server, adminToken);
@@ -263,8 +170,9 @@ export class KubeHarness {
   }
 
   async #installCrds(): Promise<void> {
-    for (const file of (await readdir(crdDir)).filter((f) => f.endsWith('.yaml')).sort()) {
-      await this.#applyFile(join(crdDir, file));
+    const folder = this.#crds ?? metallbCrds();
+    for (const file of (await readdir(folder)).filter((f) => f.endsWith('.yaml')).sort()) {
+      await this.#applyFile(join(folder, file));
     }
     const deadline = Date.now() + 30_000;
     for (const plural of ['ipaddresspools', 'bgppeers', 'bgpadvertisements']) {
@@ -308,39 +216,20 @@ export class KubeHarness {
     if (this.env !== undefined) await this.#waitReady(this.env.server, this.env.adminToken);
   }
 
-  async stop(): Promise<void> {
+  async #stopProcesses(): Promise<void> {
     await stopProcess(this.#apiserver);
     await stopProcess(this.#etcd);
+  }
+
+  async stop(): Promise<void> {
+    await this.#stopProcesses();
     await this.#insecure.close();
     if (existsSync(this.#dir)) await rm(this.#dir, { recursive: true, force: true });
   }
 }
 
-const plurals: Record<string, string> = {
-  CustomResourceDefinition: 'customresourcedefinitions',
-  ServiceAccount: 'serviceaccounts',
-  ClusterRole: 'clusterroles',
-  ClusterRoleBinding: 'clusterrolebindings',
-  Role: 'roles',
-  RoleBinding: 'rolebindings',
-  Namespace: 'namespaces',
-  Deployment: 'deployments',
-  Secret: 'secrets',
-};
-
-export function collectionPath(
-  apiVersion: string,
-  kind: string,
-  namespace: string | undefined,
-): string {
-  const plural = plurals[kind];
-  if (plural === undefined) throw new Error(`the harness cannot create a ${kind}`);
-  const group = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  return `${group}${namespace === undefined ? '' : `/namespaces/${namespace}`}/${plural}`;
-}
-
 async function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (child === undefined || child.exitCode !== null) return;
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -8,8 +8,9 @@ import { seededRandom } from '../../emulator/faults.ts';
 import { syntheticDevice, syntheticProject, uuidOf } from '../../emulator/synthetic.ts';
 import { neighborsOf } from '../../emulator/operations/bgp.ts';
 import type { Json } from '../../emulator/world.ts';
-import { forceDeleteWith, restFor, type KubeEnvironment } from '../kube/harness.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import type { KubeEnvironment } from '../kube/harness.ts';
+import { forceDeleteWith, restFor } from '../support/kube-rest.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 import {
   controlPlaneToken,
   controlPlaneWorld,

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { forceDeleteWith, restFor } from '../kube/harness.ts';
+import { forceDeleteWith, restFor } from './kube-rest.ts';
 import { spawnDaemon, type RunningDaemon } from './daemon-process.ts';
 import { eventually } from './eventually.ts';
 
