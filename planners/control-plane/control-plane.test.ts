@@ -1,15 +1,17 @@
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
-import { fixtureRun } from '../../test/support/fixture-plan.ts';
+import { controlPlane, controlPlaneEip as eip, privateAddress } from '../../test/support/worlds.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { planControlPlane, probeTargets } from './control-plane.ts';
 
-const eip = '198.51.100.200';
-const nodeAddress = { 'cp-1': '10.70.17.9', 'cp-2': '10.70.17.11', 'cp-3': '10.70.17.13' };
+const nodeAddress = {
+  'cp-1': privateAddress(1),
+  'cp-2': privateAddress(2),
+  'cp-3': privateAddress(3),
+};
 
-async function healthy(): Promise<Snapshot> {
-  return (await fixtureRun('control-plane-healthy')).snapshot;
-}
+/** Three control-plane nodes, the EIP on cp-1, every probe answering 200. */
+const healthy = (): Snapshot => controlPlane();
 
 /** Sets what the prober saw: failures in a row per address (0 = answered 200). */
 const probed =
@@ -27,16 +29,16 @@ const moves = (snapshot: Snapshot): string[] =>
   planControlPlane(snapshot).metal.map((m) => `${m.request.method} ${m.target}`);
 
 describe('planControlPlane', () => {
-  it('does nothing without an EIP tag, and probes nothing', async () => {
-    const snapshot = produce(await healthy(), (d) => {
+  it('does nothing without an EIP tag, and probes nothing', () => {
+    const snapshot = produce(healthy(), (d) => {
       d.settings.eipTag = '';
     });
     expect(planControlPlane(snapshot)).toEqual({ objects: [], metal: [], warnings: [] });
     expect(probeTargets(snapshot)).toEqual([]);
   });
 
-  it('probes the EIP (with the device holding it) and every control-plane node on the API server port', async () => {
-    const snapshot = await healthy();
+  it('probes the EIP (with the device holding it) and every control-plane node on the API server port', () => {
+    const snapshot = healthy();
     const holder = snapshot.metal.reservations.find((r) => r.address === eip)?.assignments[0]
       ?.deviceId;
     expect(probeTargets(snapshot)).toEqual([
@@ -51,12 +53,12 @@ describe('planControlPlane', () => {
     expect(probeTargets(on443).map((t) => t.port)).toEqual([443, 443, 443, 443]);
   });
 
-  it('never moves a healthy EIP, even when its holder fails its own probe', async () => {
-    expect(moves(produce(await healthy(), probed({ [nodeAddress['cp-1']]: 7 })))).toEqual([]);
+  it('never moves a healthy EIP, even when its holder fails its own probe', () => {
+    expect(moves(produce(healthy(), probed({ [nodeAddress['cp-1']]: 7 })))).toEqual([]);
   });
 
-  it('moves after the threshold of failures in a row, not before, to the first healthy node in name order', async () => {
-    const base = await healthy();
+  it('moves after the threshold of failures in a row, not before, to the first healthy node in name order', () => {
+    const base = healthy();
     expect(moves(produce(base, probed({ [eip]: 2, [nodeAddress['cp-1']]: 2 })))).toEqual([]);
     expect(
       moves(
@@ -73,8 +75,8 @@ describe('planControlPlane', () => {
     expect(moves(lenient)).toEqual([]);
   });
 
-  it('never moves to a node that is not Ready, even if its /healthz answers', async () => {
-    const snapshot = produce(await healthy(), (d) => {
+  it('never moves to a node that is not Ready, even if its /healthz answers', () => {
+    const snapshot = produce(healthy(), (d) => {
       probed({ [eip]: 3, [nodeAddress['cp-3']]: 1 })(d);
       const cp2 = d.kubernetes.nodes.find((n) => n.metadata?.name === 'cp-2');
       for (const c of cp2?.status?.conditions ?? []) if (c.type === 'Ready') c.status = 'False';
@@ -85,8 +87,8 @@ describe('planControlPlane', () => {
     );
   });
 
-  it('judges the EIP by its holder’s own probe in host-IP mode', async () => {
-    const snapshot = produce(await healthy(), (d) => {
+  it('judges the EIP by its holder’s own probe in host-IP mode', () => {
+    const snapshot = produce(healthy(), (d) => {
       d.settings.eipHealthCheckUseHostIP = true;
       probed({ [eip]: 0, [nodeAddress['cp-1']]: 3 })(d);
     });
@@ -96,8 +98,8 @@ describe('planControlPlane', () => {
     ]);
   });
 
-  it('forgets the failures seen on the previous holder once the EIP moved', async () => {
-    const snapshot = produce(await healthy(), (d) => {
+  it('forgets the failures seen on the previous holder once the EIP moved', () => {
+    const snapshot = produce(healthy(), (d) => {
       probed({ [eip]: 3 })(d);
       const probe = d.probes.find((p) => p.address === eip);
       if (probe !== undefined) probe.holder = 'another-device';
@@ -105,8 +107,8 @@ describe('planControlPlane', () => {
     expect(moves(snapshot)).toEqual([]);
   });
 
-  it('reports a tagged reservation that is not created yet, and does nothing else', async () => {
-    const snapshot = produce(await healthy(), (d) => {
+  it('reports a tagged reservation that is not created yet, and does nothing else', () => {
+    const snapshot = produce(healthy(), (d) => {
       const r = d.metal.reservations.find((x) => x.address === eip);
       if (r !== undefined) r.state = 'pending';
     });
@@ -115,8 +117,8 @@ describe('planControlPlane', () => {
     expect(out.warnings.map((w) => w.event)).toEqual(['ControlPlaneElasticIPPending']);
   });
 
-  it('mirrors a configured port while the target port stays the API server’s', async () => {
-    const snapshot = produce(await healthy(), (d) => {
+  it('mirrors a configured port while the target port stays the API server’s', () => {
+    const snapshot = produce(healthy(), (d) => {
       d.settings.apiServerPort = 443;
     });
     const [service] = planControlPlane(snapshot).objects;

@@ -1,7 +1,7 @@
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fixtureRun } from '../../test/support/fixture-plan.ts';
+import { metallbConverged } from '../../test/support/worlds.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import type { Desired } from '../../model/desired.ts';
 import { factsOf } from '../facts/facts.ts';
@@ -11,9 +11,8 @@ import { integrationFor } from './index.ts';
 const planMetalLB = (snapshot: Snapshot): Desired =>
   integrationFor(snapshot.settings.loadBalancer).plan(snapshot, factsOf(snapshot));
 
-async function converged(mode: 'configmap' | 'crds'): Promise<Snapshot> {
-  return (await fixtureRun(`metallb-${mode}-converged`)).snapshot;
-}
+/** A cluster with BGP and two Services, and MetalLB as the CCM left it after one loop. */
+const converged = (mode: 'configmap' | 'crds'): Snapshot => metallbConverged(mode, planMetalLB);
 
 /** worker-1's device now sources BGP from another private address. */
 const moveWorker1 = (d: Draft<Snapshot>): void => {
@@ -29,16 +28,16 @@ const desiredConfig = (snapshot: Snapshot): { document: Record<string, unknown>;
 };
 
 describe('planMetalLB, legacy ConfigMap', () => {
-  it('changes nothing in a converged world', async () => {
-    expect(planMetalLB(await converged('configmap'))).toEqual({
+  it('changes nothing in a converged world', () => {
+    expect(planMetalLB(converged('configmap'))).toEqual({
       objects: [],
       metal: [],
       warnings: [],
     });
   });
 
-  it('updates the peers of a node whose address changed, keeping comments and hand-written entries', async () => {
-    const snapshot = produce(await converged('configmap'), (d) => {
+  it('updates the peers of a node whose address changed, keeping comments and hand-written entries', () => {
+    const snapshot = produce(converged('configmap'), (d) => {
       moveWorker1(d);
       const cm = d.kubernetes.metallb?.configMap;
       if (cm?.data !== undefined)
@@ -53,8 +52,8 @@ describe('planMetalLB, legacy ConfigMap', () => {
     expect(sources).toEqual(['10.70.17.99', '10.70.17.99']);
   });
 
-  it('reports a missing ConfigMap and plans nothing for it', async () => {
-    const snapshot = produce(await converged('configmap'), (d) => {
+  it('reports a missing ConfigMap and plans nothing for it', () => {
+    const snapshot = produce(converged('configmap'), (d) => {
       d.kubernetes.metallb = {};
     });
     const desired = planMetalLB(snapshot);
@@ -70,12 +69,12 @@ describe('planMetalLB, legacy ConfigMap', () => {
 });
 
 describe('planMetalLB, CRDs', () => {
-  it('changes nothing in a converged world', async () => {
-    expect(planMetalLB(await converged('crds')).objects).toEqual([]);
+  it('changes nothing in a converged world', () => {
+    expect(planMetalLB(converged('crds')).objects).toEqual([]);
   });
 
-  it('updates the BGPPeers of a node whose address changed, and only those', async () => {
-    const desired = planMetalLB(produce(await converged('crds'), moveWorker1));
+  it('updates the BGPPeers of a node whose address changed, and only those', () => {
+    const desired = planMetalLB(produce(converged('crds'), moveWorker1));
     expect(
       desired.objects.map((o) => [
         o.event,
@@ -88,8 +87,8 @@ describe('planMetalLB, CRDs', () => {
     ]);
   });
 
-  it('reports CRDs that are not installed and plans nothing for MetalLB', async () => {
-    const snapshot = produce(await converged('crds'), (d) => {
+  it('reports CRDs that are not installed and plans nothing for MetalLB', () => {
+    const snapshot = produce(converged('crds'), (d) => {
       d.kubernetes.metallb = { crdsMissing: true };
     });
     const desired = planMetalLB(snapshot);
