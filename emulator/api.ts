@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { notFound, unprocessable, type Answer } from './answers.ts';
 import { notJsonAnswer, statusAnswer } from './fault-answers.ts';
-import type { Fault } from './faults.ts';
+import type { Fault, Hold } from './faults.ts';
 import { send, type Delivery } from './http.ts';
 import type { PagingFault } from './operations/paging.ts';
 import { match, type Route } from './routes.ts';
@@ -36,6 +36,7 @@ async function interrupted(
   fault: Fault | undefined,
   request: IncomingMessage,
   finish: Finish,
+  hold: Hold,
 ): Promise<boolean> {
   switch (fault?.kind) {
     case 'drop':
@@ -43,6 +44,9 @@ async function interrupted(
       return true;
     case 'latency':
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      return false;
+    case 'hold':
+      await hold.wait();
       return false;
     case 'status':
       finish(statusAnswer(fault), { injected: true });
@@ -103,7 +107,7 @@ export async function serveApi(
     return;
   }
   const fault = state.faults.take(route.operation);
-  if (await interrupted(fault, request, finish)) return;
+  if (await interrupted(fault, request, finish, state.faults.hold)) return;
   const parsed = requestBody(state, route, text);
   if ('refused' in parsed) {
     finish(parsed.refused);

@@ -48,6 +48,12 @@ export interface Emulator {
   clearFaults(): void;
   /** Send `X-RateLimit-*` on every answer from now on, one request spent per answer (undefined: stop). */
   setRateWindow(window: RateWindowSetting | undefined): void;
+  /** Faults that fired so far, by kind (`status 429`, `status 503`, `latency`, `drop`, …). */
+  faultsFired(): Record<string, number>;
+  /** Requests waiting on a `hold` fault. */
+  held(): number;
+  /** Lets every held request go on. */
+  releaseHeld(): void;
   /** Conformance failures (`<METHOD> <template> <status>: <field> <problem>`), handlers that threw. */
   readonly violations: readonly string[];
   /** Forget the violations so far (after a test that sent a bad request on purpose). */
@@ -144,12 +150,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     setRateWindow: (window) => {
       state.rateWindow.set(window);
     },
+    faultsFired: () => Object.fromEntries(faults.fired),
+    held: () => faults.hold.count,
+    releaseHeld: () => {
+      faults.hold.release();
+    },
     violations,
     clearViolations: () => {
       violations.length = 0;
     },
     world,
     close: async () => {
+      faults.hold.release();
       await routing?.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

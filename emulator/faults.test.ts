@@ -48,6 +48,37 @@ describe('emulator faults', () => {
     expect(tags).toContainEqual(['lost']);
   });
 
+  it('holds a request until released, then carries it out though its caller has gone', async () => {
+    const emulator = emulatorOf();
+    emulator.inject('requestIPReservation', { kind: 'hold' });
+    const caller = new AbortController();
+    const request = fetch(`${emulator.url}/projects/${project}/ips`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': emulator.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'public_ipv4', quantity: 1, metro: 'da', tags: ['held'] }),
+      signal: caller.signal,
+    });
+    while (emulator.held() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    caller.abort();
+    await expect(request).rejects.toThrow();
+    const tagged = () =>
+      [...emulator.world.reservations.values()].filter((r) =>
+        (r['tags'] as string[]).includes('held'),
+      );
+    expect(tagged()).toEqual([]);
+    emulator.releaseHeld();
+    while (tagged().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(emulator.held()).toBe(0);
+    expect(emulator.faultsFired()).toEqual({ hold: 1 });
+  });
+
+  it('counts the faults that fired, by kind', async () => {
+    emulatorOf().inject('*', { kind: 'status', status: 503, times: 2 });
+    emulatorOf().inject('findProjectById', { kind: 'status', status: 429 });
+    for (let i = 0; i < 4; i++) await call('GET', `/projects/${project}`);
+    expect(emulatorOf().faultsFired()).toEqual({ 'status 429': 1, 'status 503': 2 });
+  });
+
   it('fires probability faults reproducibly from its seed', async () => {
     const runs: number[][] = [];
     for (let run = 0; run < 2; run++) {

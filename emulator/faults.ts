@@ -17,7 +17,9 @@ export type Fault =
   /** The answer's headers come at once, its body one byte every `everyMs` (default 5 s). */
   | { readonly kind: 'trickle'; readonly everyMs?: number }
   /** 200 with an HTML page instead of JSON, as a proxy in the way might answer. */
-  | { readonly kind: 'not-json' };
+  | { readonly kind: 'not-json' }
+  /** The request waits until `releaseHeld()`, then is carried out and answered (if anyone listens). */
+  | { readonly kind: 'hold' };
 
 /** How often: `times` requests (default 1), or each request with `probability` (until cleared). */
 export type FaultRule = Fault & { readonly times?: number; readonly probability?: number };
@@ -39,9 +41,17 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A fault's kind as counted: `status 429`, `status 503`, `latency`, `drop`, `lose-response`, … */
+export const faultName = (fault: Fault): string =>
+  fault.kind === 'status' ? `status ${String(fault.status)}` : fault.kind;
+
 export class Faults {
   readonly #armed = new Map<string, Armed[]>();
   readonly #random: () => number;
+  /** Faults that fired, by name (see faultName): a test can tell that each kind really happened. */
+  readonly fired = new Map<string, number>();
+  /** Where `hold` faults wait. */
+  readonly hold = new Hold();
 
   constructor(seed = 1) {
     this.#random = seededRandom(seed);
@@ -65,9 +75,35 @@ export class Faults {
         if (armed.rule.probability !== undefined && this.#random() >= armed.rule.probability)
           continue;
         armed.remaining--;
+        this.fired.set(faultName(armed.rule), (this.fired.get(faultName(armed.rule)) ?? 0) + 1);
         return armed.rule;
       }
     }
     return undefined;
+  }
+}
+
+/** Where `hold` faults wait: every held request goes on at once when released. */
+export class Hold {
+  #gate: { count: number; release: () => void; open: Promise<void> } | undefined;
+
+  /** Requests waiting now. */
+  get count(): number {
+    return this.#gate?.count ?? 0;
+  }
+
+  async wait(): Promise<void> {
+    if (this.#gate === undefined) {
+      let release = (): void => undefined;
+      const open = new Promise<void>((resolve) => (release = resolve));
+      this.#gate = { count: 0, release, open };
+    }
+    this.#gate.count++;
+    await this.#gate.open;
+  }
+
+  release(): void {
+    this.#gate?.release();
+    this.#gate = undefined;
   }
 }
