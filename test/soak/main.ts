@@ -6,9 +6,10 @@ import { addLocalAddresses } from '../kube/local-addresses.ts';
 import { soak } from './soak.ts';
 
 /**
- * `npm run soak [-- --changes N --seed S --faults 0.2 --minutes 10]`: the CCM under churn, faults,
- * kills and an API server restart, then the invariants. Exits 1 on any violation; the seed printed
- * replays the same run.
+ * `npm run soak [-- --changes N --seed S --faults 0.2 --minutes 10 --load-balancer metallb-crds
+ * --eip-limit 0]`: the CCM under churn, faults, kills and an API server restart, then the
+ * invariants. Exits 1 on any violation; the seed printed replays the same run. The seed is new
+ * each time unless given (CI replays the fixed runs of seeds.ts instead).
  */
 const { values } = parseArgs({
   options: {
@@ -16,8 +17,13 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(Date.now() % 100_000) },
     faults: { type: 'string', default: '0.2' },
     minutes: { type: 'string', default: '10' },
+    'load-balancer': { type: 'string', default: 'metallb-crds' },
+    'eip-limit': { type: 'string', default: '0' },
   },
 });
+const loadBalancer = values['load-balancer'];
+if (loadBalancer !== 'metallb-crds' && loadBalancer !== 'kube-vip')
+  throw new Error(`--load-balancer: expected metallb-crds or kube-vip, got ${loadBalancer}`);
 const removeAddresses = await addLocalAddresses();
 const harness = new KubeHarness(join(tmpdir(), `metal-ccm-soak-${String(process.pid)}`));
 let failed = true;
@@ -25,7 +31,7 @@ try {
   const kube = await harness.start();
   const seed = Number(values.seed);
   process.stdout.write(
-    `soak: seed ${String(seed)}, ${values.changes} changes, ${values.faults} of Metal calls failing\n`,
+    `soak: seed ${String(seed)}, ${values.changes} changes, ${values.faults} of Metal calls failing, ${loadBalancer}, --eip-limit=${values['eip-limit']}\n`,
   );
   const started = Date.now();
   const report = await soak({
@@ -33,6 +39,8 @@ try {
     restartApiserver: () => harness.restartApiserver(),
     changes: Number(values.changes),
     seed,
+    loadBalancer,
+    eipLimit: Number(values['eip-limit']),
     faultShare: Number(values.faults),
     timeLimitMs: Number(values.minutes) * 60_000,
     log: (line) => process.stdout.write(`soak: ${line}\n`),
@@ -45,7 +53,7 @@ try {
     failed = false;
   } else {
     process.stdout.write(
-      `soak: ${String(report.violations.length)} violations (replay with --seed ${String(seed)}):\n`,
+      `soak: ${String(report.violations.length)} violations (replay with --seed ${String(seed)} --load-balancer ${loadBalancer} --eip-limit ${values['eip-limit']} --changes ${values.changes}):\n`,
     );
     for (const v of report.violations) process.stdout.write(`  ! ${v}\n`);
   }
