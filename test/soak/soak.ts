@@ -66,33 +66,21 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     for (const s of world.cp.standIns) s.healthy = true;
     log('faults stopped; waiting for the CCM to settle');
 
-    const deadline = Date.now() + 2 * soakSettings.syncSeconds * 1000 + 15_000;
-    let violations = await check(world, driver, options, counts);
-    while (violations.length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      violations = await check(world, driver, options, counts);
-    }
-    const fired = world.emulator.faultsFired();
-    for (const [kind, n] of Object.entries(fired)) counts[`fault: ${kind}`] = n;
-    const firedByKind = {
-      ...fired,
-      'status 5xx':
-        (fired['status 500'] ?? 0) + (fired['status 502'] ?? 0) + (fired['status 503'] ?? 0),
-    };
-    counts['daemon killed (SIGKILL)'] = ccm.kills;
-    counts['control-plane EIP moves off a failing node'] = monitor.moves;
-    counts['longest of those (ms)'] = monitor.longestMs;
-    violations.push(
+    const violations = [
+      ...(await settled(world, driver, options, counts)),
       ...monitor.violations,
       ...secretsInLogs(ccm, counts),
       ...notExercised({
-        faultsFired: firedByKind,
+        faultsFired: faultsFired(world.emulator, counts),
         faultKinds,
         kills: ccm.kills,
         apiserverRestarted: (await apiserverStartedAt(options.kube)) !== apiserverBefore,
         controlPlaneMoves: monitor.moves,
       }),
-    );
+    ];
+    counts['daemon killed (SIGKILL)'] = ccm.kills;
+    counts['control-plane EIP moves off a failing node'] = monitor.moves;
+    counts['longest of those (ms)'] = monitor.longestMs;
     if (violations.length > 0 && process.env['SOAK_DUMP'] !== undefined)
       await writeFile(process.env['SOAK_DUMP'], ccm.lastOutput());
     return { seed: options.seed, counts, violations };
@@ -146,6 +134,30 @@ async function drive(
     }
     await new Promise((resolve) => setTimeout(resolve, 20 + random() * 40));
   }
+}
+
+/** The invariants once they hold, or what still fails after two resync periods (and some). */
+async function settled(
+  world: SoakWorld,
+  driver: Driver,
+  options: SoakOptions,
+  counts: Record<string, number>,
+): Promise<string[]> {
+  const deadline = Date.now() + 2 * soakSettings.syncSeconds * 1000 + 15_000;
+  let violations = await check(world, driver, options, counts);
+  while (violations.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    violations = await check(world, driver, options, counts);
+  }
+  return violations;
+}
+
+/** The faults the emulator injected, by kind (the 5xx statuses as one), also into the counts. */
+function faultsFired(emulator: Emulator, counts: Record<string, number>): Record<string, number> {
+  const fired = emulator.faultsFired();
+  for (const [kind, n] of Object.entries(fired)) counts[`fault: ${kind}`] = n;
+  const statuses = ['status 500', 'status 502', 'status 503'];
+  return { ...fired, 'status 5xx': statuses.reduce((n, s) => n + (fired[s] ?? 0), 0) };
 }
 
 /** Every invariant of the end state, against what the world and the driver say. */
