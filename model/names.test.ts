@@ -20,10 +20,8 @@ describe('generated names', () => {
     );
   });
 
-  it('are stable', () => {
-    expect(generatedName('default-web', 'default/web')).toBe(
-      generatedName('default-web', 'default/web'),
-    );
+  it('are stable from one version to the next (objects already in clusters keep their names)', () => {
+    expect(generatedName('default-web', 'default/web')).toBe('default-web-82b3ade9');
   });
 
   it('keep a valid label value and replace an invalid one', () => {

@@ -141,8 +141,8 @@ describe('renderJson', () => {
     expect(actions[1]?.depends_on).toEqual(['aaaaaaaaaaaa']);
   });
 
-  it('is deterministic and never prints a secret', () => {
-    expect(renderJson(plan, now)).toBe(renderJson(plan, now));
+  // Byte-for-byte determinism is what the golden plans (fixtures/*/plan.golden.json) check.
+  it('never prints a secret', () => {
     expect(renderJson(plan, now)).not.toContain('hunter2');
     expect(renderJson(plan, now)).toContain('"md5": "(sensitive)"');
   });

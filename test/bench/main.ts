@@ -6,6 +6,7 @@ import { addLocalAddresses } from '../kube/local-addresses.ts';
 import { backoff } from './backoff.ts';
 import { eventsBench } from './events.ts';
 import { failover } from './failover.ts';
+import { leaderTakeover } from './leader-takeover.ts';
 import { metalCalls } from './metal-calls.ts';
 import { idle } from './idle.ts';
 import { planning } from './planning.ts';
@@ -23,6 +24,7 @@ const benchmarks: readonly Benchmark[] = [
   failover,
   backoff,
   eventsBench,
+  leaderTakeover,
 ];
 const resultsFile = join(import.meta.dirname, 'results.json');
 

@@ -221,14 +221,12 @@ describe('Kubernetes caches on a real API server', () => {
     const restarted = await fetch(`${kube().controlUrl}/restart-apiserver`, { method: 'POST' });
     expect(restarted.status).toBe(204);
     const name = unique('after-restart');
-    const started = Date.now();
     await admin().request({ method: 'POST', path: resourcePath(resources.Node), body: node(name) });
     await eventually(
       () => o.state().nodes.some((n) => n.metadata?.name === name),
       10_000,
       'the Node created after the restart',
     );
-    expect(Date.now() - started).toBeLessThan(10_000);
     await admin().request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) });
   });
 });

@@ -178,16 +178,18 @@ describe('Elastic IPs and BGP end to end (kube-vip), on a real API server and th
   it('killed right after requesting a reservation, it finds that reservation again instead of asking twice', async () => {
     const [running] = daemons.filter((d) => d.process.exitCode === null);
     emulator.resetCounters();
-    emulator.inject('requestIPReservation', { kind: 'latency', ms: 1500 });
+    // The request waits in the emulator until the daemon is dead: it never hears the answer.
+    emulator.inject('requestIPReservation', { kind: 'hold' });
     await createService('crash');
-    await eventually(
-      () => emulator.counters()['requestIPReservation'] === 1,
-      20_000,
-      'the reservation requested',
-    );
+    await eventually(() => emulator.held() === 1, 20_000, 'the reservation request held');
     await running?.kill();
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // the API carries the request out
-    expect(reservationsTagged(serviceTag('default', 'crash'))).toHaveLength(1);
+    expect(reservationsTagged(serviceTag('default', 'crash'))).toHaveLength(0);
+    emulator.releaseHeld(); // the API carries the request out, to a caller that is gone
+    await eventually(
+      () => reservationsTagged(serviceTag('default', 'crash')).length === 1,
+      5000,
+      'the reservation made',
+    );
     const restarted = await run();
     const ip = await eventually(
       () => ipOf('crash'),

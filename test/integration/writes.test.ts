@@ -193,20 +193,30 @@ describe('the CCM identity (deploy/template/deployment.yaml RBAC)', () => {
 
   it('can do what the CCM needs', async () => {
     const node = await createNode();
-    await ccm.request({
+    const namespace = await ccm.request<{ metadata: { uid: string } }>({
       method: 'GET',
       path: resourcePath(resources.Namespace, { name: 'kube-system' }),
     });
-    await ccm.request({ method: 'GET', path: resourcePath(resources.Node) });
-    await ccm.request({ method: 'GET', path: resourcePath(resources.Service) });
-    await ccm.request({
+    expect(namespace.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    const nodes = await ccm.request<{ items: NodeBody[] }>({
+      method: 'GET',
+      path: resourcePath(resources.Node),
+    });
+    expect(nodes.items.map((n) => n.metadata.name)).toContain(node.metadata.name);
+    const services = await ccm.request<{ kind: string }>({
+      method: 'GET',
+      path: resourcePath(resources.Service),
+    });
+    expect(services.kind).toBe('ServiceList');
+    const patched = await ccm.request<NodeBody>({
       method: 'PATCH',
       path: resourcePath(resources.Node, { name: node.metadata.name, subresource: 'status' }),
-      body: [{ op: 'add', path: '/status/addresses', value: [] }],
+      body: [{ op: 'add', path: '/status/addresses', value: [{ type: 'Hostname', address: 'h' }] }],
       contentType: 'application/json-patch+json',
     });
-    await ccm
-      .request({
+    expect(patched.status?.addresses).toEqual([{ type: 'Hostname', address: 'h' }]);
+    const lease = await ccm
+      .request<{ metadata: { name: string } }>({
         method: 'POST',
         path: resourcePath(resources.Lease, { namespace: 'kube-system' }),
         body: {
@@ -216,10 +226,18 @@ describe('the CCM identity (deploy/template/deployment.yaml RBAC)', () => {
           spec: {},
         },
       })
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         if (!(error instanceof KubeApiError && error.status === 409)) throw error;
+        return ccm.request<{ metadata: { name: string } }>({
+          method: 'GET',
+          path: resourcePath(resources.Lease, {
+            namespace: 'kube-system',
+            name: 'cloud-controller-manager',
+          }),
+        });
       });
-    await ccm.request({
+    expect(lease.metadata.name).toBe('cloud-controller-manager');
+    const event = await ccm.request<{ reason: string }>({
       method: 'POST',
       path: resourcePath(resources.Event, { namespace: 'default' }),
       body: {
@@ -235,6 +253,7 @@ describe('the CCM identity (deploy/template/deployment.yaml RBAC)', () => {
         regarding: { apiVersion: 'v1', kind: 'Node', name: node.metadata.name },
       },
     });
+    expect(event.reason).toBe('Check');
   });
 
   it.each([

@@ -20,8 +20,9 @@ export interface StandIn {
   healthy: boolean;
   /** Answer 500 to the next `n` requests, then recover (a lost probe). */
   failNext(n: number): void;
-  /** Requests served so far. */
+  /** Requests served so far, and how many of them were answered 500 (failed probes). */
   readonly served: () => number;
+  readonly failed: () => number;
   close(): Promise<void>;
 }
 
@@ -34,6 +35,7 @@ async function standIn(
 ): Promise<StandIn> {
   let failing = 0;
   let served = 0;
+  let failed = 0;
   const state = {
     healthy: true,
   };
@@ -43,6 +45,7 @@ async function standIn(
       served++;
       const ok = state.healthy && failing === 0;
       if (failing > 0) failing--;
+      if (!ok) failed++;
       response.writeHead(request.url === '/healthz' && ok ? 200 : 500).end(ok ? 'ok' : 'bad');
     },
   );
@@ -64,6 +67,7 @@ async function standIn(
       failing = n;
     },
     served: () => served,
+    failed: () => failed,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
