@@ -109,20 +109,23 @@ async function drive(
   },
 ): Promise<void> {
   const { driver, ccm, monitor, random, count, log } = run;
-  let heldSince = 0;
-  let failedOnPurpose = false;
+  let heldSince: number | undefined;
+  /** The holder fails on purpose once it has one; flips wait until the EIP is on a healthy node. */
+  const failHolderOnce = (): void => {
+    if (heldSince === undefined && driver.failControlPlaneHolder()) heldSince = Date.now();
+    if (
+      driver.holdingControlPlane &&
+      (monitor.settled() || Date.now() - (heldSince ?? 0) > moveBoundMs)
+    )
+      driver.holdingControlPlane = false;
+  };
   for (let n = 0; n < options.changes; n++) {
     if (Date.now() - run.started > options.timeLimitMs * 0.7) {
       log(`time limit: stopped the driver after ${String(n)} changes`);
       break;
     }
     await driver.step();
-    if (n >= Math.floor(options.changes / 3) && !failedOnPurpose) {
-      failedOnPurpose = driver.failControlPlaneHolder(); // once the EIP has a holder
-      heldSince = Date.now();
-    }
-    if (driver.holdingControlPlane && (monitor.settled() || Date.now() - heldSince > moveBoundMs))
-      driver.holdingControlPlane = false;
+    if (n >= Math.floor(options.changes / 3)) failHolderOnce();
     if (n === Math.floor(options.changes / 2)) {
       log('restarting kube-apiserver');
       await options.restartApiserver();
@@ -133,6 +136,12 @@ async function drive(
       await ccm.start();
     }
     await new Promise((resolve) => setTimeout(resolve, 20 + random() * 40));
+  }
+  // The failed holder's episode runs its course (a kill may have come just after it).
+  while (heldSince === undefined || driver.holdingControlPlane) {
+    if (heldSince === undefined && Date.now() - run.started > options.timeLimitMs * 0.8) break;
+    failHolderOnce();
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
