@@ -27,12 +27,8 @@ let emulator: Emulator;
 const daemons: RunningDaemon[] = [];
 const services: string[] = [];
 
-async function run(options: { quota?: number; args?: string[] }): Promise<RunningDaemon> {
-  emulator = await startEmulator({
-    world: syntheticWorld({ devices: 1, reservations: 0 }),
-    token,
-    ...(options.quota === undefined ? {} : { quota: options.quota }),
-  });
+/** The daemon (kube-vip) on the emulator of this test. */
+async function startCcm(args: string[] = []): Promise<RunningDaemon> {
   const daemon = await startDaemon({
     baseURL: emulator.url,
     config: {
@@ -41,10 +37,19 @@ async function run(options: { quota?: number; args?: string[] }): Promise<Runnin
       metro: 'da',
       loadbalancer: 'kube-vip://',
     },
-    args: options.args ?? [],
+    args,
   });
   daemons.push(daemon);
   return daemon;
+}
+
+async function run(options: { quota?: number; args?: string[] }): Promise<RunningDaemon> {
+  emulator = await startEmulator({
+    world: syntheticWorld({ devices: 1, reservations: 0 }),
+    token,
+    ...(options.quota === undefined ? {} : { quota: options.quota }),
+  });
+  return startCcm(options.args);
 }
 
 const path = (name: string) => resourcePath(resources.Service, { namespace: 'default', name });
@@ -129,17 +134,7 @@ describe('Elastic IPs over a Service’s life, by the running daemon', () => {
     // A class can only be set on the way to LoadBalancer: the CCM sees only the re-classed Service.
     await patch(name, toClusterIp);
     await patch(name, { spec: { type: 'LoadBalancer', loadBalancerClass: 'example.com/other' } });
-    daemons.push(
-      await startDaemon({
-        baseURL: emulator.url,
-        config: {
-          apiKey: token,
-          projectID: syntheticProject,
-          metro: 'da',
-          loadbalancer: 'kube-vip://',
-        },
-      }),
-    );
+    await startCcm();
     await eventually(() => unmarked(name), 20_000, 'the marks cleared');
     expect(addresses()).not.toContain(ip);
   });

@@ -1,9 +1,12 @@
 import type { ControlPlaneWorld } from '../support/control-plane-world.ts';
 
+const unassigned = 'unassigned';
+
 /**
- * Watches the control-plane Elastic IP while the driver runs: how long it stays on a holder whose
- * /healthz fails while another control-plane node is healthy (an "episode"), with the CCM up. An
- * episode that outlasts `boundMs` is a violation; one that ends because the EIP moved is a move.
+ * Watches the control-plane Elastic IP while the driver runs: how long it stays off every healthy
+ * node — on a holder whose /healthz fails, or on none — while a control-plane node is healthy and
+ * the CCM is up (an "episode"). An episode that outlasts `boundMs` is a violation; one that ends
+ * with the EIP moved from a failing node to a healthy one is a move.
  */
 export class ControlPlaneMonitor {
   readonly #world: ControlPlaneWorld;
@@ -30,10 +33,10 @@ export class ControlPlaneMonitor {
     return this.#world.standIns.some((s) => s.deviceId === device && s.healthy);
   }
 
-  /** Whether `device` fails while another control-plane node is healthy and the CCM can act. */
-  #failing(device: string | undefined): boolean {
-    if (device === undefined || this.#healthy(device) || !this.#ccmUp()) return false;
-    return this.#world.standIns.some((s) => s.deviceId !== device && s.healthy);
+  /** Whether the EIP on `holder` is off every healthy node while one exists and the CCM can act. */
+  #misplaced(holder: string): boolean {
+    if (this.#healthy(holder) || !this.#ccmUp()) return false;
+    return this.#world.standIns.some((s) => s.deviceId !== holder && s.healthy);
   }
 
   #sample(now: number): void {
@@ -45,28 +48,25 @@ export class ControlPlaneMonitor {
       this.#lastHolder = holder;
     }
     // Unassigned in the middle of a move, the EIP is still where the episode began.
-    const effective = holder ?? this.#episode?.holder;
+    const effective = holder ?? this.#episode?.holder ?? unassigned;
     const episode = this.#episode;
-    if (episode !== undefined && (effective !== episode.holder || !this.#failing(effective))) {
+    if (episode !== undefined && (effective !== episode.holder || !this.#misplaced(effective))) {
       if (holder !== undefined && holder !== episode.holder)
         this.longestMs = Math.max(this.longestMs, now - episode.since);
       this.#episode = undefined;
     }
-    if (effective === undefined || !this.#failing(effective)) return;
+    if (!this.#misplaced(effective)) return;
     this.#episode ??= { holder: effective, since: now, reported: false };
     const current = this.#episode;
     if (!current.reported && now - current.since > this.#boundMs) {
       current.reported = true;
-      const name = this.#world.standIns.find((s) => s.deviceId === effective)?.name ?? effective;
+      const name = this.#world.standIns.find((s) => s.deviceId === effective)?.name;
       this.violations.push(
-        `the control-plane EIP stayed on ${name} for over ${String(this.#boundMs)} ms after its /healthz failed, while another control-plane node was healthy`,
+        name === undefined
+          ? `the control-plane EIP stayed unassigned for over ${String(this.#boundMs)} ms while a control-plane node was healthy`
+          : `the control-plane EIP stayed on ${name} for over ${String(this.#boundMs)} ms after its /healthz failed, while another control-plane node was healthy`,
       );
     }
-  }
-
-  /** Whether the EIP is on a healthy node now (for a driver waiting on a move). */
-  settled(): boolean {
-    return this.#healthy(this.#world.holder());
   }
 
   stop(): void {

@@ -109,13 +109,20 @@ async function drive(
   },
 ): Promise<void> {
   const { driver, ccm, monitor, random, count, log } = run;
-  let heldSince: number | undefined;
-  /** The holder fails on purpose once it has one; flips wait until the EIP is on a healthy node. */
+  let held: { since: number; moves: number; reported: number } | undefined;
+  /**
+   * The holder fails on purpose once it has one; the random flips wait until the monitor has seen
+   * the EIP move off it, or has reported that it did not (a minute at most, kills included).
+   */
   const failHolderOnce = (): void => {
-    if (heldSince === undefined && driver.failControlPlaneHolder()) heldSince = Date.now();
+    if (held === undefined && driver.failControlPlaneHolder())
+      held = { since: Date.now(), moves: monitor.moves, reported: monitor.violations.length };
     if (
+      held !== undefined &&
       driver.holdingControlPlane &&
-      (monitor.settled() || Date.now() - (heldSince ?? 0) > moveBoundMs)
+      (monitor.moves > held.moves ||
+        monitor.violations.length > held.reported ||
+        Date.now() - held.since > 60_000)
     )
       driver.holdingControlPlane = false;
   };
@@ -138,8 +145,8 @@ async function drive(
     await new Promise((resolve) => setTimeout(resolve, 20 + random() * 40));
   }
   // The failed holder's episode runs its course (a kill may have come just after it).
-  while (heldSince === undefined || driver.holdingControlPlane) {
-    if (heldSince === undefined && Date.now() - run.started > options.timeLimitMs * 0.8) break;
+  while (held === undefined || driver.holdingControlPlane) {
+    if (held === undefined && Date.now() - run.started > options.timeLimitMs * 0.8) break;
     failHolderOnce();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

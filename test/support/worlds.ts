@@ -11,7 +11,7 @@ import type { BgpNeighbor, Device, Reservation } from '../../model/metal.ts';
 import { Sensitive } from '../../model/sensitive.ts';
 import type { LoadBalancer } from '../../model/settings.ts';
 import type { ProbeResult, Snapshot } from '../../model/snapshot.ts';
-import { device, settings, snapshot } from './builders.ts';
+import { device, node, settings, snapshot } from './builders.ts';
 
 export const clusterId = 'c0ffee00-0000-4000-8000-000000000001' as ClusterId;
 export const bgpPassword = 'Fixture42Secret';
@@ -26,32 +26,22 @@ export function initialisedNode(
   labels: Record<string, string> = {},
 ): V1Node {
   const d = device(n);
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name,
-      uid: `uid-${name}`,
-      resourceVersion: String(200 + n),
-      labels: {
-        'kubernetes.io/hostname': name,
-        'topology.kubernetes.io/region': d.metro ?? '',
-        'topology.kubernetes.io/zone': d.facility ?? '',
-        'node.kubernetes.io/instance-type': d.planSlug ?? '',
-        ...labels,
-      },
-    },
-    spec: { providerID: `equinixmetal://${d.id}` },
-    status: {
-      conditions: [{ type: 'Ready', status: 'True' }],
-      addresses: [
-        { type: 'Hostname', address: name },
-        { type: 'InternalIP', address: privateAddress(n) },
-        { type: 'ExternalIP', address: `203.0.113.${String(n)}` },
-        { type: 'ExternalIP', address: `2001:db8::${String(n)}` },
-      ],
-    },
-  };
+  return produce(node(name, { providerID: `equinixmetal://${d.id}` }), (draft) => {
+    draft.metadata!.resourceVersion = String(200 + n);
+    Object.assign(draft.metadata!.labels!, {
+      'topology.kubernetes.io/region': d.metro ?? '',
+      'topology.kubernetes.io/zone': d.facility ?? '',
+      'node.kubernetes.io/instance-type': d.planSlug ?? '',
+      ...labels,
+    });
+    delete draft.spec!.taints;
+    draft.status!.addresses = [
+      { type: 'Hostname', address: name },
+      { type: 'InternalIP', address: privateAddress(n) },
+      { type: 'ExternalIP', address: `203.0.113.${String(n)}` },
+      { type: 'ExternalIP', address: `2001:db8::${String(n)}` },
+    ];
+  });
 }
 
 export function reservation(
