@@ -11,7 +11,7 @@ import {
   unique,
   type RunningDaemon,
 } from '../support/integration.ts';
-import { createLoadBalancerService } from '../support/kube-rest.ts';
+import { createLoadBalancerService, createNode } from '../support/kube-rest.ts';
 
 // The running daemon with no metro or facility configured, on a project whose BGP was disabled:
 // it finds where it runs from the host's metadata and turns BGP on again.
@@ -40,11 +40,7 @@ beforeAll(async () => {
     },
     token,
   });
-  await admin().request({
-    method: 'POST',
-    path: resourcePath(resources.Node),
-    body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-0' } },
-  });
+  await createNode(admin(), 'node-0');
   daemon = await startDaemon({
     baseURL: emulator.url,
     config: {

@@ -8,9 +8,9 @@ import {
   controlPlaneWorld,
   eipAddress,
   eipTag,
-  kubernetesSlice,
   type ControlPlaneWorld,
 } from '../support/control-plane-world.ts';
+import { kubernetesSlice } from '../support/builders.ts';
 import {
   admin,
   eventually,
@@ -172,7 +172,10 @@ describe('control-plane Elastic IP, with real probes on loopback', () => {
       await admin().request({
         method: 'PUT',
         path,
-        body: kubernetesSlice(members, world.port), // unconditional, as the reconciler writes
+        body: kubernetesSlice(
+          members.map((m) => m.address),
+          world.port,
+        ), // unconditional, as the reconciler writes
       });
       await eventually(
         async () =>

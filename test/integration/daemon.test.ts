@@ -10,6 +10,7 @@ import {
   startDaemon,
   type RunningDaemon,
 } from '../support/integration.ts';
+import { createNode as createKubeletNode, uninitializedTaint } from '../support/kube-rest.ts';
 
 interface NodeBody {
   metadata: { name: string; labels?: Record<string, string> };
@@ -18,11 +19,7 @@ interface NodeBody {
 }
 
 const project = '0f6b7b9e-2c1a-4e6f-9a57-3f0c1c0d6a11';
-const uninitialized = {
-  key: 'node.cloudprovider.kubernetes.io/uninitialized',
-  value: 'true',
-  effect: 'NoSchedule',
-};
+const uninitialized = uninitializedTaint;
 let emulator: Emulator;
 const daemons: RunningDaemon[] = [];
 
@@ -49,18 +46,11 @@ const nodes = () =>
   admin().request<{ items: NodeBody[] }>({ method: 'GET', path: resourcePath(resources.Node) });
 const node = async (name: string) => (await nodes()).items.find((n) => n.metadata.name === name);
 
-async function createNode(name: string, providerID?: string): Promise<void> {
-  await admin().request({
-    method: 'POST',
-    path: resourcePath(resources.Node),
-    body: {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name },
-      spec: { taints: [uninitialized], ...(providerID === undefined ? {} : { providerID }) },
-    },
+const createNode = (name: string, providerID?: string): Promise<void> =>
+  createKubeletNode(admin(), name, {
+    uninitialized: true,
+    ...(providerID === undefined ? {} : { providerID }),
   });
-}
 
 async function setReady(name: string, ready: boolean): Promise<void> {
   await admin().request({

@@ -4,7 +4,10 @@ import { syntheticProject, syntheticWorld } from '../../emulator/synthetic.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { spawnDaemon, type RunningDaemon } from '../support/daemon-process.ts';
 import { admin, eventually, forceDelete, kube, metric } from '../support/integration.ts';
-import { createLoadBalancerService } from '../support/kube-rest.ts';
+import {
+  createNode as createKubeletNode,
+  createLoadBalancerService,
+} from '../support/kube-rest.ts';
 import { KubeProxy } from '../support/kube-proxy.ts';
 
 const token = 'leader-token';
@@ -18,13 +21,7 @@ let emulator: Emulator;
 let daemon: RunningDaemon;
 
 const nodeNames = ['node-0', 'node-1'];
-async function createNode(name: string): Promise<void> {
-  await admin().request({
-    method: 'POST',
-    path: resourcePath(resources.Node),
-    body: { apiVersion: 'v1', kind: 'Node', metadata: { name } },
-  });
-}
+const createNode = (name: string): Promise<void> => createKubeletNode(admin(), name);
 const providerIdOf = async (name: string) =>
   (
     await admin().request<{ spec: { providerID?: string } }>({

@@ -7,6 +7,7 @@ import { resourcePath, resources } from '../../providers/kubernetes/resources.ts
 import { spawnDaemon, type RunningDaemon } from '../support/daemon-process.ts';
 import { admin, eventually, kube, restFor, unique } from '../support/integration.ts';
 import { KubeProxy } from '../support/kube-proxy.ts';
+import { createNode as createKubeletNode } from '../support/kube-rest.ts';
 
 // The watch faults a real API server shows only now and then, made on purpose by a proxy between
 // it and the CCM: a 410 Gone, a stream that goes silent, an event that never arrives.
@@ -17,24 +18,7 @@ const created: string[] = [];
 
 async function createNode(name: string): Promise<void> {
   created.push(name);
-  await admin().request({
-    method: 'POST',
-    path: nodes,
-    body: {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name },
-      spec: {
-        taints: [
-          {
-            key: 'node.cloudprovider.kubernetes.io/uninitialized',
-            value: 'true',
-            effect: 'NoSchedule',
-          },
-        ],
-      },
-    },
-  });
+  await createKubeletNode(admin(), name, { uninitialized: true });
 }
 
 beforeAll(async () => {

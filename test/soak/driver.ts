@@ -1,16 +1,11 @@
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { createLoadBalancerService } from '../support/kube-rest.ts';
+import { createLoadBalancerService, createNode } from '../support/kube-rest.ts';
 import type { SoakWorld } from './world.ts';
 
 /** What the driver last made of a Service: ours (LoadBalancer), ClusterIP, or another class's. */
 export type ServiceState = 'lb' | 'clusterip' | 'other-class';
 
 export const otherClass = 'example.com/other';
-const uninitialized = {
-  key: 'node.cloudprovider.kubernetes.io/uninitialized',
-  value: 'true',
-  effect: 'NoSchedule',
-};
 
 /** What the driver did, in its own words: the invariants' expectations come from here. */
 export interface DriverRecord {
@@ -87,16 +82,7 @@ export class Driver implements DriverRecord {
     const identified = this.#random() < 0.5;
     const providerID = identified ? { providerID: `equinixmetal://${device}` } : {};
     await this.#write('node joined', () =>
-      this.#world.admin.request({
-        method: 'POST',
-        path: resourcePath(resources.Node),
-        body: {
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: { name },
-          spec: { taints: [uninitialized], ...providerID },
-        },
-      }),
+      createNode(this.#world.admin, name, { uninitialized: true, ...providerID }),
     );
     this.nodes.set(name, device);
     if (identified) this.#identified.add(name);

@@ -1,5 +1,5 @@
 // Small builders of domain values for unit tests: only what a test cares about is spelled out.
-import type { V1Node } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1Node } from '@kubernetes/client-node';
 import type { Settings } from '../../model/settings.ts';
 import type { DeviceId, ProjectId } from '../../model/ids.ts';
 import type { Device } from '../../model/metal.ts';
@@ -126,5 +126,21 @@ export function snapshot(parts: {
     },
     probes: [],
     problems: [],
+  };
+}
+
+/** The EndpointSlice of `default/kubernetes` the endpoint reconciler writes for these addresses. */
+export function kubernetesSlice(addresses: readonly string[], port: number): V1EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'kubernetes.io/service-name': 'kubernetes' },
+    },
+    addressType: 'IPv4',
+    endpoints: addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
+    ports: [{ name: 'https', port, protocol: 'TCP' }],
   };
 }

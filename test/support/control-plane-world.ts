@@ -7,6 +7,7 @@ import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
 import { hrefId } from '../../emulator/world.ts';
 import { syntheticProject, syntheticWorld } from '../../emulator/synthetic.ts';
 import { controlPlaneEipAddress, standInAddresses } from '../kube/local-addresses.ts';
+import { kubernetesSlice } from './builders.ts';
 
 export const eipTag = 'cp-eip';
 export const eipAddress = controlPlaneEipAddress;
@@ -134,7 +135,10 @@ export async function controlPlaneWorld(options: {
   await options.admin.request({
     method: 'POST',
     path: resourcePath(resources.EndpointSlice, { namespace: 'default' }),
-    body: kubernetesSlice(standIns, options.port),
+    body: kubernetesSlice(
+      standIns.map((s) => s.address),
+      options.port,
+    ),
   });
   const insecure = new Agent({ connect: { rejectUnauthorized: false } });
   return {
@@ -176,22 +180,6 @@ export async function controlPlaneWorld(options: {
           .request({ method: 'DELETE', path: resourcePath(resources.Node, { name: s.name }) })
           .catch(() => undefined);
     },
-  };
-}
-
-/** The EndpointSlice of `default/kubernetes` the endpoint reconciler would write. */
-export function kubernetesSlice(members: readonly StandIn[], port: number): object {
-  return {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      labels: { 'kubernetes.io/service-name': 'kubernetes' },
-    },
-    addressType: 'IPv4',
-    endpoints: members.map((m) => ({ addresses: [m.address], conditions: { ready: true } })),
-    ports: [{ name: 'https', port, protocol: 'TCP' }],
   };
 }
 

@@ -40,6 +40,34 @@ export async function createLoadBalancerService(
   });
 }
 
+/** The taint a kubelet started with `--cloud-provider=external` puts on its Node. */
+export const uninitializedTaint = {
+  key: 'node.cloudprovider.kubernetes.io/uninitialized',
+  value: 'true',
+  effect: 'NoSchedule',
+} as const;
+
+/** Creates a Node as a kubelet would: optionally with a provider ID, tainted uninitialized. */
+export async function createNode(
+  rest: KubeRest,
+  name: string,
+  options: { providerID?: string; uninitialized?: boolean } = {},
+): Promise<void> {
+  await rest.request({
+    method: 'POST',
+    path: resourcePath(resources.Node),
+    body: {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name },
+      spec: {
+        ...(options.uninitialized === true ? { taints: [uninitializedTaint] } : {}),
+        ...(options.providerID === undefined ? {} : { providerID: options.providerID }),
+      },
+    },
+  });
+}
+
 const plurals: Record<string, string> = {
   CustomResourceDefinition: 'customresourcedefinitions',
   ServiceAccount: 'serviceaccounts',

@@ -1,7 +1,7 @@
 // Whole worlds for planner unit tests, built from the small builders: a control plane with its
 // Elastic IP, and a cluster with BGP and two Services for the load-balancer planners. They are
 // snapshots made in code, not read through the engine, so a planner test stands on the model alone.
-import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
+import type { V1Node, V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
 import type { AssignmentId, ClusterId, ReservationId } from '../../model/ids.ts';
 import type { ObjectIntent } from '../../model/desired.ts';
@@ -11,7 +11,7 @@ import type { BgpNeighbor, Device, Reservation } from '../../model/metal.ts';
 import { Sensitive } from '../../model/sensitive.ts';
 import type { LoadBalancer } from '../../model/settings.ts';
 import type { ProbeResult, Snapshot } from '../../model/snapshot.ts';
-import { device, node, settings, snapshot } from './builders.ts';
+import { device, kubernetesSlice, node, settings, snapshot } from './builders.ts';
 
 export const clusterId = 'c0ffee00-0000-4000-8000-000000000001' as ClusterId;
 export const bgpPassword = 'Fixture42Secret';
@@ -102,21 +102,7 @@ export function controlPlane(): Snapshot {
     metadata: { name: 'kubernetes', namespace: 'default', resourceVersion: '200' },
     spec: { type: 'ClusterIP', ports: [{ name: 'https', port: 443, targetPort: 6443 }] },
   };
-  const endpoints: V1EndpointSlice = {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      labels: { 'kubernetes.io/service-name': 'kubernetes' },
-    },
-    addressType: 'IPv4',
-    endpoints: [1, 2, 3].map((n) => ({
-      addresses: [privateAddress(n)],
-      conditions: { ready: true },
-    })),
-    ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
-  };
+  const endpoints = kubernetesSlice([1, 2, 3].map(privateAddress), 6443);
   // The mirror as the CCM left it; the API server gave it a node port.
   const mirror: V1Service = {
     apiVersion: 'v1',
