@@ -1,5 +1,5 @@
 import { soakSettings, type SoakRun } from '../run.ts';
-import { byAddress, ingressIp, managedByCcm, type Observed } from './views.ts';
+import { byAddress, ingressIp, isOurs, managedByCcm, type Observed } from './views.ts';
 
 /**
  * MetalLB's objects: with CRDs, exactly one BGPPeer per node and peer IP the world gave, with the
@@ -36,6 +36,7 @@ export function metallbViolations(
       );
   const poolAddresses = pools.flatMap((p) => p.spec['addresses'] as string[]).sort();
   const serviceAddresses = observed.services
+    .filter(isOurs)
     .map(ingressIp)
     .filter((ip) => ip !== undefined)
     .map((ip) => `${ip}/32`)

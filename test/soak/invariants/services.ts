@@ -3,17 +3,12 @@ import type { Json } from '../../../emulator/world.ts';
 import type { DriverRecord } from '../driver.ts';
 import { ipAnnotations, type SoakRun } from '../run.ts';
 import { foreignTags } from '../world.ts';
-import { cleanupFinalizer, ingressIp, type Observed, type ServiceView } from './views.ts';
+import { cleanupFinalizer, ingressIp, isOurs, type Observed, type ServiceView } from './views.ts';
 
 // Computed here, not taken from the CCM's code: the upstream CCM's tags, as the README gives them.
 const usage = 'usage=cloud-provider-equinix-metal-auto';
 const serviceTagOf = (name: string): string =>
   `service=${createHash('sha256').update(`default/${name}`).digest('base64')}`;
-
-const isOurs = (s: ServiceView): boolean =>
-  s.spec.type === 'LoadBalancer' &&
-  s.spec.loadBalancerClass === undefined &&
-  s.metadata.deletionTimestamp === undefined;
 
 /** The CCM's marks on a Service: its finalizer, the address in spec, status and annotations. */
 function marksOf(s: ServiceView): string[] {

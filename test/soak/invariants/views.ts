@@ -44,6 +44,11 @@ export interface Observed {
 export const cleanupFinalizer = 'service.kubernetes.io/load-balancer-cleanup';
 export const managedByCcm = (o: MetalLBObjectView): boolean =>
   o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'metal-ccm';
+/** A LoadBalancer Service of this CCM (no class), not being deleted. */
+export const isOurs = (s: ServiceView): boolean =>
+  s.spec.type === 'LoadBalancer' &&
+  s.spec.loadBalancerClass === undefined &&
+  s.metadata.deletionTimestamp === undefined;
 export const ingressIp = (s: ServiceView): string | undefined =>
   s.status?.loadBalancer?.ingress?.[0]?.ip;
 
