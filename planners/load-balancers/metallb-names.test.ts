@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { Desired } from '../../model/desired.ts';
 import { nameCandidates } from '../../model/marks/metallb.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { fixtureRun } from '../../test/support/fixture-plan.ts';
+import { metallbConverged } from '../../test/support/worlds.ts';
 import { factsOf } from '../facts/facts.ts';
 import { integrationFor } from './index.ts';
 
 const plan = (snapshot: Snapshot): Desired =>
   integrationFor(snapshot.settings.loadBalancer).plan(snapshot, factsOf(snapshot));
 
-const converged = async (): Promise<Snapshot> =>
-  (await fixtureRun('metallb-crds-converged')).snapshot;
+/** A cluster with BGP and two Services, and MetalLB's CRs as the CCM left them after one loop. */
+const converged = (): Snapshot => metallbConverged('crds', plan);
 
 type Kind = 'bgpPeers' | 'bgpAdvertisements' | 'ipAddressPools' | 'passwordSecrets';
 
@@ -36,9 +36,9 @@ const services = [
 ];
 
 describe('MetalLB names that cannot collide (CRD mode)', () => {
-  it('gives its BGPAdvertisement a name of its own when the user has one called metal-ccm', async () => {
+  it('gives its BGPAdvertisement a name of its own when the user has one called metal-ccm', () => {
     const snapshot = produce(
-      await converged(),
+      converged(),
       theirs('bgpAdvertisements', (n) => n === 'metal-ccm'),
     );
     const out = plan(snapshot);
@@ -57,9 +57,9 @@ describe('MetalLB names that cannot collide (CRD mode)', () => {
     ]);
   });
 
-  it('puts the password in a Secret of its own and no peer refers to the user’s', async () => {
+  it('puts the password in a Secret of its own and no peer refers to the user’s', () => {
     const snapshot = produce(
-      await converged(),
+      converged(),
       theirs('passwordSecrets', (n) => n === 'metal-ccm-bgp-password'),
     );
     const out = plan(snapshot);
@@ -76,8 +76,8 @@ describe('MetalLB names that cannot collide (CRD mode)', () => {
     ]);
   });
 
-  it('gives a peer and a pool whose names are taken names of their own, and keeps them', async () => {
-    const snapshot = produce(await converged(), (d) => {
+  it('gives a peer and a pool whose names are taken names of their own, and keeps them', () => {
+    const snapshot = produce(converged(), (d) => {
       theirs('bgpPeers', (n) => n.startsWith('cp-1-0-'))(d);
       theirs('ipAddressPools', (n) => n.startsWith('default-web-'))(d);
     });
@@ -100,8 +100,8 @@ describe('MetalLB names that cannot collide (CRD mode)', () => {
     expect(again.warnings).toHaveLength(2);
   });
 
-  it('has no advertisement, and says so, when every name it may use is taken', async () => {
-    const snapshot = produce(await converged(), (d) => {
+  it('has no advertisement, and says so, when every name it may use is taken', () => {
+    const snapshot = produce(converged(), (d) => {
       theirs('bgpAdvertisements', (n) => n === 'metal-ccm')(d);
       const list = d.kubernetes.metallb!.bgpAdvertisements!;
       const [user] = list;
