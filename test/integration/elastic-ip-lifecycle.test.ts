@@ -69,7 +69,9 @@ const patch = (name: string, body: unknown) =>
 const toClusterIp = {
   spec: { type: 'ClusterIP', allocateLoadBalancerNodePorts: null, externalTrafficPolicy: null },
 };
-const reservations = (): Json[] => [...emulator.world.reservations.values()];
+/** The project's Elastic IPs (its devices' own management blocks left out). */
+const reservations = (): Json[] =>
+  [...emulator.world.reservations.values()].filter((r) => r['management'] !== true);
 const addresses = () => reservations().map((r) => r['address']);
 async function warnings(name: string, reason: string): Promise<number> {
   const list = await admin().request<{
