@@ -11,7 +11,7 @@ const lease = { durationS: 4, renewDeadlineS: 3, retryPeriodMs: 500 };
 
 async function leads(daemon: RunningDaemon): Promise<boolean> {
   const text = await (await fetch(`${daemon.healthUrl}/metrics`)).text();
-  return /^leader_election_master_status\{[^}]*\} 1$/m.test(text);
+  return /^metal_ccm_leader_election_master_status\{[^}]*\} 1$/m.test(text);
 }
 
 /**

@@ -72,7 +72,7 @@ describe('a leader that cannot renew its Lease', () => {
         `--leader-elect-retry-period=${String(lease.retryPeriodMs)}ms`,
       ],
     });
-    const leading = () => metric(daemon.healthUrl, 'leader_election_master_status');
+    const leading = () => metric(daemon.healthUrl, 'metal_ccm_leader_election_master_status');
     await eventually(async () => (await leading()) === 1, 15_000, 'the daemon to lead');
     await createNode('node-0');
     await eventually(() => providerIdOf('node-0'), 15_000, 'node-0 initialised by the leader');
