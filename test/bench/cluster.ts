@@ -11,8 +11,7 @@ import {
 } from '../../emulator/synthetic.ts';
 import { eventually } from '../support/eventually.ts';
 import type { KubeEnvironment } from '../kube/harness.ts';
-import { forceDeleteWith, restFor } from '../support/kube-rest.ts';
-import { createLoadBalancerService } from '../support/kube-rest.ts';
+import { createLoadBalancerService, forceDeleteWith, restFor } from '../support/kube-rest.ts';
 
 export const benchToken = 'bench-token';
 
@@ -61,6 +60,82 @@ export async function scrape(healthUrl: string, name: string, labels = ''): Prom
     .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
+/** Nodes node-0 … node-(n−1), as kubelets register them (the CCM initialises them). */
+async function createNodes(
+  admin: KubeRest,
+  limit: ReturnType<typeof pLimit>,
+  count: number,
+): Promise<void> {
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      limit(() =>
+        admin.request({ method: 'POST', path: resourcePath(resources.Node), body: nodeBody(i) }),
+      ),
+    ),
+  );
+}
+
+/** The names of the Services that have an IP in status now. */
+async function servicesWithIpIn(admin: KubeRest): Promise<Set<string>> {
+  const list = await admin.request<ServiceList>({
+    method: 'GET',
+    path: resourcePath(resources.Service, { namespace: 'default' }),
+  });
+  return new Set(
+    list.items
+      .filter((s) => s.status?.loadBalancer?.ingress?.[0]?.ip !== undefined)
+      .map((s) => s.metadata.name),
+  );
+}
+
+/** The daemon the benchmarks measure, on the given Metal API, with the cluster's sync period. */
+function startDaemon(
+  kube: KubeEnvironment,
+  metalUrl: string,
+  syncPeriod: string,
+  args: readonly string[],
+  nodeOptions: string | undefined,
+): Promise<RunningDaemon> {
+  return spawnDaemon({
+    kubeconfig: kube.ccmKubeconfig,
+    baseURL: metalUrl,
+    config: {
+      apiKey: benchToken,
+      projectID: syntheticProject,
+      metro: 'da',
+      loadbalancer: 'kube-vip://',
+      bgpPass: 'Bench42Password',
+      eipLimit: 0,
+    },
+    syncPeriod,
+    args: [...args],
+    ...(nodeOptions === undefined ? {} : { nodeOptions }),
+    // DAEMON_ENTRY=dist/engine/main.js measures the compiled build, as the image runs it.
+    ...(process.env['DAEMON_ENTRY'] === undefined ? {} : { entry: process.env['DAEMON_ENTRY'] }),
+  });
+}
+
+/** Every Service but default/kubernetes and every Node gone, finalizers or not. */
+async function removeAll(admin: KubeRest, limit: ReturnType<typeof pLimit>): Promise<void> {
+  const list = await admin.request<ServiceList>({
+    method: 'GET',
+    path: resourcePath(resources.Service, { namespace: 'default' }),
+  });
+  await Promise.all(
+    list.items
+      .filter((s) => s.metadata.name !== 'kubernetes')
+      .map((s) =>
+        limit(() =>
+          forceDeleteWith(
+            admin,
+            resourcePath(resources.Service, { namespace: 'default', name: s.metadata.name }),
+          ),
+        ),
+      ),
+  );
+  await admin.request({ method: 'DELETE', path: resourcePath(resources.Node) });
+}
+
 export async function benchCluster(
   kube: KubeEnvironment,
   size: { nodes: number; servicesPerNode: number; syncPeriod: string },
@@ -78,13 +153,7 @@ export async function benchCluster(
     addressRange: { first: '100.96.0.0', count: 1 << 16 },
     validate: false, // the schema check per answer would dominate the emulator's time
   });
-  await Promise.all(
-    Array.from({ length: size.nodes }, (_, i) =>
-      limit(() =>
-        admin.request({ method: 'POST', path: resourcePath(resources.Node), body: nodeBody(i) }),
-      ),
-    ),
-  );
+  await createNodes(admin, limit, size.nodes);
   const createService = async (name: string): Promise<void> => {
     // No node ports: 5,000 Services would fill the node port range, and the CCM needs none.
     await createLoadBalancerService(admin, name, { allocateLoadBalancerNodePorts: false });
@@ -93,47 +162,20 @@ export async function benchCluster(
   await Promise.all(
     Array.from({ length: total }, (_, i) => limit(() => createService(`svc-${String(i)}`))),
   );
-  const servicesWithIp = async (): Promise<Set<string>> => {
-    const list = await admin.request<ServiceList>({
-      method: 'GET',
-      path: resourcePath(resources.Service, { namespace: 'default' }),
-    });
-    return new Set(
-      list.items
-        .filter((s) => s.status?.loadBalancer?.ingress?.[0]?.ip !== undefined)
-        .map((s) => s.metadata.name),
-    );
-  };
+  const servicesWithIp = () => servicesWithIpIn(admin);
   const started = Date.now();
-  const daemon = await spawnDaemon({
-    kubeconfig: kube.ccmKubeconfig,
-    baseURL: emulator.url,
-    config: {
-      apiKey: benchToken,
-      projectID: syntheticProject,
-      metro: 'da',
-      loadbalancer: 'kube-vip://',
-      bgpPass: 'Bench42Password',
-      eipLimit: 0,
-    },
-    syncPeriod: size.syncPeriod,
-    args: [...args],
-    ...(nodeOptions === undefined ? {} : { nodeOptions }),
-    // DAEMON_ENTRY=dist/engine/main.js measures the compiled build, as the image runs it.
-    ...(process.env['DAEMON_ENTRY'] === undefined ? {} : { entry: process.env['DAEMON_ENTRY'] }),
-  });
+  const daemon = await startDaemon(kube, emulator.url, size.syncPeriod, args, nodeOptions);
   await eventually(
     async () => (await servicesWithIp()).size >= total,
     600_000,
     `${String(total)} Services with an IP`,
     1000,
   );
-  const convergedInMs = Date.now() - started;
   return {
     admin,
     emulator,
     daemon,
-    convergedInMs,
+    convergedInMs: Date.now() - started,
     createService,
     servicesWithIp,
     addDevice: (index) => {
@@ -151,23 +193,7 @@ export async function benchCluster(
     close: async () => {
       await daemon.kill();
       await emulator.close();
-      const list = await admin.request<ServiceList>({
-        method: 'GET',
-        path: resourcePath(resources.Service, { namespace: 'default' }),
-      });
-      await Promise.all(
-        list.items
-          .filter((s) => s.metadata.name !== 'kubernetes')
-          .map((s) =>
-            limit(() =>
-              forceDeleteWith(
-                admin,
-                resourcePath(resources.Service, { namespace: 'default', name: s.metadata.name }),
-              ),
-            ),
-          ),
-      );
-      await admin.request({ method: 'DELETE', path: resourcePath(resources.Node) });
+      await removeAll(admin, limit);
     },
   };
 }

@@ -90,19 +90,11 @@ export interface ControlPlaneWorld {
   close(): Promise<void>;
 }
 
-/**
- * Three control-plane stand-ins on local addresses (100.64.10.1-3, on the kube-apiserver's port, as
- * the `targetPort` of `default/kubernetes` says), their devices in the emulator, which routes the
- * control-plane EIP (100.64.20.1, tagged `cp-eip`, unassigned) to whichever holds it; and, in the
- * API server, their Nodes (Ready) and the endpoints of `default/kubernetes`.
- */
-export async function controlPlaneWorld(options: {
-  readonly admin: KubeRest;
-  readonly port: number;
-  readonly tls: { cert: string; key: string };
-  /** Seed of the emulator's probability faults. */
-  readonly seed?: number;
-}): Promise<ControlPlaneWorld> {
+/** The emulator's project: three devices whose private addresses are the stand-ins', and the EIP. */
+async function startControlPlaneEmulator(
+  port: number,
+  seed: number | undefined,
+): Promise<{ emulator: Emulator; devices: { id: string; hostname: string }[] }> {
   const world = syntheticWorld({ devices: 3, reservations: 0 });
   type Json = Record<string, unknown>;
   const devices = (world.devices as Json[]).map((d, i) => ({
@@ -118,14 +110,69 @@ export async function controlPlaneWorld(options: {
     token: controlPlaneToken,
     // The first is the control-plane EIP; the rest are for Services (never assigned, so never routed).
     addressRange: { first: eipAddress, count: 4096 },
-    routeElasticIps: { ports: [options.port] },
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    routeElasticIps: { ports: [port] },
+    ...(seed === undefined ? {} : { seed }),
   });
   await fetch(`${emulator.url}/projects/${syntheticProject}/ips`, {
     method: 'POST',
     headers: { 'X-Auth-Token': controlPlaneToken, 'Content-Type': 'application/json' },
     body: JSON.stringify({ type: 'public_ipv4', quantity: 1, metro: 'da', tags: [eipTag] }),
   });
+  return { emulator, devices };
+}
+
+/** The device the reservation tagged `cp-eip` is assigned to, as the emulator says. */
+function holderIn(emulator: Emulator): string | undefined {
+  for (const r of emulator.world.reservations.values()) {
+    if (!((r['tags'] ?? []) as string[]).includes(eipTag)) continue;
+    const [assignment] = (r['assignments'] ?? []) as Record<string, unknown>[];
+    return assignment === undefined ? undefined : hrefId(assignment['assigned_to']);
+  }
+  return undefined;
+}
+
+/** `GET https://<eip>:<port>/healthz`: the status, or 0 when nothing answered within a second. */
+async function probe(insecure: Agent, port: number): Promise<number> {
+  try {
+    const response = await fetch(`https://${eipAddress}:${String(port)}/healthz`, {
+      dispatcher: insecure,
+      signal: AbortSignal.timeout(1000),
+    });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** The stand-ins' Nodes and the endpoints of `default/kubernetes` gone (whatever is left of them). */
+async function removeFromCluster(admin: KubeRest, standIns: readonly StandIn[]): Promise<void> {
+  await admin
+    .request({
+      method: 'DELETE',
+      path: resourcePath(resources.EndpointSlice, { namespace: 'default', name: 'kubernetes' }),
+    })
+    .catch(() => undefined);
+  for (const s of standIns)
+    await admin
+      .request({ method: 'DELETE', path: resourcePath(resources.Node, { name: s.name }) })
+      .catch(() => undefined);
+}
+
+/**
+ * Three control-plane stand-ins on local addresses (100.64.10.1-3, on the kube-apiserver's port, as
+ * the `targetPort` of `default/kubernetes` says), their devices in the emulator, which routes the
+ * control-plane EIP (100.64.20.1, tagged `cp-eip`, unassigned) to whichever holds it; and, in the
+ * API server, their Nodes (Ready) and the endpoints of `default/kubernetes`.
+ */
+export async function controlPlaneWorld(options: {
+  readonly admin: KubeRest;
+  readonly port: number;
+  readonly tls: { cert: string; key: string };
+  /** Seed of the emulator's probability faults. */
+  readonly seed?: number;
+}): Promise<ControlPlaneWorld> {
+  const { emulator, devices } = await startControlPlaneEmulator(options.port, options.seed);
   const standIns = await Promise.all(
     devices.map((d, i) =>
       standIn(d.hostname, standInAddresses[i] ?? '', options.port, d.id, options.tls),
@@ -145,40 +192,13 @@ export async function controlPlaneWorld(options: {
     emulator,
     standIns,
     port: options.port,
-    holder: () => {
-      for (const r of emulator.world.reservations.values()) {
-        if (!((r['tags'] ?? []) as string[]).includes(eipTag)) continue;
-        const [assignment] = (r['assignments'] ?? []) as Record<string, unknown>[];
-        return assignment === undefined ? undefined : hrefId(assignment['assigned_to']);
-      }
-      return undefined;
-    },
-    probeEip: async () => {
-      try {
-        const response = await fetch(`https://${eipAddress}:${String(options.port)}/healthz`, {
-          dispatcher: insecure,
-          signal: AbortSignal.timeout(1000),
-        });
-        await response.body?.cancel();
-        return response.status;
-      } catch {
-        return 0;
-      }
-    },
+    holder: () => holderIn(emulator),
+    probeEip: () => probe(insecure, options.port),
     close: async () => {
       await Promise.all(standIns.map((s) => s.close()));
       await emulator.close();
       await insecure.close();
-      await options.admin
-        .request({
-          method: 'DELETE',
-          path: resourcePath(resources.EndpointSlice, { namespace: 'default', name: 'kubernetes' }),
-        })
-        .catch(() => undefined);
-      for (const s of standIns)
-        await options.admin
-          .request({ method: 'DELETE', path: resourcePath(resources.Node, { name: s.name }) })
-          .catch(() => undefined);
+      await removeFromCluster(options.admin, standIns);
     },
   };
 }
