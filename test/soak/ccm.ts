@@ -67,8 +67,8 @@ export class SoakCcm {
     return this.#outputs.flatMap((o) => o().split('\n'));
   }
 
-  /** The last run's output, for reading after a failure. */
-  lastOutput(): string {
-    return this.#outputs.at(-1)?.() ?? '';
+  /** Every run's output, each under a header, for reading after a failure. */
+  outputs(): string {
+    return this.#outputs.map((o, i) => `--- run ${String(i + 1)} of the daemon\n${o()}`).join('\n');
   }
 }

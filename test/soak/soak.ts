@@ -82,7 +82,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     counts['control-plane EIP moves off a failing node'] = monitor.moves;
     counts['longest of those (ms)'] = monitor.longestMs;
     if (violations.length > 0 && process.env['SOAK_DUMP'] !== undefined)
-      await writeFile(process.env['SOAK_DUMP'], ccm.lastOutput());
+      await writeFile(process.env['SOAK_DUMP'], ccm.outputs());
     return { seed: options.seed, counts, violations };
   } finally {
     monitor.stop();
