@@ -121,4 +121,21 @@ describe('Events mark transitions, not loops', () => {
     expect(transitions.due([], 1000)).toHaveLength(0);
     expect(transitions.due([warning], 2000)).toHaveLength(1);
   });
+
+  it('tells a warning again next loop when its Event could not be recorded', () => {
+    const transitions = new WarningTransitions();
+    const warning = {
+      area: 'elastic-ips' as const,
+      subject: 's',
+      message: 'm',
+      event: 'ElasticIPLimitReached' as const,
+      regarding: service,
+    };
+    const [event] = transitions.due([warning], 0);
+    if (event === undefined) throw new Error('no Event');
+    expect(transitions.due([warning], 1000)).toHaveLength(0);
+    transitions.unreported(event);
+    expect(transitions.due([warning], 2000)).toHaveLength(1);
+    expect(transitions.due([warning], 3000)).toHaveLength(0);
+  });
 });

@@ -78,7 +78,8 @@ export function outcomeEvents(recorded: readonly Recorded[]): EventInput[] {
 /**
  * Which plan warnings to leave as Events: a warning when it appears (or its text changes), and a
  * standing one again only every `remindEveryMs` (before the API server's one-hour Event TTL lets
- * it vanish), never once per loop. A warning that goes and comes back is new again.
+ * it vanish), never once per loop. A warning that goes and comes back is new again, and so is one
+ * whose Event could not be recorded (e.g. while the API server restarted): it is told next loop.
  */
 export class WarningTransitions {
   readonly #remindEveryMs: number;
@@ -102,6 +103,11 @@ export class WarningTransitions {
     this.#reported = next;
     return out;
   }
+
+  /** The Event of a warning was not recorded: the warning is due again. */
+  unreported(event: EventInput): void {
+    this.#reported.delete(eventKey(event));
+  }
 }
 
 /** Where Events go: the recorder of the Kubernetes provider. */
@@ -124,10 +130,11 @@ export class EventReporter {
     this.#log = log;
   }
 
-  report(events: readonly (EventInput | undefined)[]): void {
+  /** `failed` hears of each Event that could not be recorded. */
+  report(events: readonly (EventInput | undefined)[], failed?: (event: EventInput) => void): void {
     const tasks = events
       .filter((e): e is EventInput => e !== undefined)
-      .map((event) => this.#limit(() => this.#record(event)));
+      .map((event) => this.#limit(() => this.#record(event, failed)));
     const running = Promise.all(tasks).then(() => undefined);
     this.#background.add(running);
     void running.finally(() => this.#background.delete(running));
@@ -137,11 +144,12 @@ export class EventReporter {
     await Promise.all(this.#background);
   }
 
-  async #record(event: EventInput): Promise<void> {
+  async #record(event: EventInput, failed?: (event: EventInput) => void): Promise<void> {
     try {
       await this.#sink.record(event);
     } catch (error) {
       this.#log.warn({ err: String(error), reason: event.reason }, 'event not recorded');
+      failed?.(event);
     }
   }
 }

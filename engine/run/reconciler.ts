@@ -154,7 +154,10 @@ export class Reconciler {
       );
     const plan = this.#backoff.hold(diff(snapshot, planAll(snapshot)), Date.now());
     const leading = this.#deps.leading();
-    if (leading && !dryRun) this.#deps.events.report(this.#warnings.due(plan.warnings, Date.now()));
+    if (leading && !dryRun)
+      this.#deps.events.report(this.#warnings.due(plan.warnings, Date.now()), (event) => {
+        this.#warnings.unreported(event);
+      });
     const count = plan.actions.length;
     if (dryRun) {
       log.info(
