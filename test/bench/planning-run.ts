@@ -23,8 +23,9 @@ const ipv4 = (base: number, n: number): string =>
     .map((b, i) => (i < 2 ? b : 0) + (i === 2 ? n >>> 8 : i === 3 ? n & 255 : 0))
     .join('.');
 
-function world(): Snapshot {
-  const devices: Device[] = Array.from({ length: nodes }, (_, i) =>
+/** Devices with a public and a private address each, and a BGP session's neighbours. */
+function benchDevices(): Device[] {
+  return Array.from({ length: nodes }, (_, i) =>
     device(i, {
       addresses: [
         { address: ipv4(0xcb000000, i), family: 4, public: true, management: true, cidr: 31 },
@@ -50,6 +51,10 @@ function world(): Snapshot {
       ],
     }),
   );
+}
+
+function world(): Snapshot {
+  const devices = benchDevices();
   const serviceList: V1Service[] = Array.from({ length: services }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'Service',
