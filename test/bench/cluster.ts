@@ -136,6 +136,17 @@ async function removeAll(admin: KubeRest, limit: ReturnType<typeof pLimit>): Pro
   await admin.request({ method: 'DELETE', path: resourcePath(resources.Node) });
 }
 
+/** A project of `devices` devices with BGP, and plenty of addresses for the Services. */
+function startBenchEmulator(devices: number): Promise<Emulator> {
+  return startEmulator({
+    world: syntheticWorld({ devices, reservations: 0, bgp: true }),
+    token: benchToken,
+    // Not routed anywhere: plenty of addresses for the Services.
+    addressRange: { first: '100.96.0.0', count: 1 << 16 },
+    validate: false, // the schema check per answer would dominate the emulator's time
+  });
+}
+
 export async function benchCluster(
   kube: KubeEnvironment,
   size: { nodes: number; servicesPerNode: number; syncPeriod: string },
@@ -145,14 +156,7 @@ export async function benchCluster(
 ): Promise<BenchCluster> {
   const admin = restFor(kube.adminKubeconfig);
   const limit = pLimit(32);
-  const world = syntheticWorld({ devices: size.nodes, reservations: 0, bgp: true });
-  const emulator = await startEmulator({
-    world,
-    token: benchToken,
-    // Not routed anywhere: plenty of addresses for the Services.
-    addressRange: { first: '100.96.0.0', count: 1 << 16 },
-    validate: false, // the schema check per answer would dominate the emulator's time
-  });
+  const emulator = await startBenchEmulator(size.nodes);
   await createNodes(admin, limit, size.nodes);
   const createService = async (name: string): Promise<void> => {
     // No node ports: 5,000 Services would fill the node port range, and the CCM needs none.
