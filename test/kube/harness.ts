@@ -104,10 +104,16 @@ export class KubeHarness {
     return this.env;
   }
 
-  /** The manifests' RBAC (not the Deployment: the tests run the daemon themselves). */
+  /**
+   * The manifests' RBAC (not the Deployment: the tests run the daemon themselves; nor the admission
+   * policy, which would refuse what tests make on purpose: its own test installs it).
+   */
   async #installManifests(): Promise<void> {
     const template = join(repo, 'deploy', 'template');
-    await this.#applyFile(join(template, 'deployment.yaml'), (kind) => kind !== 'Deployment');
+    await this.#applyFile(
+      join(template, 'deployment.yaml'),
+      (kind) => kind !== 'Deployment' && !admissionKinds.has(kind),
+    );
     // MetalLB's namespace is MetalLB's to make; here it stands in for an installed MetalLB.
     await this.admin('POST', '/api/v1/namespaces', {
       apiVersion: 'v1',
@@ -227,6 +233,12 @@ export class KubeHarness {
     if (existsSync(this.#dir)) await rm(this.#dir, { recursive: true, force: true });
   }
 }
+
+/** The admission policy of deploy/ and its binding. */
+export const admissionKinds: ReadonlySet<string> = new Set([
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+]);
 
 async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;

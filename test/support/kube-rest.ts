@@ -78,6 +78,9 @@ const plurals: Record<string, string> = {
   Namespace: 'namespaces',
   Deployment: 'deployments',
   Secret: 'secrets',
+  ValidatingAdmissionPolicy: 'validatingadmissionpolicies',
+  ValidatingAdmissionPolicyBinding: 'validatingadmissionpolicybindings',
+  ConfigMap: 'configmaps',
 };
 
 /** The collection an object of a manifest is created in (the kinds our manifests hold). */
