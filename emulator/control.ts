@@ -39,5 +39,7 @@ export function control(state: EmulatorState, command: string, body: string): An
   }
   const approve = /^POST \/_emulator\/approve\/([^/]+)$/.exec(command);
   if (approve) return { status: state.world.approve(approve[1] ?? '') ? 204 : 404 };
+  const session = /^POST \/_emulator\/sessions\/([^/]+)\/status$/.exec(command);
+  if (session) return { status: state.world.setSessionStatus(session[1] ?? '', body) ? 204 : 404 };
   return { status: 404, body: { error: 'no such control' } };
 }

@@ -108,6 +108,32 @@ describe('the Metal API emulator', () => {
     ).toEqual([`/metal/v1/devices/${device0}`]);
   });
 
+  it('reports a session "unknown" at first, then the per-switch status a test sets over HTTP', async () => {
+    await enableBgp();
+    await call('POST', `/devices/${device0}/bgp/sessions`, { address_family: 'ipv4' });
+    const status = async () =>
+      (
+        (await call('GET', `/projects/${project}/bgp/sessions`)).body['bgp_sessions'] as {
+          status: string;
+        }[]
+      )[0]?.status;
+    expect(await status()).toBe('unknown');
+    const set = await fetch(
+      `${new URL(emulatorOf().url).origin}/_emulator/sessions/${device0}/status`,
+      { method: 'POST', body: 'up,down' },
+    );
+    expect(set.status).toBe(204);
+    expect(await status()).toBe('up,down');
+    expect(emulatorOf().world.setSessionStatus(device1, 'up')).toBe(false); // no session there
+  });
+
+  it('takes a rotated token and refuses the old one', async () => {
+    const old = emulatorOf().token;
+    emulatorOf().rotateToken('rotated');
+    expect((await call('GET', `/projects/${project}`, undefined, old)).status).toBe(401);
+    expect((await call('GET', `/projects/${project}`, undefined, 'rotated')).status).toBe(200);
+  });
+
   it('gives BGP neighbours only with project BGP and a session, and the metadata document agrees', async () => {
     expect(await call('GET', `/devices/${device0}/bgp/neighbors`)).toMatchObject({
       body: { bgp_neighbors: [] },

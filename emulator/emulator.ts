@@ -39,6 +39,8 @@ export interface Emulator {
   /** Base URL of the API, with the /metal/v1 prefix. */
   readonly url: string;
   readonly token: string;
+  /** Accept only this token from now on, as after a key rotation in the Metal console. */
+  rotateToken(token: string): void;
   /** URL of the metadata document as the given device sees it. */
   metadataUrl(deviceId: string): string;
   /** Requests per operationId, failed and faulted ones included. */
@@ -135,7 +137,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const { world, faults, counters, violations, routing } = state;
   return {
     url: `${origin}${prefix}`,
-    token: state.token,
+    get token() {
+      return state.token;
+    },
+    rotateToken: (token) => {
+      state.token = token;
+    },
     metadataUrl: (deviceId) => `${origin}/_metadata/${deviceId}/metadata`,
     counters: () => Object.fromEntries(counters),
     resetCounters: () => {

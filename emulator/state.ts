@@ -7,8 +7,8 @@ import type { EmulatorWorld } from './world.ts';
 /** What a running emulator holds besides its server: the world and what it counts and checks. */
 export interface EmulatorState {
   readonly world: EmulatorWorld;
-  /** The only X-Auth-Token accepted. */
-  readonly token: string;
+  /** The only X-Auth-Token accepted (a test rotates it). */
+  token: string;
   readonly faults: Faults;
   /** Requests per operationId. */
   readonly counters: Map<string, number>;

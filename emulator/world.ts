@@ -80,6 +80,23 @@ export class EmulatorWorld {
     return found === undefined ? undefined : String(found['address']);
   }
 
+  /**
+   * What Metal's routers report for the device's IPv4 session: one state per switch, "up,down"
+   * (tests call this to take a session down or bring it back).
+   */
+  setSessionStatus(deviceId: string, status: string): boolean {
+    const session = this.sessions.find(
+      (s) =>
+        s['address_family'] === 'ipv4' &&
+        String((s['device'] as Json | undefined)?.['href'])
+          .toLowerCase()
+          .endsWith(`/devices/${deviceId.toLowerCase()}`),
+    );
+    if (session === undefined) return false;
+    Object.assign(session, { status, updated_at: this.time() });
+    return true;
+  }
+
   /** What Equinix staff do for a pending request: give it an address (tests call this). */
   approve(reservationId: string): boolean {
     const reservation = this.reservations.get(reservationId.toLowerCase());
