@@ -64,10 +64,18 @@ export interface BgpConfig {
   readonly md5?: Sensitive;
 }
 
+/** A BGP session's state on one switch, as Metal reports it. */
+export type BgpSessionState = 'up' | 'down' | 'unknown';
+
 export interface BgpSession {
   readonly id: string;
   readonly deviceId: DeviceId;
   readonly addressFamily: 'ipv4' | 'ipv6';
+  /**
+   * One state per switch the device is connected to (Metal's `status`, e.g. "up,down"), in the
+   * order Metal lists them; absent when Metal sent none.
+   */
+  readonly states?: readonly BgpSessionState[];
 }
 
 export type ReservationState = 'created' | 'pending' | 'denied';

@@ -13,8 +13,12 @@ describe('migrating from the upstream CCM', () => {
     expect(first?.actions.map((a) => `${a.kind} ${a.target}`).sort()).toEqual([
       'kubernetes.patch ConfigMap metallb-system/config',
       'kubernetes.patch Node cp-1',
+      // The condition of the BGP sessions, which the upstream CCM does not write.
+      'kubernetes.patch Node cp-1 status',
       'kubernetes.patch Node worker-1',
+      'kubernetes.patch Node worker-1 status',
       'kubernetes.patch Node worker-2',
+      'kubernetes.patch Node worker-2 status',
       'kubernetes.patch Service default/api',
       'kubernetes.patch Service default/web',
     ]);

@@ -97,6 +97,32 @@ function stateMetrics(registers: Registers) {
       help: 'IP reservations of the project tagged for this cluster, at the last observation',
       registers,
     }),
+    bgpSessions: new Gauge({
+      name: 'metal_ccm_bgp_sessions',
+      help: 'BGP sessions of the project, one per session and switch, by the state Metal reports, at the last observation',
+      labelNames: ['state'] as const,
+      registers,
+    }),
+    servicesPending: new Gauge({
+      name: 'metal_ccm_services_pending',
+      help: 'LoadBalancer Services this CCM serves that have no address in their status yet',
+      registers,
+    }),
+    servicesPendingMaxAge: new Gauge({
+      name: 'metal_ccm_services_pending_max_age_seconds',
+      help: 'Seconds the longest-pending of them has been seen without an address (0 when none)',
+      registers,
+    }),
+    servicesOverLimit: new Gauge({
+      name: 'metal_ccm_services_over_eip_limit',
+      help: 'Services refused an Elastic IP because --eip-limit of them are announced',
+      registers,
+    }),
+    syncPeriod: new Gauge({
+      name: 'metal_ccm_sync_period_seconds',
+      help: 'The resync period (--sync-period): what the alerts measure ages against',
+      registers,
+    }),
     leader: new Gauge({
       name: 'metal_ccm_leader_election_master_status',
       help: '1 while this process holds the leader Lease (or runs without leader election), else 0',

@@ -4,7 +4,6 @@ import type { MetalNeeds } from '../../model/observation.ts';
 import type { Action, Plan } from '../../model/plan.ts';
 import type { Settings } from '../../model/settings.ts';
 import type { KubernetesState, ProbeResult, Snapshot } from '../../model/snapshot.ts';
-import { ownedBy } from '../../model/marks/tags.ts';
 import { planAll } from '../../planners/index.ts';
 import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { apply, type Outcome } from '../apply/applier.ts';
@@ -19,6 +18,7 @@ import { untilReflected, type FindCached } from './caught-up.ts';
 import { outcomeEvents, WarningTransitions, type EventReporter } from './events.ts';
 import { foldedReasons, LoadBalancerEvents } from './service-events.ts';
 import type { Metrics } from './metrics.ts';
+import { SnapshotMetrics } from './snapshot-metrics.ts';
 import type { LoopEnd, Trigger } from './scheduler.ts';
 
 /** What one loop reads from, writes through and reports to. */
@@ -64,9 +64,12 @@ export class Reconciler {
   /** Events mark transitions: warnings when they appear, a Service's load balancer as it changes. */
   readonly #warnings = new WarningTransitions();
   readonly #loadBalancers = new LoadBalancerEvents();
+  readonly #gauges: SnapshotMetrics;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
+    this.#gauges = new SnapshotMetrics(deps.metrics);
+    deps.metrics.syncPeriod.set(deps.settings.syncPeriodMs / 1000);
     this.#backoff = deps.backoff ?? new ActionBackoff();
   }
 
@@ -147,12 +150,8 @@ export class Reconciler {
 
   async #planAndApply(trigger: Trigger, snapshot: Snapshot): Promise<LoopEnd> {
     const { metrics, log, dryRun } = this.#deps;
-    const cluster = snapshot.kubernetes.clusterId;
-    if (cluster !== undefined)
-      metrics.reservationsOwned.set(
-        snapshot.metal.reservations.filter((r) => ownedBy(r.tags, cluster)).length,
-      );
     const plan = this.#backoff.hold(diff(snapshot, planAll(snapshot)), Date.now());
+    this.#gauges.record(snapshot, plan, Date.now());
     const leading = this.#deps.leading();
     if (leading && !dryRun)
       this.#deps.events.report(this.#warnings.due(plan.warnings, Date.now()), (event) => {

@@ -58,6 +58,18 @@ const specs = {
     on: 'Node',
     meaning: 'the Node left the BGP node selector: the BGP annotations were taken back',
   },
+  BgpSessionsReported: {
+    type: 'Normal',
+    on: 'Node',
+    meaning:
+      'the Node’s condition `metal.equinix.com/BGPSessionsEstablished` changed: its device’s BGP session came up, went down or became unknown',
+  },
+  BgpSessionDown: {
+    type: 'Warning',
+    on: 'Node',
+    meaning:
+      'the IPv4 BGP session of the Node’s device is down on a switch (the peers are named): Metal’s routers do not hear the node’s announcements there',
+  },
   ElasticIPFinalizerAdded: {
     type: 'Normal',
     meaning:

@@ -1,11 +1,11 @@
 /**
- * A mark: an annotation, label, taint, finalizer, tag or field the CCM reads or writes. Each one is
+ * A mark: an annotation, label, taint, finalizer, tag, field or condition the CCM reads or writes. Each one is
  * defined once, with its meaning; the code takes its key from the definition and the README its
  * table (`npm run docs:update`), so the two cannot drift.
  */
 export interface Mark {
-  readonly kind: 'annotation' | 'label' | 'taint' | 'finalizer' | 'tag' | 'field';
-  /** The annotation or label name, taint key, finalizer, field path, or a tag's `key=`. */
+  readonly kind: 'annotation' | 'label' | 'taint' | 'finalizer' | 'tag' | 'field' | 'condition';
+  /** The annotation or label name, taint key, finalizer, field path, condition type, or a tag's `key=`. */
   readonly key: string;
   /** The value, when the CCM always writes the same one; a placeholder such as `<hash>` otherwise. */
   readonly value?: string;

@@ -130,6 +130,14 @@ export const nodeMarks = {
     use: 'written',
     meaning: 'the same facts per peer (peers sorted), as later kube-vip versions read them',
   }),
+  bgpSessions: mark({
+    kind: 'condition',
+    key: 'metal.equinix.com/BGPSessionsEstablished',
+    on: 'Node',
+    use: 'written',
+    meaning:
+      'whether the IPv4 BGP session of the node’s device is up on every switch, as Metal reports it in the project’s session list: `True` (`Established`), `False` (`SessionDown`, the peers that are down named) or `Unknown` (`StateUnknown`); written when it changes',
+  }),
 } as const;
 
 /** A field of the per-peer BGP annotations. */

@@ -5,7 +5,9 @@ import type { AnnotationNames } from '../../model/settings.ts';
 import type { Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
 import { refOf } from '../../model/kubernetes.ts';
 import { matchesLabels } from '../../model/label-selector.ts';
-import type { BgpNeighbor, Device } from '../../model/metal.ts';
+import type { BgpNeighbor, BgpSession, Device } from '../../model/metal.ts';
+import type { Warning } from '../../model/plan.ts';
+import { planSessionCondition } from './session-condition.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { factsOf, type Facts } from '../facts/facts.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
@@ -179,57 +181,84 @@ function annotate(
   };
 }
 
-/** What one Node needs: its session, its annotations, or its annotations taken back. */
+type NodePlan = { readonly intents: (ObjectIntent | MetalIntent)[]; readonly warnings: Warning[] };
+
+const only = (...intents: (ObjectIntent | MetalIntent | undefined)[]): NodePlan => ({
+  intents: intents.filter((i) => i !== undefined),
+  warnings: [],
+});
+
+/**
+ * What one Node needs: its session, its annotations (or taken back), and the condition that says
+ * whether its session is up.
+ */
 function planNode(
   snapshot: Snapshot,
   facts: Facts,
   node: V1Node,
-  withSession: ReadonlySet<string>,
+  sessions: ReadonlyMap<string, BgpSession>,
   afterProject: boolean,
-): ObjectIntent | MetalIntent | undefined {
+): NodePlan {
   const { settings } = snapshot;
   const names = settings.annotations;
   if (!matchesLabels(settings.bgpNodeSelector, node.metadata?.labels))
-    return annotate(
-      node,
-      {},
-      names,
-      `Node is outside the BGP node selector "${settings.bgpNodeSelector.source}"`,
-      events.BgpAnnotationsRemoved,
+    return only(
+      annotate(
+        node,
+        {},
+        names,
+        `Node is outside the BGP node selector "${settings.bgpNodeSelector.source}"`,
+        events.BgpAnnotationsRemoved,
+      ),
     );
   const found = facts.deviceOf(node);
-  if (found.kind !== 'matched' || found.device.state !== 'active') return undefined;
+  if (found.kind !== 'matched' || found.device.state !== 'active') return only();
   const { device } = found;
-  if (!withSession.has(device.id)) return sessionIntent(device, node, afterProject);
+  const session = sessions.get(device.id);
+  if (session === undefined) return only(sessionIntent(device, node, afterProject));
+  const condition = planSessionCondition(node, device, session, snapshot.time);
   const neighbors = device.bgpNeighbors?.filter((n) => n.addressFamily === 4);
-  if (neighbors === undefined || neighbors.length === 0) return undefined; // not known yet: wait, take nothing away
-  return annotate(
-    node,
-    bgpAnnotations(device, neighbors, names),
-    names,
-    `describe the BGP peering of device ${device.hostname} (${device.id})`,
-    events.BgpAnnotated,
-  );
+  // Neighbours not known yet: wait, take nothing away.
+  const annotated =
+    neighbors === undefined || neighbors.length === 0
+      ? undefined
+      : annotate(
+          node,
+          bgpAnnotations(device, neighbors, names),
+          names,
+          `describe the BGP peering of device ${device.hostname} (${device.id})`,
+          events.BgpAnnotated,
+        );
+  return {
+    intents: [annotated, condition.intent].filter((i) => i !== undefined),
+    warnings: condition.warning === undefined ? [] : [condition.warning],
+  };
 }
 
 /**
  * BGP for a load balancer: enabled on the project, a session on the device of every node the BGP
- * node selector picks (asked for only when the project's session list lacks it), and the device's
- * BGP facts written on its Node; taken back from nodes that leave the selector.
+ * node selector picks (asked for only when the project's session list lacks it), the device's BGP
+ * facts written on its Node (taken back from nodes that leave the selector), and whether its
+ * session is up as the Node's condition.
  */
 export function planBgp(snapshot: Snapshot, facts: Facts = factsOf(snapshot)): Desired {
   if (!facts.loadBalancer.bgp) return { objects: [], metal: [], warnings: [] };
   const project = projectBgp(snapshot);
   const metal: MetalIntent[] = project === undefined ? [] : [project];
   const objects: ObjectIntent[] = [];
-  const withSession = new Set<string>(
-    snapshot.metal.bgpSessions.filter((s) => s.addressFamily === 'ipv4').map((s) => s.deviceId),
+  const warnings: Warning[] = [];
+  const sessions = new Map(
+    snapshot.metal.bgpSessions
+      .filter((s) => s.addressFamily === 'ipv4')
+      .map((s) => [s.deviceId, s]),
   );
   for (const node of snapshot.kubernetes.nodes) {
-    const intent = planNode(snapshot, facts, node, withSession, project !== undefined);
-    if (intent === undefined) continue;
-    if ('request' in intent) metal.push(intent);
-    else objects.push(intent);
+    const planned = planNode(snapshot, facts, node, sessions, project !== undefined);
+    for (const intent of planned.intents) {
+      if ('request' in intent) metal.push(intent);
+      else objects.push(intent);
+    }
+    warnings.push(...planned.warnings);
   }
-  return { objects, metal, warnings: [] };
+  return { objects, metal, warnings };
 }

@@ -73,6 +73,7 @@ export const sessionBody = (s: BgpSession): Json => ({
   id: s.id,
   address_family: s.addressFamily,
   device: link(`/devices/${s.deviceId}`),
+  ...(s.states === undefined ? {} : { status: s.states.join(',') }),
 });
 
 export function reservationBody(r: Reservation): Json {

@@ -4,6 +4,7 @@ import type {
   BgpConfig,
   BgpNeighbor,
   BgpSession,
+  BgpSessionState,
   Device,
   DeviceAddress,
   DeviceState,
@@ -134,16 +135,26 @@ export const bgpConfigSchema = z
     ...(c.md5 == null || c.md5 === '' ? {} : { md5: new Sensitive(c.md5) }),
   }));
 
+/** Metal's per-switch session states ("up,down"); a value it does not document reads as unknown. */
+const sessionStates = (status: string): BgpSessionState[] =>
+  status
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '')
+    .map((s) => (s === 'up' || s === 'down' ? s : 'unknown'));
+
 export const bgpSessionSchema = z
   .object({
     id: uuid,
     address_family: z.enum(['ipv4', 'ipv6']),
     device: href,
+    status: z.string().nullish(),
   })
   .transform((s): BgpSession => ({
     id: s.id,
     deviceId: s.device.toLowerCase() as DeviceId,
     addressFamily: s.address_family,
+    ...(s.status == null ? {} : { states: sessionStates(s.status) }),
   }));
 
 /** An assignment of a reservation; href-only when not expanded, so the id may come from it. */
