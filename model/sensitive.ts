@@ -18,6 +18,11 @@ export class Sensitive<T = string> {
     return this.#value;
   }
 
+  /** Where the value comes from, when that is worth saying (a file re-read on change); never the value. */
+  source(): string | undefined {
+    return undefined;
+  }
+
   toJSON(): string {
     return shown;
   }

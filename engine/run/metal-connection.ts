@@ -1,6 +1,7 @@
 import type { Settings } from '../../model/settings.ts';
 import { MetalClient } from '../../providers/metal/client.ts';
 import {
+  describeKey,
   describeStartupFailure,
   isNotFound,
   isUnauthorized,
@@ -35,6 +36,21 @@ function requestLog(log: Logger, env: Readonly<Record<string, string | undefined
   };
 }
 
+/**
+ * A warning when the Metal API refuses the key (401, 403), naming where the key came from (the
+ * file and since when its content is in use, after a rotation): once per key, not per call.
+ */
+function refusedKeyWarning(settings: Settings, log: Logger): (outcome: number | string) => void {
+  let warned: string | undefined;
+  return (outcome) => {
+    if (outcome !== 401 && outcome !== 403) return;
+    const source = describeKey(settings.apiKey.source());
+    if (source === warned) return;
+    warned = source;
+    log.warn({ status: outcome }, `the Metal API refused ${source}`);
+  };
+}
+
 /** The Metal client of the daemon: counted in the metrics; nothing is called until asked. */
 export function metalConnection(deps: {
   settings: Settings;
@@ -43,6 +59,7 @@ export function metalConnection(deps: {
   metrics: Metrics;
 }): MetalConnection {
   const { settings, metrics } = deps;
+  const refused = refusedKeyWarning(settings, deps.log);
   const transport = new MetalTransport({
     baseURL: settings.baseURL,
     token: settings.apiKey,
@@ -51,6 +68,7 @@ export function metalConnection(deps: {
     onCall: (call) => {
       metrics.metalRequests.inc({ operation: call.operation, code: String(call.outcome) });
       metrics.metalRequestDuration.observe({ operation: call.operation }, call.durationMs / 1000);
+      refused(call.outcome);
     },
     onRateLimited: () => {
       metrics.metalRateLimitPauses.inc();
@@ -65,10 +83,12 @@ export function metalConnection(deps: {
         () => undefined,
         (error: unknown) => {
           if (isUnauthorized(error) || isNotFound(error))
-            throw new Error(describeStartupFailure(error), { cause: error });
+            throw new Error(describeStartupFailure(error, settings.apiKey.source()), {
+              cause: error,
+            });
           // Anything else (the API unreachable) is for the loops to retry, and /readyz to show.
           deps.log.warn(
-            { err: describeStartupFailure(error) },
+            { err: describeStartupFailure(error, settings.apiKey.source()) },
             'the Metal project could not be read yet',
           );
         },

@@ -67,10 +67,19 @@ export function isUnauthorized(error: unknown): boolean {
   return error instanceof MetalApiError && (error.status === 401 || error.status === 403);
 }
 
-/** The one-line start-up message for a refused token or an unknown project. */
-export function describeStartupFailure(error: unknown): string {
+/** Which key was refused: its file when it is read from one, else where it may be set. */
+export const describeKey = (source: string | undefined): string =>
+  source === undefined
+    ? 'the API key (METAL_API_KEY or "apiKey")'
+    : `the API key read from ${source}`;
+
+/**
+ * The one-line message for a refused token or an unknown project; `keySource` says where the key
+ * came from (a file, re-read when rotated), so a refusal after a rotation names it.
+ */
+export function describeStartupFailure(error: unknown, keySource?: string): string {
   if (isUnauthorized(error)) {
-    return `the Metal API refused the credentials (${String((error as MetalApiError).status)}): check the API key (METAL_API_KEY or "apiKey") and that it may use the project (METAL_PROJECT_ID or "projectID")`;
+    return `the Metal API refused the credentials (${String((error as MetalApiError).status)}): check ${describeKey(keySource)} and that it may use the project (METAL_PROJECT_ID or "projectID")`;
   }
   if (isNotFound(error)) {
     return 'the Metal API does not know the project: check the project ID (METAL_PROJECT_ID or "projectID")';

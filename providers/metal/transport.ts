@@ -113,7 +113,6 @@ export class MetalTransport {
     this.#http = axios.create({
       baseURL: options.baseURL,
       headers: {
-        'X-Auth-Token': options.token.reveal(),
         Accept: 'application/json',
         'Content-Type': 'application/json',
         'User-Agent': 'equinix-metal-ccm',
@@ -170,6 +169,8 @@ export class MetalTransport {
           url: spec.path,
           params: spec.query,
           data: spec.body,
+          // Asked at every request: a key read from a file may have been rotated since the last.
+          headers: { 'X-Auth-Token': this.#options.token.reveal() },
           signal: AbortSignal.any(signals),
         });
         this.#report(spec, attempt, started, response.status);

@@ -20,6 +20,16 @@ export const options = {
     expected: 'a non-empty API token',
     parse: parse.secret,
   }),
+  apiKeyFile: option<string | undefined>({
+    description:
+      'File holding the Equinix Metal API token (a mounted Secret), instead of apiKey: read again at every Metal call, so a rotated key is used without a restart',
+    flag: 'api-key-file',
+    env: ['METAL_API_KEY_FILE'],
+    secret: ['apiKeyFile'],
+    defaultText: 'none',
+    expected: 'a file path',
+    parse: parse.filePath,
+  }),
   projectID: option({
     description: 'Equinix Metal project ID',
     env: ['METAL_PROJECT_ID'],
@@ -119,6 +129,16 @@ export const options = {
     expected:
       '10 to 20 letters and digits with a lower-case letter, an upper-case letter and a digit',
     parse: parse.bgpPassword,
+  }),
+  bgpPassFile: option<string | undefined>({
+    description:
+      'File holding the BGP MD5 password, instead of bgpPass: read again whenever BGP is enabled on the project',
+    flag: 'bgp-pass-file',
+    env: ['METAL_BGP_PASS_FILE'],
+    secret: ['bgpPassFile'],
+    defaultText: 'none',
+    expected: 'a file path',
+    parse: parse.filePath,
   }),
   annotationLocalASN: annotationOption(
     "Node annotation for the node's BGP ASN",

@@ -65,6 +65,9 @@ export const projectId = fromSchema(
     .transform((s) => s.toLowerCase() as ProjectId),
 );
 
+/** A file's path (a mounted Secret's key, e.g. `/etc/metal/apiKey`). */
+export const filePath = fromSchema(z.string().trim().min(1));
+
 export const secret = fromSchema(
   z
     .string()

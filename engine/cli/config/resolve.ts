@@ -1,6 +1,8 @@
 import type { Settings } from '../../../model/settings.ts';
 import { options, type OptionName, type OptionSpec, type OptionValue } from './options.ts';
 import { unsupportedOptions, unsupportedWarnings } from './unsupported.ts';
+import { FileSecret } from './file-secret.ts';
+import type { Sensitive } from '../../../model/sensitive.ts';
 
 /** Where the option values may come from, highest precedence first. */
 export interface ConfigSources {
@@ -103,7 +105,8 @@ export function resolveConfig(sources: ConfigSources): Resolution {
       continue;
     }
     if (raw === undefined) {
-      if (spec.required === true) errors.push(`${name} is not set: set ${whereToSet(spec)}`);
+      if (spec.required === true && !inFile(name, sources))
+        errors.push(`${name} is not set: set ${whereToSet(spec)}`);
       values[name] = spec.default;
       origins[name] = 'default';
       continue;
@@ -118,6 +121,7 @@ export function resolveConfig(sources: ConfigSources): Resolution {
       );
     }
   }
+  readFiles(values, origins, errors);
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -128,6 +132,45 @@ export function resolveConfig(sources: ConfigSources): Resolution {
       sources,
     },
   };
+}
+
+/** The secrets that may be given as a file instead, and the option that names the file. */
+const secretFiles = { apiKey: 'apiKeyFile', bgpPass: 'bgpPassFile' } as const;
+
+const inFile = (name: OptionName, sources: ConfigSources): boolean =>
+  name in secretFiles &&
+  findRaw(options[secretFiles[name as keyof typeof secretFiles]], sources) !== undefined;
+
+/** A secret given as a file becomes a FileSecret (read now, and again at each use); not both. */
+function readFiles(
+  values: Partial<Record<OptionName, unknown>>,
+  origins: Partial<Record<OptionName, string>>,
+  errors: string[],
+): void {
+  for (const [name, fileOption] of Object.entries(secretFiles) as [
+    keyof typeof secretFiles,
+    OptionName,
+  ][]) {
+    const path = values[fileOption];
+    if (typeof path !== 'string') continue;
+    const origin = origins[fileOption] ?? fileOption;
+    if (origins[name] !== 'default') {
+      errors.push(
+        `${name} is set by ${origins[name] ?? ''} and ${fileOption} by ${origin}: set one of them`,
+      );
+      continue;
+    }
+    const parse = options[name].parse as (raw: unknown) => ReturnType<typeof options.apiKey.parse>;
+    const secret = FileSecret.open(path, origin, parse);
+    if ('error' in secret) {
+      errors.push(
+        `${name} (from ${fileOption}, ${origin}): expected ${options[name].expected} (${secret.error})`,
+      );
+      continue;
+    }
+    values[name] = secret satisfies Sensitive;
+    origins[name] = `file ${path} (${origin})`;
+  }
 }
 
 /**
