@@ -20,7 +20,10 @@ describe('migrating from the upstream CCM', () => {
       'kubernetes.patch Node worker-2',
       'kubernetes.patch Node worker-2 status',
       'kubernetes.patch Service default/api',
+      // Their condition metal.equinix.com/ElasticIPReady, which the upstream CCM does not write.
+      'kubernetes.patch Service default/api status',
       'kubernetes.patch Service default/web',
+      'kubernetes.patch Service default/web status',
     ]);
     expect(failures).toEqual([]);
     expect(second?.actions).toEqual([]);

@@ -149,6 +149,11 @@ const specs = {
     meaning:
       'a reservation waits to be released while a live Service still shows its address (status or annotation): on the Service it was for and on the one that shows it',
   },
+  ElasticIPConditionSet: {
+    type: 'Normal',
+    meaning:
+      'the Service’s condition `metal.equinix.com/ElasticIPReady` changed (its Warning Events, or `EnsuredLoadBalancer`, tell why)',
+  },
   InvalidElasticIPLocation: {
     type: 'Warning',
     on: 'Service',

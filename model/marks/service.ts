@@ -51,6 +51,14 @@ export const serviceMarks = {
     meaning:
       'its Elastic IP, once it has one; while a live Service shows an address here (or in the annotation), its reservation is not released',
   }),
+  elasticIpReady: mark({
+    kind: 'condition',
+    key: 'metal.equinix.com/ElasticIPReady',
+    on: 'Service',
+    use: 'written',
+    meaning:
+      'whether the Service has its Elastic IP: `True` (`Assigned`) once the address is in its status, or `False` with why: `Pending`, `Denied`, `LimitReached`, `NoLocation`, `NotInProject`, `Refused`, `InUse`, `Foreign`; written when it changes, so `kubectl wait --for=condition=metal.equinix.com/ElasticIPReady` works',
+  }),
   cleanupFinalizer: mark({
     kind: 'finalizer',
     key: 'service.kubernetes.io/load-balancer-cleanup',

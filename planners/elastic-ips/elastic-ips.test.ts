@@ -5,6 +5,7 @@ import {
   reservation,
   service,
   world,
+  addressWrites,
 } from '../../test/support/service-world.ts';
 import { serviceHash, serviceTags } from '../../model/marks/tags.ts';
 import { planElasticIps } from './elastic-ips.ts';
@@ -126,7 +127,7 @@ describe('planElasticIps', () => {
         message: expect.stringMatching(/is the control-plane Elastic IP/),
       }),
     ]);
-    expect(out.objects.map((o) => o.desired?.metadata?.name)).toEqual(['chosen']);
+    expect(addressWrites(out).map((o) => o.desired?.metadata?.name)).toEqual(['chosen']);
     expect(out.metal).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ import { requestReservation } from './reservations.ts';
 import { release, releaseOrWait } from './release.ts';
 import { patchService, warn, type Planning } from './planning.ts';
 import { assign, hasFinalizer } from './service-fields.ts';
+import { planConditions, ready } from './ready-condition.ts';
 
 /** A Service whose own reservation is kept, awaited, or requested. */
 function planOwn(p: Planning, claim: ServiceClaim): void {
@@ -40,6 +41,7 @@ function planOwn(p: Planning, claim: ServiceClaim): void {
     const given = assign(service, own.address, p.annotation);
     const why = `give the Service its Elastic IP ${own.address}`;
     patchService(p, service, given, why, events.ElasticIPAssigned);
+    p.conditions.set(service, ready(own.address, `(reservation ${own.id})`));
   }
 }
 
@@ -84,6 +86,8 @@ function planClaim(p: Planning, claim: ServiceClaim): void {
       const given = assign(service, decision.reservation.address, p.annotation);
       const why = `use the reservation ${decision.reservation.id} the Service asks for`;
       patchService(p, service, given, why, events.ElasticIPAssigned);
+      const { address, id } = decision.reservation;
+      p.conditions.set(service, ready(address ?? '', `(reservation ${id}, chosen by the Service)`));
       break;
     }
     case 'own':
@@ -137,11 +141,13 @@ export function planElasticIps(snapshot: Snapshot, facts: Facts = factsOf(snapsh
     objects: [],
     metal: [],
     warnings: [],
+    conditions: new Map(),
     announced: claims.claims.filter(
       (c) => c.decision.kind !== 'not-ours' && c.own?.state === 'created',
     ).length,
   };
   for (const claim of claims.claims) planClaim(p, claim);
   collectOrphans(p, facts);
+  planConditions(p, p.conditions);
   return { objects: p.objects, metal: p.metal, warnings: p.warnings };
 }

@@ -9,6 +9,7 @@ import {
   service,
   world,
   desiredService,
+  addressWrites,
 } from '../../test/support/service-world.ts';
 import { planElasticIps } from './elastic-ips.ts';
 
@@ -17,7 +18,7 @@ const webTags = serviceTags('default', 'web', cluster);
 
 /** The Services the plan writes to, by name. */
 const touched = (out: Desired): (string | undefined)[] =>
-  out.objects.map((o) => (o.desired ?? o.observed).metadata?.name);
+  addressWrites(out).map((o) => (o.desired ?? o.observed).metadata?.name);
 const deletes = (out: Desired): string[] => out.metal.map((m) => m.target);
 const warningsOf = (out: Desired) => out.warnings.map((w) => [w.subject, w.event, w.message]);
 
@@ -69,7 +70,7 @@ describe('an Elastic IP belongs to one Service', () => {
         reservations: [reservation(3, tags)],
       }),
     );
-    expect(out.objects).toEqual([]);
+    expect(addressWrites(out)).toEqual([]);
     expect(out.metal).toEqual([]);
     expect(out.warnings).toEqual([
       expect.objectContaining({
@@ -88,7 +89,9 @@ describe('an Elastic IP belongs to one Service', () => {
       }),
     );
     expect(out.warnings).toEqual([]);
-    expect(desiredService(out.objects[0])?.metadata?.annotations?.[kubeVip]).toBe('198.51.100.4');
+    expect(desiredService(addressWrites(out)[0])?.metadata?.annotations?.[kubeVip]).toBe(
+      '198.51.100.4',
+    );
   });
 });
 
@@ -136,7 +139,7 @@ describe('two Services naming one bring-your-own address', () => {
     const first = planElasticIps(world({ services: [newer, going], reservations: [byo] }));
     expect(deletes(first)).toEqual([]); // a bring-your-own reservation is never released
     expect(touched(first)).toEqual(['zeta']); // its finalizer comes off
-    expect(desiredService(first.objects[0])?.metadata?.finalizers).toBeUndefined();
+    expect(desiredService(addressWrites(first)[0])?.metadata?.finalizers).toBeUndefined();
     expect(warningsOf(first)).toEqual([
       [
         'Service default/alpha',
@@ -146,7 +149,7 @@ describe('two Services naming one bring-your-own address', () => {
     ]);
     const next = planElasticIps(world({ services: [newer], reservations: [byo] }));
     expect(next.warnings).toEqual([]);
-    expect(desiredService(next.objects[0])?.spec?.loadBalancerIP).toBe('198.51.100.5');
+    expect(desiredService(addressWrites(next)[0])?.spec?.loadBalancerIP).toBe('198.51.100.5');
   });
 
   it('leaves it with the Service that has it, even if an older one names it later', () => {

@@ -2,9 +2,11 @@ import type { V1Service } from '@kubernetes/client-node';
 import type { MetalIntent, ObjectIntent } from '../../model/desired.ts';
 import type { ClusterId } from '../../model/ids.ts';
 import { describeRef, refOf } from '../../model/kubernetes.ts';
+import type { Condition } from '../../model/conditions.ts';
 import type { EventReason } from '../../model/marks/events.ts';
 import type { Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
+import { notReady } from './ready-condition.ts';
 import type { ServiceClaims } from '../facts/service-claims.ts';
 
 /** What one loop of the Elastic IP planner plans, and what it has counted so far. */
@@ -17,6 +19,8 @@ export interface Planning {
   readonly objects: ObjectIntent[];
   readonly metal: MetalIntent[];
   readonly warnings: Warning[];
+  /** The condition `metal.equinix.com/ElasticIPReady` each Service should carry. */
+  readonly conditions: Map<V1Service, Condition>;
   /** Elastic IPs announced or requested: what `--eip-limit` caps. */
   announced: number;
 }
@@ -46,4 +50,6 @@ export function warn(p: Planning, service: V1Service, message: string, event: Ev
   const regarding = refOf(service);
   const subject = describeRef(regarding);
   p.warnings.push({ area: 'elastic-ips', subject, message, regarding, event });
+  const condition = notReady(event, message);
+  if (condition !== undefined) p.conditions.set(service, condition);
 }

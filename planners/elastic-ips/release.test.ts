@@ -9,6 +9,7 @@ import {
   reservation,
   service,
   world,
+  addressWrites,
 } from '../../test/support/service-world.ts';
 import { planElasticIps } from './elastic-ips.ts';
 
@@ -31,7 +32,7 @@ describe('a reservation is never released while a live Service shows its address
     });
     const out = planElasticIps(world({ services: [deleted, stale], reservations: [webEip] }));
     expect(deletes(out)).toEqual([]);
-    expect(out.objects).toEqual([]); // the finalizer stays while the reservation does
+    expect(addressWrites(out)).toEqual([]); // the finalizer stays while the reservation does
     expect(out.warnings).toEqual([
       {
         area: 'elastic-ips',
@@ -47,7 +48,7 @@ describe('a reservation is never released while a live Service shows its address
   it('releases it once no live Service shows it, then lets the owner go', () => {
     const out = planElasticIps(world({ services: [deleted], reservations: [webEip] }));
     expect(deletes(out)).toEqual(['reservation 198.51.100.1']);
-    const [patch] = out.objects;
+    const [patch] = addressWrites(out);
     expect(desiredService(patch)?.metadata?.finalizers).toBeUndefined();
     expect(patch?.after).toEqual([`reservation ${webEip.id}`]);
   });
@@ -55,7 +56,7 @@ describe('a reservation is never released while a live Service shows its address
   it('takes the address off a retyped owner first, then releases it, and the finalizer next loop', () => {
     const retyped = holding(service('web', { type: 'ClusterIP' }), '198.51.100.1', kubeVip);
     const out = planElasticIps(world({ services: [retyped], reservations: [webEip] }));
-    const [patch] = out.objects;
+    const [patch] = addressWrites(out);
     expect(desiredService(patch)?.status?.loadBalancer).toEqual({});
     expect(desiredService(patch)?.spec?.loadBalancerIP).toBeUndefined();
     expect(desiredService(patch)?.metadata?.annotations).toBeUndefined();
@@ -69,7 +70,7 @@ describe('a reservation is never released while a live Service shows its address
       }),
     ]);
     const next = planElasticIps(world({ services: [desiredService(patch)!], reservations: [] }));
-    expect(desiredService(next.objects[0])?.metadata?.finalizers).toBeUndefined();
+    expect(desiredService(addressWrites(next)[0])?.metadata?.finalizers).toBeUndefined();
   });
 
   it('does not collect an orphaned reservation a live Service still shows', () => {
@@ -95,6 +96,6 @@ describe('a reservation is never released while a live Service shows its address
     const retyped = holding(service('web', { type: 'ClusterIP' }), '198.51.100.5', kubeVip);
     const out = planElasticIps(world({ services: [retyped], reservations: [byo] }));
     expect(out.metal).toEqual([]);
-    expect(desiredService(out.objects[0])?.status?.loadBalancer).toEqual({});
+    expect(desiredService(addressWrites(out)[0])?.status?.loadBalancer).toEqual({});
   });
 });

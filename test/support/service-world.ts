@@ -1,7 +1,8 @@
 // Services and reservations for the Elastic IP planner's unit tests: a snapshot of just those.
 import type { V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
-import type { ObjectIntent } from '../../model/desired.ts';
+import type { Desired, ObjectIntent } from '../../model/desired.ts';
+import { events } from '../../model/marks/events.ts';
 import type { ClusterId, ReservationId } from '../../model/ids.ts';
 import type { Reservation } from '../../model/metal.ts';
 import type { LoadBalancer } from '../../model/settings.ts';
@@ -52,6 +53,13 @@ export function holding(s: V1Service, address: string, annotation?: string): V1S
 }
 
 /** What a plan wants a Service to be. */
+/**
+ * What a plan writes to Services besides a condition of their own: the Elastic IP planner's
+ * fields (a condition folded into one of those writes stays in it).
+ */
+export const addressWrites = (out: Desired): ObjectIntent[] =>
+  out.objects.filter((o) => o.event !== events.ElasticIPConditionSet);
+
 export const desiredService = (intent: ObjectIntent | undefined): V1Service | undefined =>
   intent?.desired;
 
