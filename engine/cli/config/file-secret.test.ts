@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorsOf, project, resolve } from '../../../test/support/config-sources.ts';
+import { mountSecret as mount } from '../../../test/support/mounted-secret.ts';
 import { FileSecret } from './file-secret.ts';
 
 let dir = '';
@@ -13,19 +14,9 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * What the kubelet does to a mounted Secret: the content in a new timestamped folder, `..data`
- * swapped to it by a rename, the key a symlink through `..data` that never changes itself.
- */
-function mountSecret(generation: number, fields: Record<string, string>): void {
-  const folder = join(dir, `..2026_11_30_${String(generation)}`);
-  mkdirSync(folder);
-  for (const [key, value] of Object.entries(fields)) writeFileSync(join(folder, key), value);
-  symlinkSync(folder, join(dir, '..data_tmp'));
-  renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-  for (const key of Object.keys(fields))
-    if (generation === 1) symlinkSync(join('..data', key), join(dir, key));
-}
+const mountSecret = (generation: number, fields: Record<string, string>) => {
+  mount(dir, generation, fields);
+};
 
 const env = () => ({ METAL_API_KEY_FILE: join(dir, 'apiKey'), METAL_PROJECT_ID: project });
 
