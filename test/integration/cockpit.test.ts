@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
-import { createLoadBalancerService } from '../kube/objects.ts';
+import { createLoadBalancerService } from '../support/kube-rest.ts';
 import { eventWith } from '../support/events.ts';
 import {
   admin,
+  deleteNodes,
   eventually,
   forceDelete,
   metric,
@@ -98,10 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (daemon.process.exitCode === null) await daemon.kill();
   await emulator.close();
-  for (const name of nodes)
-    await admin()
-      .request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) })
-      .catch(() => undefined);
+  await deleteNodes(nodes);
   for (const name of ['ready-web', 'after-rotation'])
     await forceDelete(resourcePath(resources.Service, { namespace: 'default', name }));
   rmSync(keyDir, { recursive: true, force: true });

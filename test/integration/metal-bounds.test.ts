@@ -5,6 +5,7 @@ import { syntheticProject, syntheticWorld, uuidOf } from '../../emulator/synthet
 import type { Json } from '../../emulator/world.ts';
 import {
   admin,
+  deleteNodes,
   eventually,
   forceDelete,
   startDaemon,
@@ -73,10 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (daemon.process.exitCode === null) await daemon.kill();
   await emulator.close();
-  for (const name of nodes)
-    await admin()
-      .request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) })
-      .catch(() => undefined);
+  await deleteNodes(nodes);
   for (const name of ['web', 'theirs', 'late'])
     await forceDelete(resourcePath(resources.Service, { namespace: 'default', name }));
 });

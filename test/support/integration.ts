@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { forceDeleteWith, restFor } from './kube-rest.ts';
 import { spawnDaemon, type RunningDaemon } from './daemon-process.ts';
 import { eventually } from './eventually.ts';
@@ -20,6 +21,14 @@ export function startDaemon(options: {
   args?: string[];
 }): Promise<RunningDaemon> {
   return spawnDaemon({ ...options, kubeconfig: kube().ccmKubeconfig });
+}
+
+/** Deletes Nodes a test made; absent ones are fine. */
+export async function deleteNodes(names: readonly string[]): Promise<void> {
+  for (const name of names)
+    await admin()
+      .request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) })
+      .catch(() => undefined);
 }
 
 let counter = 0;
