@@ -54,6 +54,16 @@ export function withCondition(
   return index < 0 ? [...list, next] : list.map((c, i) => (i === index ? next : c));
 }
 
+/** The conditions without `type`: the same array when there is none of it (nothing to write). */
+export function withoutCondition(
+  conditions: readonly StoredCondition[] | undefined,
+  type: string,
+): readonly StoredCondition[] | undefined {
+  return conditions?.some((c) => c.type === type) === true
+    ? conditions.filter((c) => c.type !== type)
+    : conditions;
+}
+
 /** The condition of a type, if the object has it. */
 export function conditionOf(
   conditions: readonly StoredCondition[] | undefined,

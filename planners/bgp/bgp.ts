@@ -7,7 +7,7 @@ import { refOf } from '../../model/kubernetes.ts';
 import { matchesLabels } from '../../model/label-selector.ts';
 import type { BgpNeighbor, BgpSession, Device } from '../../model/metal.ts';
 import type { Warning } from '../../model/plan.ts';
-import { planSessionCondition } from './session-condition.ts';
+import { planSessionCondition, withoutSessionCondition } from './session-condition.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { factsOf, type Facts } from '../facts/facts.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
@@ -210,6 +210,7 @@ function planNode(
         `Node is outside the BGP node selector "${settings.bgpNodeSelector.source}"`,
         events.BgpAnnotationsRemoved,
       ),
+      withoutSessionCondition(node),
     );
   const found = facts.deviceOf(node);
   if (found.kind !== 'matched' || found.device.state !== 'active') return only();

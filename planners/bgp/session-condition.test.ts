@@ -3,7 +3,11 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { ObjectIntent } from '../../model/desired.ts';
 import type { DeviceId } from '../../model/ids.ts';
 import type { BgpSession, Device } from '../../model/metal.ts';
-import { planSessionCondition, sessionCondition } from './session-condition.ts';
+import {
+  planSessionCondition,
+  sessionCondition,
+  withoutSessionCondition,
+} from './session-condition.ts';
 
 const device: Device = {
   id: 'd0000000-0000-4000-8000-000000000001' as DeviceId,
@@ -84,5 +88,15 @@ describe('the BGPSessionsEstablished condition', () => {
       status: 'True',
       lastTransitionTime: '2026-11-01T12:01:00Z',
     });
+  });
+
+  it('is taken back from a Node that left the BGP node selector, the kubelet’s kept', () => {
+    const down = planSessionCondition(node, device, session('up,down'), '2026-11-01T12:00:00Z');
+    const after: V1Node = {
+      ...(node as object),
+      status: { conditions: conditionsOf(down.intent) },
+    };
+    expect(conditionsOf(withoutSessionCondition(after))?.map((c) => c.type)).toEqual(['Ready']);
+    expect(withoutSessionCondition(node)).toBeUndefined();
   });
 });

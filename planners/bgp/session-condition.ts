@@ -1,6 +1,11 @@
 import { produce } from 'immer';
 import type { V1Node, V1NodeCondition } from '@kubernetes/client-node';
-import { withCondition, type Condition } from '../../model/conditions.ts';
+import {
+  withCondition,
+  withoutCondition,
+  type Condition,
+  type StoredCondition,
+} from '../../model/conditions.ts';
 import type { ObjectIntent } from '../../model/desired.ts';
 import { refOf } from '../../model/kubernetes.ts';
 import { events } from '../../model/marks/events.ts';
@@ -44,6 +49,33 @@ export function sessionCondition(session: BgpSession, device: Device): Condition
   return { type, status: 'True', reason: 'Established', message };
 }
 
+/** A patch of the Node's conditions, when they change. */
+function statusIntent(
+  node: V1Node,
+  conditions: readonly StoredCondition[] | undefined,
+  reason: string,
+): ObjectIntent | undefined {
+  if (conditions === node.status?.conditions) return undefined;
+  return {
+    area: 'bgp',
+    observed: node,
+    desired: produce(node, (draft) => {
+      draft.status ??= {};
+      draft.status.conditions = conditions as V1NodeCondition[];
+    }),
+    reasons: [reason],
+    event: events.BgpSessionsReported,
+  };
+}
+
+/** The condition taken back from a Node that left the BGP node selector: no session is its now. */
+export const withoutSessionCondition = (node: V1Node): ObjectIntent | undefined =>
+  statusIntent(
+    node,
+    withoutCondition(node.status?.conditions, nodeMarks.bgpSessions.key),
+    `${nodeMarks.bgpSessions.key} taken back: the Node left the BGP node selector`,
+  );
+
 /**
  * The Node's condition `metal.equinix.com/BGPSessionsEstablished`, written only when it changes,
  * and a warning (a Warning Event when it appears) while the session is down on a switch.
@@ -67,21 +99,8 @@ export function planSessionCondition(
         }
       : undefined;
   const conditions = withCondition(node.status?.conditions, condition, time, true);
-  const changed = conditions !== node.status?.conditions;
-  const intent: ObjectIntent | undefined = changed
-    ? {
-        area: 'bgp',
-        observed: node,
-        desired: produce(node, (draft) => {
-          draft.status ??= {};
-          draft.status.conditions = conditions as V1NodeCondition[];
-        }),
-        reasons: [
-          `${condition.type} ${condition.status} (${condition.reason}): ${condition.message}`,
-        ],
-        event: events.BgpSessionsReported,
-      }
-    : undefined;
+  const reason = `${condition.type} ${condition.status} (${condition.reason}): ${condition.message}`;
+  const intent = statusIntent(node, conditions, reason);
   return {
     ...(intent === undefined ? {} : { intent }),
     ...(warning === undefined ? {} : { warning }),
