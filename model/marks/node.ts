@@ -136,7 +136,7 @@ export const nodeMarks = {
     on: 'Node',
     use: 'written',
     meaning:
-      'whether the IPv4 BGP session of the node’s device is up on every switch, as Metal reports it in the project’s session list: `True` (`Established`), `False` (`SessionDown`, the peers that are down named) or `Unknown` (`StateUnknown`); written when it changes',
+      'whether the IPv4 BGP session of the node’s device is up on every switch, as Metal reports it in the project’s session list: `True` (`Established`), `False` (`SessionDown`, the peers that are down named) or `Unknown` (`StateUnknown`); written when it changes, taken back when the Node leaves the BGP node selector',
   }),
 } as const;
 

@@ -57,7 +57,7 @@ export const serviceMarks = {
     on: 'Service',
     use: 'written',
     meaning:
-      'whether the Service has its Elastic IP: `True` (`Assigned`) once the address is in its status, or `False` with why: `Pending`, `Denied`, `LimitReached`, `NoLocation`, `NotInProject`, `Refused`, `InUse`, `Foreign`; written when it changes, so `kubectl wait --for=condition=metal.equinix.com/ElasticIPReady` works',
+      'whether the Service has its Elastic IP: `True` (`Assigned`) once the address is in its status, or `False` with why: `Pending`, `Denied`, `LimitReached`, `NoLocation`, `NotInProject`, `Refused`, `InUse`, `Foreign`; written when it changes, so `kubectl wait --for=condition=metal.equinix.com/ElasticIPReady` works; taken back when the Service is no longer a LoadBalancer of this CCM',
   }),
   cleanupFinalizer: mark({
     kind: 'finalizer',

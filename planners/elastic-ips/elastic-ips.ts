@@ -11,7 +11,8 @@ import { requestReservation } from './reservations.ts';
 import { release, releaseOrWait } from './release.ts';
 import { patchService, warn, type Planning } from './planning.ts';
 import { assign, hasFinalizer } from './service-fields.ts';
-import { planConditions, ready } from './ready-condition.ts';
+import { gone, planConditions, ready } from './ready-condition.ts';
+import { isDeleting } from '../facts/services.ts';
 
 /** A Service whose own reservation is kept, awaited, or requested. */
 function planOwn(p: Planning, claim: ServiceClaim): void {
@@ -77,6 +78,7 @@ function planClaim(p: Planning, claim: ServiceClaim): void {
   switch (decision.kind) {
     case 'not-ours':
       if (claim.tagged.length > 0 || hasFinalizer(service)) release(p, claim);
+      if (!isDeleting(service)) p.conditions.set(service, gone);
       break;
     case 'refused':
       warn(p, service, decision.message, decision.event);

@@ -6,7 +6,7 @@ import type { Condition } from '../../model/conditions.ts';
 import type { EventReason } from '../../model/marks/events.ts';
 import type { Warning } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
-import { notReady } from './ready-condition.ts';
+import { notReady, type gone } from './ready-condition.ts';
 import type { ServiceClaims } from '../facts/service-claims.ts';
 
 /** What one loop of the Elastic IP planner plans, and what it has counted so far. */
@@ -20,7 +20,7 @@ export interface Planning {
   readonly metal: MetalIntent[];
   readonly warnings: Warning[];
   /** The condition `metal.equinix.com/ElasticIPReady` each Service should carry. */
-  readonly conditions: Map<V1Service, Condition>;
+  readonly conditions: Map<V1Service, Condition | typeof gone>;
   /** Elastic IPs announced or requested: what `--eip-limit` caps. */
   announced: number;
 }

@@ -75,4 +75,24 @@ describe('the ElasticIPReady condition of a Service', () => {
     // A loop later, nothing has changed: nothing is written.
     expect(planElasticIps(snapshot(after ?? web)).objects).toEqual([]);
   });
+
+  it('is taken back from a Service that is no longer a LoadBalancer', () => {
+    const snapshot = (s: V1Service) =>
+      world({
+        services: [s],
+        reservations: [reservation(1, serviceTags('default', 'web', cluster))],
+      });
+    const assigned = applied(
+      planElasticIps(snapshot(holding(service('web'), '198.51.100.1'))),
+      'web',
+    );
+    const retyped = produce(assigned, (d) => {
+      if (d?.spec !== undefined) d.spec.type = 'ClusterIP';
+    });
+    const out = planElasticIps(snapshot(retyped ?? service('web')));
+    expect(
+      out.objects.map((o): V1Service | undefined => o.desired).map((s) => s?.status?.conditions),
+    ).toContainEqual([]);
+    expect(conditions(out)).toEqual({});
+  });
 });

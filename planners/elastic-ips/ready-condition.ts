@@ -1,6 +1,6 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
-import { withCondition, type Condition } from '../../model/conditions.ts';
+import { withCondition, withoutCondition, type Condition } from '../../model/conditions.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
 import { serviceMarks } from '../../model/marks/service.ts';
 import type { Planning } from './planning.ts';
@@ -33,17 +33,26 @@ export function notReady(event: EventReason, message: string): Condition | undef
   return reason === undefined ? undefined : { type, status: 'False', reason, message };
 }
 
+/** The condition taken back: the Service is no longer a LoadBalancer of this CCM. */
+export const gone = 'gone';
+
 /**
  * The Services' conditions, folded into what is planned for them already (one status write with
  * the address), or a status patch of their own; nothing when a condition is as wanted (no write
  * each loop). Other conditions on the Service are kept.
  */
-export function planConditions(p: Planning, conditions: ReadonlyMap<V1Service, Condition>): void {
+export function planConditions(
+  p: Planning,
+  conditions: ReadonlyMap<V1Service, Condition | typeof gone>,
+): void {
   for (const [service, condition] of conditions) {
     const index = p.objects.findIndex((o) => o.observed === service);
     const planned = p.objects[index];
     const base = (planned?.desired ?? service) as V1Service;
-    const next = withCondition(base.status?.conditions, condition, p.snapshot.time);
+    const next =
+      condition === gone
+        ? withoutCondition(base.status?.conditions, type)
+        : withCondition(base.status?.conditions, condition, p.snapshot.time);
     if (next === base.status?.conditions) continue;
     const desired = produce(base, (d) => {
       d.status = {
@@ -51,7 +60,10 @@ export function planConditions(p: Planning, conditions: ReadonlyMap<V1Service, C
         conditions: next as NonNullable<V1Service['status']>['conditions'],
       };
     });
-    const why = `${condition.type} ${condition.status} (${condition.reason})`;
+    const why =
+      condition === gone
+        ? `${type} taken back: not a LoadBalancer of this CCM`
+        : `${type} ${condition.status} (${condition.reason})`;
     if (planned === undefined)
       p.objects.push({
         area: 'elastic-ips',
