@@ -19,7 +19,10 @@ import type { LoopEnd, Trigger } from './scheduler.ts';
 const refused =
   'Metal API requestIPReservation (POST /projects/p/ips) failed: 422: Metro zz is not a valid metro';
 
-/** A Service already carrying the CCM's finalizer, whose Elastic IP is in a metro Metal refuses. */
+/**
+ * A Service already carrying the CCM's finalizer and condition (so only the Metal request is
+ * planned), whose Elastic IP is in a metro Metal refuses.
+ */
 const service = (i: number): V1Service => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -32,6 +35,17 @@ const service = (i: number): V1Service => ({
     annotations: { 'metal.equinix.com/eip-metro': 'zz' },
   },
   spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+  status: {
+    conditions: [
+      {
+        type: 'metal.equinix.com/ElasticIPReady',
+        status: 'False',
+        reason: 'Requested',
+        message: 'an Elastic IP is requested in metro zz',
+        lastTransitionTime: '2026-11-01T12:00:00Z' as unknown as Date,
+      },
+    ],
+  },
 });
 
 const state = (services: number): KubernetesState => ({
