@@ -68,6 +68,26 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
   return { actions, basis: saved.basis, targets: saved.targets, probes: saved.probes, path };
 }
 
+/** The times a plan stamps on the conditions it writes: when it was made, not what it changes. */
+const stamps = new Set(['lastTransitionTime', 'lastHeartbeatTime']);
+
+/** Whether a JSON Patch operation sets a stamp alone (`/status/conditions/0/lastTransitionTime`). */
+const setsStamp = (value: object): boolean =>
+  'path' in value &&
+  typeof value.path === 'string' &&
+  stamps.has(value.path.split('/').at(-1) ?? '');
+
+/** The action as compared: without the stamps, which differ between any two plans. */
+export function unstamped(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unstamped);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !stamps.has(key) && !(key === 'value' && setsStamp(value)))
+      .map(([key, v]) => [key, unstamped(v)]),
+  );
+}
+
 /** How the plan made now differs from the saved one, one line per action; none when the same. */
 export function planDifferences(saved: SavedPlan, fresh: Plan): string[] {
   const now = new Map(fresh.actions.map((a) => [a.id as string, actionJson(a)]));
@@ -76,7 +96,7 @@ export function planDifferences(saved: SavedPlan, fresh: Plan): string[] {
   for (const [id, action] of was) {
     const current = now.get(id);
     if (current === undefined) lines.push(`- ${action.target}: no longer planned`);
-    else if (stableJson(current) !== stableJson(action))
+    else if (stableJson(unstamped(current)) !== stableJson(unstamped(action)))
       lines.push(`~ ${action.target}: planned differently now`);
   }
   for (const [id, action] of now)
