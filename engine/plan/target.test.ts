@@ -41,8 +41,6 @@ describe('--target', () => {
     for (const a of limited.actions) for (const d of a.dependsOn) expect(kept.has(d)).toBe(true);
     expect(limited.actions.map((a) => a.target)).toEqual([
       'Service default/web',
-      // Its condition ElasticIPReady False (Requested), on the status subresource.
-      'Service default/web status',
       'Elastic IP for Service default/web',
       'Service default/web', // its address, known after apply of the request
       'Service default/web status',

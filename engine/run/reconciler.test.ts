@@ -19,10 +19,7 @@ import type { LoopEnd, Trigger } from './scheduler.ts';
 const refused =
   'Metal API requestIPReservation (POST /projects/p/ips) failed: 422: Metro zz is not a valid metro';
 
-/**
- * A Service already carrying the CCM's finalizer and condition (so only the Metal request is
- * planned), whose Elastic IP is in a metro Metal refuses.
- */
+/** A Service already carrying the CCM's finalizer, whose Elastic IP is in a metro Metal refuses. */
 const service = (i: number): V1Service => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -35,17 +32,6 @@ const service = (i: number): V1Service => ({
     annotations: { 'metal.equinix.com/eip-metro': 'zz' },
   },
   spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
-  status: {
-    conditions: [
-      {
-        type: 'metal.equinix.com/ElasticIPReady',
-        status: 'False',
-        reason: 'Requested',
-        message: 'an Elastic IP is requested in metro zz',
-        lastTransitionTime: '2026-11-01T12:00:00Z' as unknown as Date,
-      },
-    ],
-  },
 });
 
 const state = (services: number): KubernetesState => ({
@@ -215,6 +201,12 @@ describe('Reconciler: a new Service in one loop, on the Metal state kept', () =>
     const patches = world.started.length;
     await reconciler.loop('change');
     expect(lists).toBe(1);
-    expect(world.started.length).toBe(patches); // converged on the reservation folded in
+    // The loop after writes the Service's condition from the reservation folded in, then none.
+    expect(world.started.length).toBe(patches + 1);
+    const ready = (world.get('Service', 'web', 'default') as V1Service).status?.conditions;
+    expect(ready).toMatchObject([{ type: 'metal.equinix.com/ElasticIPReady', status: 'True' }]);
+    await reconciler.loop('change');
+    expect(lists).toBe(1);
+    expect(world.started.length).toBe(patches + 1); // converged on the reservation folded in
   });
 });
