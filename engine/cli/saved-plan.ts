@@ -77,16 +77,22 @@ const setsStamp = (value: object): boolean =>
   typeof value.path === 'string' &&
   stamps.has(value.path.split('/').at(-1) ?? '');
 
-/** The action as compared: without the stamps, which differ between any two plans. */
-export function unstamped(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unstamped);
+function withoutStamps(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutStamps);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => !stamps.has(key) && !(key === 'value' && setsStamp(value)))
-      .map(([key, v]) => [key, unstamped(v)]),
+      .map(([key, v]) => [key, withoutStamps(v)]),
   );
 }
+
+/**
+ * The action as compared: as JSON (a value known after apply, a secret, as the file has them),
+ * without the stamps, which differ between any two plans.
+ */
+export const unstamped = (value: unknown): unknown =>
+  withoutStamps(JSON.parse(JSON.stringify(value)) as unknown);
 
 /** How the plan made now differs from the saved one, one line per action; none when the same. */
 export function planDifferences(saved: SavedPlan, fresh: Plan): string[] {
