@@ -61,8 +61,7 @@ const specs = {
   BgpSessionsReported: {
     type: 'Normal',
     on: 'Node',
-    meaning:
-      'the Node’s condition `metal.equinix.com/BGPSessionsEstablished` changed: its device’s BGP session came up, went down or became unknown',
+    meaning: 'its condition `metal.equinix.com/BGPSessionsEstablished` changed',
   },
   BgpSessionDown: {
     type: 'Warning',
@@ -151,8 +150,7 @@ const specs = {
   },
   ElasticIPConditionSet: {
     type: 'Normal',
-    meaning:
-      'the Service’s condition `metal.equinix.com/ElasticIPReady` changed (its Warning Events, or `EnsuredLoadBalancer`, tell why)',
+    meaning: 'its condition `metal.equinix.com/ElasticIPReady` changed',
   },
   InvalidElasticIPLocation: {
     type: 'Warning',
