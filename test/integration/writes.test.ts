@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ActionId } from '../../model/ids.ts';
 import type { KubernetesDeleteAction, KubernetesPatchAction } from '../../model/plan.ts';
 import { Sensitive } from '../../model/sensitive.ts';
@@ -6,7 +6,7 @@ import { EventRecorder } from '../../providers/kubernetes/events.ts';
 import { kubernetesExecutors, StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { KubeApiError } from '../../providers/kubernetes/rest.ts';
-import { admin, asCcm, unique } from '../support/integration.ts';
+import { admin, asCcm, deleteNodes, unique } from '../support/integration.ts';
 
 interface NodeBody {
   metadata: {
@@ -20,8 +20,12 @@ interface NodeBody {
   status?: { addresses?: { type: string; address: string }[] };
 }
 
+const created: string[] = [];
+afterAll(() => deleteNodes(created));
+
 async function createNode(): Promise<NodeBody> {
   const name = unique('write-node');
+  created.push(name);
   return admin().request<NodeBody>({
     method: 'POST',
     path: resourcePath(resources.Node),

@@ -8,7 +8,7 @@ import type { Check } from '../../engine/doctor/check.ts';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { Capture } from './fixture-plan.ts';
-import { admin, forceDelete, kube } from './integration.ts';
+import { admin, deleteEveryNode, forceDelete, kube } from './integration.ts';
 
 export const doctorConfig = {
   apiKey: 'doctor-token-8c2f',
@@ -61,6 +61,8 @@ export class DoctorWorld {
     const configPath = join(await mkdtemp(join(tmpdir(), 'metal-ccm-doctor-')), 'cloud-sa.json');
     await writeFile(configPath, JSON.stringify(doctorConfig));
     const doctorWorld = new DoctorWorld(emulator, configPath);
+    // The Node checks read the whole cluster: only this world's Nodes may be in it.
+    await deleteEveryNode();
     for (const name of devices) await doctorWorld.#node(name, { taints: [uninitialized] });
     return doctorWorld;
   }

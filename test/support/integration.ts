@@ -31,6 +31,19 @@ export async function deleteNodes(names: readonly string[]): Promise<void> {
       .catch(() => undefined);
 }
 
+/**
+ * Deletes every Node of the shared API server, for a test whose subject is the whole cluster
+ * (integration files run one at a time, and some leave Nodes behind on purpose or by failing).
+ */
+export async function deleteEveryNode(): Promise<void> {
+  const list = await admin().request<{ items: { metadata: { name: string } }[] }>({
+    method: 'GET',
+    path: resourcePath(resources.Node),
+  });
+  for (const node of list.items)
+    await forceDelete(resourcePath(resources.Node, { name: node.metadata.name }));
+}
+
 let counter = 0;
 /** A name no other test uses (Nodes are cluster-wide and the API server is shared). */
 export function unique(prefix: string): string {
