@@ -30,6 +30,14 @@ export interface KubernetesObserverOptions {
   readonly relistEveryMs?: number;
 }
 
+/** Where a cache looks: a namespace, selectors, and whether its kind may not be installed. */
+interface CacheScope {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  readonly optional?: boolean;
+}
+
 /**
  * The Kubernetes side of the snapshot, from watch-based caches (never a re-list per loop): Nodes,
  * Services, the EndpointSlices of `default/kubernetes`, MetalLB's ConfigMap or CRs when a MetalLB
@@ -38,6 +46,7 @@ export interface KubernetesObserverOptions {
 export class KubernetesObserver {
   readonly #rest: KubeRest;
   readonly #caches: ResilientCache<KubernetesObject>[] = [];
+  readonly #options: KubernetesObserverOptions;
   readonly nodes: ResilientCache<V1Node>;
   readonly services: ResilientCache<V1Service>;
   readonly endpointSlices: ResilientCache<V1EndpointSlice>;
@@ -55,38 +64,16 @@ export class KubernetesObserver {
 
   constructor(rest: KubeRest, options: KubernetesObserverOptions) {
     this.#rest = rest;
-    const cache = <T extends KubernetesObject>(
-      resource: Resource,
-      scope: {
-        namespace?: string;
-        labelSelector?: string;
-        fieldSelector?: string;
-        optional?: boolean;
-      } = {},
-    ): ResilientCache<T> => {
-      const made = new ResilientCache<T>(rest, {
-        resource,
-        ...scope,
-        onChange: options.onChange,
-        onEvent: (event) => options.onCacheEvent?.(resource.kind, event),
-        ...(options.log === undefined ? {} : { log: options.log }),
-        ...(options.watchTimeoutSeconds === undefined
-          ? {}
-          : { watchTimeoutSeconds: options.watchTimeoutSeconds }),
-        ...(options.relistEveryMs === undefined ? {} : { relistEveryMs: options.relistEveryMs }),
-      });
-      this.#caches.push(made);
-      return made;
-    };
-    this.nodes = cache(resources.Node);
-    this.services = cache(resources.Service);
-    this.endpointSlices = cache(resources.EndpointSlice, {
+    this.#options = options;
+    this.nodes = this.#cache(resources.Node);
+    this.services = this.#cache(resources.Service);
+    this.endpointSlices = this.#cache(resources.EndpointSlice, {
       namespace: 'default',
       labelSelector: `${controlPlaneMarks.serviceName.key}=kubernetes`,
     });
     this.mirrorEndpointSlices =
       options.controlPlane === true
-        ? cache(resources.EndpointSlice, {
+        ? this.#cache(resources.EndpointSlice, {
             namespace: mirrorService.namespace,
             labelSelector: `${controlPlaneMarks.serviceName.key}=${mirrorService.name}`,
           })
@@ -95,31 +82,46 @@ export class KubernetesObserver {
     this.metallbConfigMap =
       metallbConfigMap === undefined
         ? undefined
-        : cache(resources.ConfigMap, {
+        : this.#cache(resources.ConfigMap, {
             namespace: metallbConfigMap.namespace,
             fieldSelector: `metadata.name=${metallbConfigMap.name}`,
           });
     this.metallbObjects =
-      metallbNamespace === undefined
-        ? undefined
-        : {
-            ipAddressPools: cache(resources.IPAddressPool, {
-              namespace: metallbNamespace,
-              optional: true,
-            }),
-            bgpAdvertisements: cache(resources.BGPAdvertisement, {
-              namespace: metallbNamespace,
-              optional: true,
-            }),
-            bgpPeers: cache(resources.BGPPeer, { namespace: metallbNamespace, optional: true }),
-            // Only the Secret the CCM writes (by either of its names): all its RBAC lets it read.
-            passwordSecrets: passwordSecretNames.map((name) =>
-              cache(resources.Secret, {
-                namespace: metallbNamespace,
-                fieldSelector: `metadata.name=${name}`,
-              }),
-            ),
-          };
+      metallbNamespace === undefined ? undefined : this.#metallbCaches(metallbNamespace);
+  }
+
+  /** A cache of one resource in the given scope, told the observer's options and kept to start. */
+  #cache<T extends KubernetesObject>(
+    resource: Resource,
+    scope: CacheScope = {},
+  ): ResilientCache<T> {
+    const options = this.#options;
+    const made = new ResilientCache<T>(this.#rest, {
+      resource,
+      ...scope,
+      onChange: options.onChange,
+      onEvent: (event) => options.onCacheEvent?.(resource.kind, event),
+      ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.watchTimeoutSeconds === undefined
+        ? {}
+        : { watchTimeoutSeconds: options.watchTimeoutSeconds }),
+      ...(options.relistEveryMs === undefined ? {} : { relistEveryMs: options.relistEveryMs }),
+    });
+    this.#caches.push(made);
+    return made;
+  }
+
+  /** MetalLB's CRs (optional: the CRDs may not be installed yet) and the CCM's password Secret. */
+  #metallbCaches(namespace: string): NonNullable<KubernetesObserver['metallbObjects']> {
+    return {
+      ipAddressPools: this.#cache(resources.IPAddressPool, { namespace, optional: true }),
+      bgpAdvertisements: this.#cache(resources.BGPAdvertisement, { namespace, optional: true }),
+      bgpPeers: this.#cache(resources.BGPPeer, { namespace, optional: true }),
+      // Only the Secret the CCM writes (by either of its names): all its RBAC lets it read.
+      passwordSecrets: passwordSecretNames.map((name) =>
+        this.#cache(resources.Secret, { namespace, fieldSelector: `metadata.name=${name}` }),
+      ),
+    };
   }
 
   /** Reads the cluster's identity and starts every cache. */
