@@ -61,8 +61,10 @@ export class DoctorWorld {
     const configPath = join(await mkdtemp(join(tmpdir(), 'metal-ccm-doctor-')), 'cloud-sa.json');
     await writeFile(configPath, JSON.stringify(doctorConfig));
     const doctorWorld = new DoctorWorld(emulator, configPath);
-    // The Node checks read the whole cluster: only this world's Nodes may be in it.
+    // The checks read the whole cluster: only this world's Nodes may be in it, and no Lease other
+    // suites' daemons or applies left.
     await deleteEveryNode();
+    await forceDelete(resourcePath(resources.Lease, ccmLease));
     for (const name of devices) await doctorWorld.#node(name, { taints: [uninitialized] });
     return doctorWorld;
   }
