@@ -63,11 +63,3 @@ export function withoutCondition(
     ? conditions.filter((c) => c.type !== type)
     : conditions;
 }
-
-/** The condition of a type, if the object has it. */
-export function conditionOf(
-  conditions: readonly StoredCondition[] | undefined,
-  type: string,
-): StoredCondition | undefined {
-  return conditions?.find((c) => c.type === type);
-}

@@ -132,7 +132,10 @@ export async function gatherFacts(sources: DoctorSources): Promise<DoctorFacts> 
     lb.kind === 'metallb-crds'
       ? read(() => servedVersions(rest, 'metallb.io'), message)
       : undefined,
-    read(() => metalFacts(sources), describeStartupFailure),
+    read(
+      () => metalFacts(sources),
+      (e) => describeStartupFailure(e, settings.apiKey.source()),
+    ),
   ]);
   return {
     settings,

@@ -1,3 +1,4 @@
+import { sleep } from '../../providers/metal/deadline.ts';
 import type { Logger } from '../cli/logging.ts';
 
 /**
@@ -53,13 +54,8 @@ export async function untilConnected(
         { server: options.server, retryInSeconds: Math.round(ms / 100) / 10 },
         `${problem}; retrying`,
       );
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        options.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      // Stopped while waiting: the loop's check above ends it.
+      await sleep(ms, options.signal).catch(() => undefined);
     }
   }
   return false;

@@ -5,7 +5,6 @@ import type { Action, Plan } from '../../model/plan.ts';
 import type { Settings } from '../../model/settings.ts';
 import type { KubernetesState, ProbeResult, Snapshot } from '../../model/snapshot.ts';
 import { planAll } from '../../planners/index.ts';
-import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { apply, type Outcome } from '../apply/applier.ts';
 import { ActionBackoff, type Attempt } from '../apply/backoff.ts';
 import type { Logger } from '../cli/logging.ts';
@@ -15,7 +14,13 @@ import type { CurrentMetal, ListReason } from '../observe/write-through.ts';
 import { diff } from '../plan/differ.ts';
 import { renderText } from '../render/text.ts';
 import { untilReflected, type FindCached } from './caught-up.ts';
-import { outcomeEvents, WarningTransitions, type EventReporter } from './events.ts';
+import {
+  causeOf,
+  isConflict,
+  outcomeEvents,
+  WarningTransitions,
+  type EventReporter,
+} from './events.ts';
 import { foldedReasons, LoadBalancerEvents } from './service-events.ts';
 import type { Metrics } from './metrics.ts';
 import { SnapshotMetrics } from './snapshot-metrics.ts';
@@ -213,11 +218,7 @@ export class Reconciler {
       metrics.actions.inc({
         area: action.area,
         kind: action.kind,
-        // A lost race (409/422 on a guarded write) is re-planned at once: a conflict, not a failure.
-        result:
-          outcome.status === 'failed' && outcome.error instanceof StaleWriteError
-            ? 'conflict'
-            : outcome.status,
+        result: isConflict(outcome) ? 'conflict' : outcome.status,
       });
     this.#backoff.record(plan, report.outcomes.flatMap(attemptOf), Date.now());
     this.#metalWritten(recorded);
@@ -234,10 +235,7 @@ export class Reconciler {
     );
     this.#deps.events.report([...own, ...loadBalancers.after(recorded)]);
     // Writes (and lost races) re-plan at once; failures wait for their backoff.
-    const replan = report.outcomes.some(
-      (o) =>
-        o.status === 'applied' || (o.status === 'failed' && o.error instanceof StaleWriteError),
-    );
+    const replan = report.outcomes.some((o) => o.status === 'applied' || isConflict(o));
     return replan ? { next: { trigger: 'applier', delayMs: 0 } } : this.#retryLater();
   }
 
@@ -260,13 +258,6 @@ export class Reconciler {
  */
 function attemptOf(outcome: Outcome): Attempt[] {
   if (outcome.status === 'applied') return [{ id: outcome.id, result: 'applied' }];
-  if (outcome.status !== 'failed' || outcome.error instanceof StaleWriteError) return [];
-  const { error } = outcome;
-  return [
-    {
-      id: outcome.id,
-      result: 'failed',
-      error: error instanceof Error ? error.message : String(error),
-    },
-  ];
+  if (outcome.status !== 'failed' || isConflict(outcome)) return [];
+  return [{ id: outcome.id, result: 'failed', error: causeOf(outcome) }];
 }

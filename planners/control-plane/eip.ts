@@ -9,12 +9,12 @@ import type { Snapshot } from '../../model/snapshot.ts';
 /** Its Events are on the kube-system Namespace: there is no object of its own. */
 export const kubeSystem = namespaceRef('kube-system');
 
-/** `default/kubernetes`: the Service the mirror copies. */
 /** What finding the kube-apiserver's port reads (so `doctor` can ask without a whole snapshot). */
 type ApiServerView = {
   readonly kubernetes: Pick<Snapshot['kubernetes'], 'services' | 'kubernetesEndpointSlices'>;
 };
 
+/** `default/kubernetes`: the Service the mirror copies. */
 const kubernetesService = (snapshot: ApiServerView): V1Service | undefined =>
   snapshot.kubernetes.services.find(
     (s) => s.metadata?.namespace === 'default' && s.metadata.name === 'kubernetes',

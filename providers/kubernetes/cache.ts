@@ -1,7 +1,7 @@
 import { byText } from '../../model/order.ts';
 import { freeze } from 'immer';
 import { resourcePath, type Resource } from './resources.ts';
-import { listAll } from './list.ts';
+import { keyOf, listAll } from './list.ts';
 import { trimmed } from './trim.ts';
 import { KubeApiError, type KubeObjectLike, type KubeRest, type WatchEvent } from './rest.ts';
 
@@ -41,9 +41,6 @@ export interface CacheOptions {
 
 class GoneError extends Error {}
 class StaleError extends Error {}
-
-const keyOf = (o: KubeObjectLike): string =>
-  `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /**
  * A list+watch cache of one kind of object that does not give up: any watch error is retried with

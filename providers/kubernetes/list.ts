@@ -21,7 +21,8 @@ export class ListBoundsError extends Error {
   override readonly name = 'ListBoundsError';
 }
 
-const keyOf = (o: KubeObjectLike): string =>
+/** An object's identity in a list: `namespace/name`. */
+export const keyOf = (o: KubeObjectLike): string =>
   `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** The whole-list deadline and the caller's signal, as one; `done` clears the deadline's timer. */

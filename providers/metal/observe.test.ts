@@ -52,6 +52,21 @@ describe('MetalObserver against the emulator', () => {
     });
   });
 
+  it('does not look up again, between lists, a listed device it could not read', async () => {
+    const observer = await observerOn({ devices: 2, reservations: 0 });
+    const id = uuidOf(1, 1) as DeviceId;
+    const device = emulator!.world.devices.get(id)!;
+    (device['ip_addresses'] as { address_family: unknown }[])[0]!.address_family = 5;
+    const needs = { wantNeighbours: false, referencedDevices: [id] };
+    const listed = await observer.observe(needs);
+    expect(listed.state.complete).toBe(false);
+    emulator!.resetCounters();
+    const kept = await observer.refresh(listed.state, needs);
+    expect(emulator!.counters()).toEqual({});
+    expect(kept.problems).toEqual([]);
+    emulator!.clearViolations(); // the emulator's answer broke the spec on purpose
+  });
+
   it('reads no neighbours when no load balancer needs them', async () => {
     const observer = await observerOn({ devices: 10, reservations: 0, bgp: true });
     await observer.observe({ wantNeighbours: false, referencedDevices: [] });

@@ -40,6 +40,8 @@ export class MetalObserver {
   readonly #neighbors = new Map<DeviceId, CachedNeighbors>();
   /** Devices Nodes name that were looked up and do not exist: not asked for again until a list. */
   readonly #absent = new Set<DeviceId>();
+  /** Devices the last list held but could not read: there, and not looked up again until a list. */
+  #unreadable: readonly string[] = [];
   /** The project does not change under a running CCM: read once. */
   #project: Project | undefined;
 
@@ -69,7 +71,7 @@ export class MetalObserver {
   refresh(state: MetalObservation['state'], options: MetalNeeds): Promise<MetalObservation> {
     return this.#bounded(async (call) => {
       const problems: Problem[] = [];
-      const known = new Set<string>(state.devices.map((d) => d.id));
+      const known = new Set<string>([...state.devices.map((d) => d.id), ...this.#unreadable]);
       const all = [...state.devices, ...(await this.#elsewhere(options, known, problems, call))];
       const devices =
         options.wantNeighbours && state.bgpConfig !== undefined
@@ -112,6 +114,7 @@ export class MetalObserver {
       ...sessions.problems,
     ];
     // A device listed but unparseable is there; looking it up again would not help.
+    this.#unreadable = devices.skippedIds;
     const known = new Set<string>([...devices.values.map((d) => d.id), ...devices.skippedIds]);
     this.#absent.clear();
     const all = [...devices.values, ...(await this.#elsewhere(options, known, problems, call))];

@@ -4,7 +4,8 @@ import { Sensitive } from '../../model/sensitive.ts';
 import { baseURL, useHttpMock } from '../../test/support/http-mock.ts';
 import { getProject, requestReservation } from '../../test/support/metal-requests.ts';
 import { MetalApiError, isUnauthorized } from './errors.ts';
-import { MetalTransport, rateLimitPauseMs, type TransportOptions } from './transport.ts';
+import { rateLimitPauseMs } from './rate-limit.ts';
+import { MetalTransport, type TransportOptions } from './transport.ts';
 
 const token = 'tok-very-secret-42';
 

@@ -12,8 +12,6 @@ import {
 } from './rate-limit.ts';
 import { noAnswer, notJsonError, readReply, type Reply } from './reply.ts';
 
-export { rateLimitPauseMs } from './rate-limit.ts';
-
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface MetalRequestSpec {

@@ -36,7 +36,7 @@ describe('a secret read from a file', () => {
         `^file ${join(dir, 'apiKey')} \\(environment variable METAL_API_KEY_FILE\\), in use since \\d{4}-`,
       ),
     );
-    // Printed, it is as sensitive as any other secret.
+    // Neither the settings serialised nor the description of the key's source show the key.
     expect(JSON.stringify(settings)).not.toContain('key-two');
     expect(settings.apiKey.source()).not.toContain('key-two');
   });

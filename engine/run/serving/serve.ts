@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { readFile } from 'node:fs/promises';
 import { DelegatedAuth, type Reviewer } from './auth.ts';
 import type { ServingOptions } from './options.ts';
 import { handler, serveHttp, serveHttps, type Endpoints } from './server.ts';
-import { servingPair } from './tls.ts';
+import { readFlagFile, servingPair } from './tls.ts';
 
 /** The CCM's own servers, as they run. */
 export interface Serving {
@@ -31,18 +30,6 @@ function closeServer(server: Server | undefined): Promise<void> {
   });
 }
 
-async function clientCAFile(path: string | undefined): Promise<string | undefined> {
-  if (path === undefined) return undefined;
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(
-      `--client-ca-file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
-      { cause: error },
-    );
-  }
-}
-
 /**
  * Starts HTTPS on `--bind-address:--secure-port` (unless the port is 0), with delegated
  * authentication and authorization, and plain HTTP on `--health-address` only when given. Any
@@ -57,7 +44,10 @@ export async function startServing(
   let plain: { server: Server; url: string } | undefined;
   const auth = new DelegatedAuth(reviewer, options.auth);
   const pair = options.secure.port === 0 ? undefined : await servingPair(options.secure);
-  let clientCA = await clientCAFile(options.auth.clientCAFile);
+  let clientCA =
+    options.auth.clientCAFile === undefined
+      ? undefined
+      : await readFlagFile('client-ca-file', options.auth.clientCAFile);
   if (pair !== undefined) {
     const listening = await serveHttps(
       {

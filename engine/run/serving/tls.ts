@@ -8,7 +8,8 @@ import type { SecureServingOptions } from './options.ts';
 /** The file names of the pair in `--cert-dir`, as upstream's PairName. */
 const pairName = 'cloud-controller-manager';
 
-async function readFlagFile(flag: string, path: string): Promise<string> {
+/** A file a flag names, or an error naming the flag, the path and why it cannot be read. */
+export async function readFlagFile(flag: string, path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
