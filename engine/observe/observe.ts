@@ -1,3 +1,4 @@
+import { Sensitive } from '../../model/sensitive.ts';
 import { freeze } from 'immer';
 import type { MetalNeeds, MetalObservation } from '../../model/observation.ts';
 import type { Settings } from '../../model/settings.ts';
@@ -26,6 +27,17 @@ export function metalNeeds(kubernetes: KubernetesState, settings: Settings): Met
 }
 
 /**
+ * The settings with the BGP password read now (a file is read again at each observation, so a
+ * rotated password reaches the next plan): planners read the snapshot, never a file.
+ */
+function withSecretsRead(settings: Settings): Settings {
+  const { bgpPass } = settings;
+  return bgpPass === undefined
+    ? settings
+    : { ...settings, bgpPass: new Sensitive(bgpPass.reveal()) };
+}
+
+/**
  * Both worlds into one immutable Snapshot: the one way a snapshot is made, by `run`, `plan` and
  * the tests alike. A failed Metal read rejects: nothing is planned from half a world.
  */
@@ -37,7 +49,7 @@ export async function observe(sources: WorldSources): Promise<Snapshot> {
     {
       time: sources.time,
       source: sources.source,
-      settings,
+      settings: withSecretsRead(settings),
       kubernetes: kubernetes.state,
       metal: {
         ...metal.state,

@@ -6,7 +6,8 @@ import type { Parser } from './parsers.ts';
  * A secret read from a file and read again at every use, so a rotated key is used by the next
  * call without a restart. A mounted Secret changes in place by a symlink swap (`..data`), which
  * watching the file's inode would miss; reading by path at each use cannot. The file is small and
- * read only when a Metal request is sent. A value that does not read or parse keeps the last good
+ * read when a Metal request is sent (the API key) or once per observation (the BGP password, so
+ * planners never read a file). A value that does not read or parse keeps the last good
  * one, and `problem` says why, naming the file and never its content.
  */
 export class FileSecret extends Sensitive {
