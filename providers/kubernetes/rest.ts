@@ -117,8 +117,11 @@ export class KubeRest {
     return this.#server;
   }
 
-  /** A stream (a watch) has no overall timeout: its caller's signal and watchdog end it. */
-  async #send(request: RestRequest, deadline?: AbortSignal) {
+  /**
+   * A stream (a watch) has no overall timeout: its caller's signal and watchdog end it. The rate
+   * limiter's wait comes first, outside a request's deadline: time queued is not time answering.
+   */
+  async #send(request: RestRequest, deadline?: () => AbortSignal) {
     await this.#limiter?.take(request.priority);
     const url = new URL(this.#server + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
@@ -126,7 +129,7 @@ export class KubeRest {
     }
     const { headers, dispatcher } = await this.#connection.credentials();
     const signals = [
-      ...(deadline === undefined ? [] : [deadline]),
+      ...(deadline === undefined ? [] : [deadline()]),
       ...(request.signal ? [request.signal] : []),
     ];
     return fetch(url, {
@@ -149,14 +152,14 @@ export class KubeRest {
    * included, so an API server (or a proxy) trickling bytes cannot hold a caller past it.
    */
   async request<T>(request: RestRequest): Promise<T> {
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    let deadline: AbortSignal | undefined;
     let response: Awaited<ReturnType<typeof fetch>>;
     let text: string;
     try {
-      response = await this.#send(request, deadline);
+      response = await this.#send(request, () => (deadline = AbortSignal.timeout(this.#timeoutMs)));
       text = await response.text();
     } catch (error) {
-      if (!deadline.aborted) throw error;
+      if (deadline?.aborted !== true) throw error;
       const { method, path } = request;
       throw new Error(
         `Kubernetes ${method} ${path} failed: no complete answer within ${String(this.#timeoutMs / 1000)}s`,
