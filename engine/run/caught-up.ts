@@ -1,4 +1,4 @@
-import type { KubernetesObject, ObjectRef } from '../../model/kubernetes.ts';
+import { refKey, type KubernetesObject, type ObjectRef } from '../../model/kubernetes.ts';
 import type { Action } from '../../model/plan.ts';
 
 /**
@@ -7,8 +7,37 @@ import type { Action } from '../../model/plan.ts';
  */
 export type FindCached = (ref: ObjectRef) => { readonly object?: KubernetesObject } | undefined;
 
+/** An applied action and the resourceVersion its write left (Kubernetes writes). */
+export interface Written {
+  readonly action: Action;
+  readonly resourceVersion: string | undefined;
+}
+
+/**
+ * Per object, the versions this loop's writes left behind: each write's starting version (what it
+ * was planned against, or what the write before it left). The cache has caught up with an object
+ * once it shows none of them. Versions are opaque: only equality is used.
+ */
+function versionsBehind(written: readonly Written[]): Map<string, Set<string>> {
+  const behind = new Map<string, Set<string>>();
+  const last = new Map<string, string>();
+  for (const { action, resourceVersion } of written) {
+    if (action.kind !== 'kubernetes.patch' && action.kind !== 'kubernetes.delete') continue;
+    const key = refKey(action.object);
+    const versions = behind.get(key) ?? new Set<string>();
+    behind.set(key, versions);
+    const from = action.guard?.resourceVersion;
+    if (from !== undefined) versions.add(from);
+    const previous = last.get(key);
+    if (previous !== undefined) versions.add(previous);
+    if (resourceVersion !== undefined) last.set(key, resourceVersion);
+  }
+  for (const [key, version] of last) behind.get(key)?.delete(version);
+  return behind;
+}
+
 /** Whether the caches already show the result of an applied action. */
-export function reflected(find: FindCached, action: Action): boolean {
+function reflected(find: FindCached, action: Action, behind: ReadonlySet<string>): boolean {
   if (action.kind === 'metal.request') return true;
   const seen = find(action.object);
   if (seen === undefined) return true; // a kind the CCM does not watch
@@ -18,24 +47,43 @@ export function reflected(find: FindCached, action: Action): boolean {
     case 'kubernetes.create':
     case 'kubernetes.apply':
       return seen.object !== undefined;
-    case 'kubernetes.patch':
-      return (
-        seen.object !== undefined &&
-        seen.object.metadata?.resourceVersion !== action.guard?.resourceVersion
-      );
+    case 'kubernetes.patch': {
+      const version = seen.object?.metadata?.resourceVersion;
+      return version !== undefined && !behind.has(version);
+    }
   }
 }
 
+/** Resolves at the next change of any cache, or after `ms`, whichever comes first. */
+function changeOrTimeout(changed: () => Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([changed(), timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
 /**
- * Waits (at most `timeoutMs`) until the caches show every applied action: planning before that
- * would plan the same writes again against old versions, and lose the race with ourselves.
+ * Waits (at most `timeoutMs`) until the caches show every applied action, the last write of each
+ * object included: planning before that would plan the same writes again against old versions,
+ * and lose the race with ourselves. Looks again at each change of the caches (`changed`).
  */
 export async function untilReflected(
   find: FindCached,
-  applied: readonly Action[],
-  options: { timeoutMs: number; stopped: () => boolean },
+  written: readonly Written[],
+  options: { timeoutMs: number; stopped: () => boolean; changed: () => Promise<void> },
 ): Promise<void> {
+  const behind = versionsBehind(written);
+  const none = new Set<string>();
+  const caughtUp = (): boolean =>
+    written.every(({ action }) =>
+      reflected(
+        find,
+        action,
+        'object' in action ? (behind.get(refKey(action.object)) ?? none) : none,
+      ),
+    );
   const deadline = Date.now() + options.timeoutMs;
-  while (!options.stopped() && Date.now() < deadline && !applied.every((a) => reflected(find, a)))
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  while (!options.stopped() && Date.now() < deadline && !caughtUp())
+    await changeOrTimeout(options.changed, Math.min(100, deadline - Date.now()));
 }

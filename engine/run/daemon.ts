@@ -75,6 +75,8 @@ export class Daemon {
   #prober: ControlPlaneProber | undefined;
   #metal: MetalConnection | undefined;
   #loopingSince: number | undefined;
+  /** Who waits for the next change of a cache (a loop waiting to see its own writes). */
+  readonly #cacheChanged: (() => void)[] = [];
   #running: Promise<void> | undefined;
 
   constructor(options: DaemonOptions) {
@@ -156,6 +158,7 @@ export class Daemon {
         },
         state: () => kubernetes.state(),
         find: (ref) => kubernetes.find(ref),
+        changed: () => new Promise((resolve) => this.#cacheChanged.push(resolve)),
       },
       metal,
       location: (state) => location.current(locationNeeded(state, settings)),
@@ -228,6 +231,7 @@ export class Daemon {
       loadBalancer: settings.loadBalancer,
       controlPlane: settings.eipTag !== '',
       onChange: () => {
+        for (const resolve of this.#cacheChanged.splice(0)) resolve();
         this.#scheduler?.request('change');
       },
       log: this.#log,

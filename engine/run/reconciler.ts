@@ -34,7 +34,13 @@ export interface ReconcilerDeps {
   readonly concurrency: number;
   readonly log: Logger;
   readonly metrics: Metrics;
-  readonly kubernetes: { readonly synced: boolean; state(): KubernetesState; find: FindCached };
+  readonly kubernetes: {
+    readonly synced: boolean;
+    state(): KubernetesState;
+    find: FindCached;
+    /** Resolves at the next change any cache sees. */
+    readonly changed: () => Promise<void>;
+  };
   /** The Metal state to plan on (write-through: listed only when it must be), told the writes. */
   readonly metal: {
     current(needs: MetalNeeds, asked?: 'start' | 'resync'): Promise<CurrentMetal>;
@@ -224,10 +230,13 @@ export class Reconciler {
     this.#metalWritten(recorded);
     const failed = report.outcomes.some((o) => attemptOf(o)[0]?.result === 'failed');
     metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });
-    const applied = recorded.filter(([, o]) => o.status === 'applied').map(([a]) => a);
-    await untilReflected(this.#deps.kubernetes.find, applied, {
+    const written = recorded.flatMap(([action, o]) =>
+      o.status === 'applied' ? [{ action, resourceVersion: o.result?.resourceVersion }] : [],
+    );
+    await untilReflected(this.#deps.kubernetes.find, written, {
       timeoutMs: 2000,
       stopped: this.#deps.stopped,
+      changed: this.#deps.kubernetes.changed,
     });
     const own = outcomeEvents(recorded).filter(
       (e) =>
