@@ -5,56 +5,77 @@ import type { AnswerField } from './metal-writes.ts';
 export const knownAfterApplyMarker = '(known after apply)';
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 
+/** `{address}`: where a field of the answer goes in a template. */
+const slot = /\{(address|id)\}/g;
+
 /**
  * A value of an action that comes from the answer of an action it depends on (Terraform's "known
  * after apply"): a new reservation's address going into its Service's spec and status in the same
- * plan. The text plan shows `(known after apply)`; JSON marks it with the action and field it
- * comes from, so a saved plan compares it as such; the applier puts the value in before sending.
+ * plan. `template` is the value with `{field}` where each field of the answer goes (`{address}`
+ * alone, or a text such as a condition's message). The text plan shows `(known after apply)` in
+ * each slot; JSON marks it with the action it comes from, so a saved plan compares it as such; the
+ * applier puts the values in before sending.
  */
 export class KnownAfterApply {
   readonly from: ActionId;
-  readonly field: AnswerField;
+  readonly template: string;
 
-  constructor(from: ActionId, field: AnswerField) {
+  constructor(from: ActionId, template: string) {
     this.from = from;
-    this.field = field;
+    this.template = template;
   }
 
-  toJSON(): { known_after_apply: { from: ActionId; field: AnswerField } } {
-    return { known_after_apply: { from: this.from, field: this.field } };
+  /** The fields of the answer the value needs. */
+  get fields(): AnswerField[] {
+    return [...this.template.matchAll(slot)].map((m) => m[1] as AnswerField);
+  }
+
+  /** The value, given the answer's fields; undefined when one it needs is missing. */
+  fill(value: (field: AnswerField) => string | undefined): string | undefined {
+    const values = this.fields.map(value);
+    if (values.some((v) => v === undefined)) return undefined;
+    let i = 0;
+    return this.template.replace(slot, () => values[i++] ?? '');
+  }
+
+  toJSON(): { known_after_apply: { from: ActionId; value: string } } {
+    return { known_after_apply: { from: this.from, value: this.template } };
   }
 
   toString(): string {
-    return knownAfterApplyMarker;
+    return this.template.replace(slot, knownAfterApplyMarker);
   }
 
   [inspectCustom](): string {
-    return knownAfterApplyMarker;
+    return this.toString();
   }
 }
 
 /**
  * How a planner asks for a value known after apply: the `key` of the intent whose answer gives it,
- * and which field. In the desired object it stands as its placeholder, which the differ turns into
- * a KnownAfterApply naming that intent's action.
+ * and which field. In the desired object it stands as its placeholder (alone, or inside a text),
+ * which the differ turns into a KnownAfterApply naming that intent's action.
  */
 export interface Deferred {
   readonly key: string;
   readonly field: AnswerField;
 }
 
-const placeholderStart = '(known after apply: ';
-const fields: readonly AnswerField[] = ['address'];
+const placeholder = /\(known after apply: (address|id) of ([^)]+)\)/g;
 
-export const placeholderOf = (d: Deferred): string => `${placeholderStart}${d.field} of ${d.key})`;
+export const placeholderOf = (d: Deferred): string => `(known after apply: ${d.field} of ${d.key})`;
 
-/** The value a placeholder stands for; undefined for any other value. */
-export function deferredOf(value: unknown): Deferred | undefined {
-  if (typeof value !== 'string' || !value.startsWith(placeholderStart) || !value.endsWith(')'))
-    return undefined;
-  const inner = value.slice(placeholderStart.length, -1);
-  const field = fields.find((f) => inner.startsWith(`${f} of `));
-  return field === undefined ? undefined : { field, key: inner.slice(`${field} of `.length) };
+/**
+ * The value a text with placeholders stands for: the key of the intent they name and the template
+ * with a slot for each; undefined for any other value. One text takes from one intent only.
+ */
+export function deferredOf(value: unknown): { key: string; template: string } | undefined {
+  if (typeof value !== 'string' || !value.includes('(known after apply: ')) return undefined;
+  const keys = new Set([...value.matchAll(placeholder)].map((m) => m[2]));
+  const [key] = keys;
+  if (key === undefined) return undefined;
+  if (keys.size > 1) throw new Error(`one value takes from two actions: ${value}`);
+  return { key, template: value.replace(placeholder, (_, field: string) => `{${field}}`) };
 }
 
 /**

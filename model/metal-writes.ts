@@ -22,7 +22,7 @@ export type MetalWriteAnswer =
   | { readonly kind: 'unfolded'; readonly why: string };
 
 /** A field of a write's answer a later action of the plan may take (Terraform's "known after apply"). */
-export type AnswerField = 'address';
+export type AnswerField = 'address' | 'id';
 
 /** The value of `field` in an answer, when the answer gives one (a pending reservation has none). */
 export function answerValue(
@@ -31,6 +31,9 @@ export function answerValue(
 ): string | undefined {
   if (answer?.kind !== 'reservation-created') return undefined;
   const { reservation } = answer;
-  const values: Record<AnswerField, string | undefined> = { address: reservation.address };
+  const values: Record<AnswerField, string | undefined> = {
+    address: reservation.address,
+    id: reservation.id,
+  };
   return reservation.state === 'created' ? values[field] : undefined;
 }

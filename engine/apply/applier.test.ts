@@ -118,7 +118,7 @@ describe('apply', () => {
       ...request('r1'),
       request: { operation: 'requestIPReservation', method: 'POST', path: '/projects/p/ips' },
     };
-    const address = new KnownAfterApply('r1' as ActionId, 'address');
+    const address = new KnownAfterApply('r1' as ActionId, '{address}');
     const given: Action = {
       ...label('p1', 'a', 'eip', ['r1']),
       patch: [{ op: 'add', path: '/metadata/labels/eip', value: address }],

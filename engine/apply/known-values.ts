@@ -19,12 +19,15 @@ export function resolveKnown(
   const missing: KnownAfterApply[] = [];
   const patch = mapLeaves(action.patch, (leaf) => {
     if (!(leaf instanceof KnownAfterApply)) return leaf;
-    const value = answerValue(answers.get(leaf.from), leaf.field);
+    const answer = answers.get(leaf.from);
+    const value = leaf.fill((field) => answerValue(answer, field));
     if (value === undefined) missing.push(leaf);
     return value ?? leaf;
   }) as typeof action.patch;
   const [first] = missing;
   if (first !== undefined)
-    return { unknown: `the answer of ${first.from} gave no ${first.field} (known after apply)` };
+    return {
+      unknown: `the answer of ${first.from} gave no ${first.fields.join(' or ')} (known after apply)`,
+    };
   return { action: patch === action.patch ? action : { ...action, patch } };
 }

@@ -290,7 +290,7 @@ describe('diff', () => {
     expect(actions.map((a) => a.id)).toEqual([marked!.id, reserve!.id, given!.id]);
     expect(reserve!.dependsOn).toEqual([marked!.id]);
     expect([...given!.dependsOn].sort()).toEqual([marked!.id, reserve!.id].sort());
-    const known = new KnownAfterApply(reserve!.id, 'address');
+    const known = new KnownAfterApply(reserve!.id, '{address}');
     expect(given!.patch).toEqual([{ op: 'add', path: '/metadata/labels/eip', value: known }]);
     expect(given!.changes).toEqual([{ path: 'metadata.labels.eip', after: known }]);
     expect(given!.guard).toEqual({ resourceVersion: '7' }); // the applier carries it forward

@@ -33,7 +33,7 @@ export function withKnownAfterApply<P extends Pending>(
       throw new Error(`a value is known after apply of ${deferred.key}, which is not planned`);
     return deferred === undefined || from === undefined
       ? leaf
-      : new KnownAfterApply(from, deferred.field);
+      : new KnownAfterApply(from, deferred.template);
   };
   return {
     ...p,

@@ -1,9 +1,5 @@
 import { areas, type Action, type Area, type Change, type Plan } from '../../model/plan.ts';
-import {
-  KnownAfterApply,
-  knownAfterApplyMarker,
-  mapLeaves,
-} from '../../model/known-after-apply.ts';
+import { KnownAfterApply, mapLeaves } from '../../model/known-after-apply.ts';
 import { isSensitive, sensitiveMarker } from '../../model/sensitive.ts';
 import { ageSeconds, summaryLine } from './summary.ts';
 import { stableJson } from './values.ts';
@@ -22,7 +18,7 @@ export const markers = { create: '+', update: '~', delete: '-' } as const;
 function show(value: unknown): string {
   if (value === undefined) return '(none)';
   if (isSensitive(value)) return sensitiveMarker;
-  if (value instanceof KnownAfterApply) return knownAfterApplyMarker;
+  if (value instanceof KnownAfterApply) return String(value);
   // Inside a list or an object, as a string: `[{"ip":"(known after apply)"}]`.
   return stableJson(mapLeaves(value, (v) => (v instanceof KnownAfterApply ? String(v) : v)));
 }

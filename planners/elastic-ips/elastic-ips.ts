@@ -68,9 +68,12 @@ function request(p: Planning, service: V1Service): void {
   p.metal.push(reservation);
   // The address is in the answer: the Service gets it in the same loop (known after apply).
   const address = placeholderOf({ key: reservation.key, field: 'address' });
+  const id = placeholderOf({ key: reservation.key, field: 'id' });
   const given = assign(marked, address, p.annotation);
   const gives = 'give the Service the address of its new Elastic IP';
   patchService(p, marked, given, gives, events.ElasticIPAssigned);
+  // The condition as the next loop will see it, in the same status write as the address.
+  p.conditions.set(marked, ready(address, `(reservation ${id})`));
 }
 
 function planClaim(p: Planning, claim: ServiceClaim): void {

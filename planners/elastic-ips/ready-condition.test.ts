@@ -19,9 +19,11 @@ function conditions(out: Desired): Record<string, string> {
   return found;
 }
 
-/** The Service as the API server would hold it once the plan's writes were applied. */
+/** The Service as the API server would hold it once the plan's writes (the last one) were applied. */
 const applied = (out: Desired, name: string): V1Service | undefined =>
-  out.objects.map((o): V1Service | undefined => o.desired).find((s) => s?.metadata?.name === name);
+  out.objects
+    .map((o): V1Service | undefined => o.desired)
+    .findLast((s) => s?.metadata?.name === name);
 
 describe('the ElasticIPReady condition of a Service', () => {
   it('says True with the address, or False with why, on the write that sets the address', () => {
@@ -43,13 +45,17 @@ describe('the ElasticIPReady condition of a Service', () => {
     );
     expect(conditions(out)).toEqual({
       web: 'True Assigned',
+      fresh: 'True Assigned',
       nowhere: 'False NoLocation',
       stranger: 'False NotInProject',
       waiting: 'False Pending',
     });
-    // A Service whose Elastic IP is requested now gets its address in this loop (known after
-    // apply) and its condition in the next, from the reservation.
-    expect(conditions(out)).not.toHaveProperty('fresh');
+    // A Service whose Elastic IP is requested now gets its address and its condition in this loop
+    // (known after apply): the message the next loop would write, from the reservation's answer.
+    const fresh = applied(out, 'fresh')?.status?.conditions?.find((c) => c.type === type);
+    expect(fresh?.message).toBe(
+      'Elastic IP (known after apply: address of reservation for default/fresh) (reservation (known after apply: id of reservation for default/fresh))',
+    );
   });
 
   it('is written on a transition only, keeping the conditions others wrote', () => {
