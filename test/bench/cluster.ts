@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import type { KubeRest } from '../../providers/kubernetes/rest.ts';
@@ -108,7 +109,7 @@ function startDaemon(
       eipLimit: 0,
     },
     syncPeriod,
-    args: [...args],
+    args: [...args, ...(process.env['BENCH_DAEMON_ARGS']?.split(' ').filter(Boolean) ?? [])],
     ...(nodeOptions === undefined ? {} : { nodeOptions }),
     // DAEMON_ENTRY=dist/engine/main.js measures the compiled build, as the image runs it.
     ...(process.env['DAEMON_ENTRY'] === undefined ? {} : { entry: process.env['DAEMON_ENTRY'] }),
@@ -196,6 +197,9 @@ export async function benchCluster(
     metric: (name, labels) => scrape(daemon.healthUrl, name, labels),
     close: async () => {
       await daemon.kill();
+      // BENCH_DAEMON_LOG=<file> keeps what the daemon wrote (e.g. with --v=4 in BENCH_DAEMON_ARGS).
+      const logFile = process.env['BENCH_DAEMON_LOG'];
+      if (logFile !== undefined) await writeFile(logFile, daemon.output());
       await emulator.close();
       await removeAll(admin, limit);
     },
