@@ -97,6 +97,7 @@ function patchActions(
 
 /** How one Kubernetes object goes from observed to desired: created, patched or deleted. */
 export function objectActions(intent: ObjectIntent): Pending[] {
+  if (intent.desired === intent.observed) return []; // as wanted: nothing to compare
   if (intent.desired === undefined) return [deleteAction(intent, intent.observed)];
   if (intent.observed === undefined) return [createAction(intent, intent.desired)];
   return patchActions(intent, intent.observed, intent.desired);

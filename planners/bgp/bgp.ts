@@ -28,6 +28,14 @@ const templatePattern = (template: string): RegExp =>
 
 /** Every annotation name the BGP planner writes, so it can take back what it no longer wants. */
 function ownedAnnotation(names: AnnotationNames): (name: string) => boolean {
+  // Asked for every Node on every loop, of the same settings: its set and patterns are made once.
+  let owned = ownedBy.get(names);
+  if (owned === undefined) ownedBy.set(names, (owned = ownedAnnotationOf(names)));
+  return owned;
+}
+const ownedBy = new WeakMap<AnnotationNames, (name: string) => boolean>();
+
+function ownedAnnotationOf(names: AnnotationNames): (name: string) => boolean {
   const configured = [
     names.localASN,
     names.peerASNs,

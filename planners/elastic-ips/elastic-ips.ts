@@ -17,12 +17,11 @@ import { isDeleting } from '../facts/services.ts';
 /** A Service whose own reservation is kept, awaited, or requested. */
 function planOwn(p: Planning, claim: ServiceClaim): void {
   const { service, own } = claim;
-  const subject = describeRef(refOf(service));
   for (const extra of claim.tagged.filter((r) => r !== own))
     releaseOrWait(
       p,
       extra,
-      `a second reservation for ${subject} (a request whose answer was lost)`,
+      `a second reservation for ${describeRef(refOf(service))} (a request whose answer was lost)`,
       events.ElasticIPDuplicateReleased,
       { owner: service },
     );

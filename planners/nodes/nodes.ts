@@ -1,5 +1,5 @@
 import type { V1Node, V1Taint } from '@kubernetes/client-node';
-import { produce, type Draft } from 'immer';
+import { produce } from 'immer';
 import type { Desired, ObjectIntent } from '../../model/desired.ts';
 import { sameJson } from '../../model/json.ts';
 import { isNodeReady } from '../../model/kubernetes.ts';
@@ -29,35 +29,50 @@ function desiredTaints(node: V1Node, device: Device): V1Taint[] {
   return [...others, existingShutdown ?? { key: shutdownTaint, effect: nodeMarks.shutdown.value }];
 }
 
-function setLabel(draft: Draft<V1Node>, key: string, value: string | undefined): void {
-  if (value === undefined || draft.metadata?.labels?.[key] === value) return;
-  draft.metadata ??= {};
-  draft.metadata.labels = { ...draft.metadata.labels, [key]: value };
+/** A Node's topology labels, and beside them the deprecated ones the cloud-node controller writes. */
+function wantedLabels(device: Device): [string, string | undefined][] {
+  return [
+    [nodeMarks.region.key, device.metro],
+    [nodeMarks.zone.key, device.facility],
+    [nodeMarks.instanceType.key, device.planSlug],
+    [nodeMarks.regionDeprecated.key, device.metro],
+    [nodeMarks.zoneDeprecated.key, device.facility],
+    [nodeMarks.instanceTypeDeprecated.key, device.planSlug],
+  ];
 }
 
-function initialiseNode(node: V1Node, device: Device, by: string): ObjectIntent {
+/** The Node as its device says, or the Node itself when it is so already (no draft: most loops). */
+function followDevice(node: V1Node, device: Device): V1Node {
   const taints = desiredTaints(node, device);
   const addresses = nodeAddresses(device);
-  const desired = produce(node, (draft) => {
+  const labels = wantedLabels(device).filter(
+    (l): l is [string, string] => l[1] !== undefined && node.metadata?.labels?.[l[0]] !== l[1],
+  );
+  const providerId = (node.spec?.providerID ?? '') === '';
+  const taintsChange = !sameJson(node.spec?.taints ?? [], taints);
+  const addressesChange = !sameJson(node.status?.addresses, addresses);
+  if (!providerId && labels.length === 0 && !taintsChange && !addressesChange) return node;
+  return produce(node, (draft) => {
     draft.spec ??= {};
-    if ((draft.spec.providerID ?? '') === '') draft.spec.providerID = providerIdOf(device.id);
-    setLabel(draft, nodeMarks.region.key, device.metro);
-    setLabel(draft, nodeMarks.zone.key, device.facility);
-    setLabel(draft, nodeMarks.instanceType.key, device.planSlug);
-    // Beside the stable ones, the deprecated labels the cloud-node controller still writes.
-    setLabel(draft, nodeMarks.regionDeprecated.key, device.metro);
-    setLabel(draft, nodeMarks.zoneDeprecated.key, device.facility);
-    setLabel(draft, nodeMarks.instanceTypeDeprecated.key, device.planSlug);
-    if (!sameJson(node.spec?.taints ?? [], taints)) {
+    if (providerId) draft.spec.providerID = providerIdOf(device.id);
+    if (labels.length > 0) {
+      draft.metadata ??= {};
+      draft.metadata.labels = { ...draft.metadata.labels, ...Object.fromEntries(labels) };
+    }
+    if (taintsChange) {
       if (taints.length === 0) delete draft.spec.taints;
       else draft.spec.taints = taints;
     }
-    if (!sameJson(node.status?.addresses, addresses)) {
+    if (addressesChange) {
       draft.status ??= {};
       draft.status.addresses = addresses;
     }
   });
+}
 
+function initialiseNode(node: V1Node, device: Device, by: string): ObjectIntent | undefined {
+  const desired = followDevice(node, device);
+  if (desired === node) return undefined;
   const deviceName = `device ${device.hostname} (${device.id})`;
   const reasons: string[] = [];
   const uninitialised = (node.spec?.providerID ?? '') === '' || hasTaint(node, uninitializedTaint);
@@ -96,7 +111,8 @@ export function planNodes(
     if (found.kind === 'unknown') {
       warnings.push({ area: 'nodes', subject, message: found.message });
     } else if (found.kind === 'matched') {
-      objects.push(initialiseNode(node, found.device, found.by));
+      const intent = initialiseNode(node, found.device, found.by);
+      if (intent !== undefined) objects.push(intent);
     } else if (!snapshot.metal.complete) {
       warnings.push({
         area: 'nodes',
