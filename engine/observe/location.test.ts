@@ -80,4 +80,22 @@ describe('locationNeeded', () => {
     ).toBe(false);
     expect(locationNeeded(state({ services: [lb()] }), settings())).toBe(false);
   });
+
+  it('looks past an address another controller left in status, and skips what is not ours', () => {
+    const shown: V1Service = {
+      metadata: { name: 's', namespace: 'd' },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip: '192.0.2.7' }] } },
+    };
+    expect(locationNeeded(state({ services: [shown] }), withLb)).toBe(true);
+    const otherClass: V1Service = {
+      metadata: { name: 's', namespace: 'd' },
+      spec: { type: 'LoadBalancer', loadBalancerClass: 'example.com/other' },
+    };
+    const leaving: V1Service = {
+      metadata: { name: 't', namespace: 'd', deletionTimestamp: new Date() },
+      spec: { type: 'LoadBalancer' },
+    };
+    expect(locationNeeded(state({ services: [otherClass, leaving] }), withLb)).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { Settings } from '../../model/settings.ts';
+import { wantsElasticIp } from '../../planners/facts/services.ts';
 import type { KubernetesState } from '../../model/snapshot.ts';
 import type { HostMetadata } from '../../providers/metal/metadata.ts';
 
@@ -10,13 +11,16 @@ export interface Location {
   readonly from: 'configuration' | 'metadata' | 'unknown';
 }
 
-/** A LoadBalancer Service with no address yet and no location of its own needs the cluster's. */
+/**
+ * A Service of this CCM that names no address and no location of its own may need a reservation in
+ * the cluster's location (whatever its status shows: an address left there by another controller
+ * is no reservation of ours). A served Service names its address, so steady state reads nothing.
+ */
 function needsLocation(service: V1Service, settings: Settings): boolean {
   const annotations = service.metadata?.annotations ?? {};
   return (
-    service.spec?.type === 'LoadBalancer' &&
-    (service.spec.loadBalancerIP ?? '') === '' &&
-    (service.status?.loadBalancer?.ingress ?? []).length === 0 &&
+    wantsElasticIp(service, settings.loadBalancerClass) &&
+    (service.spec?.loadBalancerIP ?? '') === '' &&
     annotations[settings.annotations.eipMetro] === undefined &&
     annotations[settings.annotations.eipFacility] === undefined
   );
