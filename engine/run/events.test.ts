@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { ActionId } from '../../model/ids.ts';
 import type { Action } from '../../model/plan.ts';
 import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
-import { outcomeEvent, outcomeEvents, warningEvents, WarningTransitions } from './events.ts';
+import type { EventInput } from '../../providers/kubernetes/events.ts';
+import type { Logger } from '../cli/logging.ts';
+import {
+  EventReporter,
+  outcomeEvent,
+  outcomeEvents,
+  warningEvents,
+  WarningTransitions,
+} from './events.ts';
 
 const service = { apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'web' };
 const action: Action = {
@@ -137,5 +145,52 @@ describe('Events mark transitions, not loops', () => {
     transitions.unreported(event);
     expect(transitions.due([warning], 2000)).toHaveLength(1);
     expect(transitions.due([warning], 3000)).toHaveLength(0);
+  });
+});
+
+describe('EventReporter', () => {
+  const note = (n: string): EventInput => ({
+    regarding: { apiVersion: 'v1', kind: 'Service', namespace: 'default', name: n },
+    type: 'Normal',
+    reason: 'EnsuringLoadBalancer',
+    action: 'Sync',
+    note: n,
+  });
+  const quiet = { warn: () => undefined } as unknown as Logger;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('holds the Events of a loop until its apply ends, stamped with when they happened', async () => {
+    const recorded: EventInput[] = [];
+    const reporter = new EventReporter(
+      { record: (e) => Promise.resolve(void recorded.push(e)) },
+      quiet,
+    );
+    let finish = (): void => undefined;
+    const apply = reporter.applying(() => new Promise<void>((resolve) => (finish = resolve)));
+    const before = Date.now();
+    reporter.report([note('a'), note('b')]);
+    await sleep(50);
+    expect(recorded).toEqual([]);
+    finish();
+    await apply;
+    await reporter.drain();
+    expect(recorded.map((e) => e.note)).toEqual(['a', 'b']);
+    expect(recorded[0]?.at).toBeGreaterThanOrEqual(before);
+    expect(recorded[0]?.at).toBeLessThan(before + 50);
+  });
+
+  it('holds an Event no longer than its hold, however long the apply runs', async () => {
+    const recorded: EventInput[] = [];
+    const reporter = new EventReporter(
+      { record: (e) => Promise.resolve(void recorded.push(e)) },
+      quiet,
+      100,
+    );
+    void reporter.applying(() => new Promise<void>(() => undefined)); // never ends
+    reporter.report([note('a')]);
+    await sleep(30);
+    expect(recorded).toEqual([]);
+    await reporter.drain();
+    expect(recorded.map((e) => e.note)).toEqual(['a']);
   });
 });

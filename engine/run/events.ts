@@ -117,34 +117,65 @@ export interface EventSink {
 
 /**
  * Records Events in the background, a few at a time, so a loop never waits on them; a failure to
- * record is logged, not retried. `drain()` waits for what is under way (at stop).
+ * record is logged, not retried. While a loop applies, Events wait (at most `holdMs` after they
+ * happened, stamped with that time), so a burst's writes do not queue behind its Events at the
+ * API server. `drain()` waits for what is under way (at stop).
  */
 export class EventReporter {
   readonly #sink: EventSink;
   readonly #log: Logger;
+  readonly #holdMs: number;
   readonly #limit = pLimit(8);
   readonly #background = new Set<Promise<void>>();
+  /** Resolves when the apply under way ends; undefined when none runs. */
+  #applying: Promise<unknown> | undefined;
 
-  constructor(sink: EventSink, log: Logger) {
+  constructor(sink: EventSink, log: Logger, holdMs = 1000) {
     this.#sink = sink;
     this.#log = log;
+    this.#holdMs = holdMs;
   }
 
   /** `failed` hears of each Event that could not be recorded. */
   report(events: readonly (EventInput | undefined)[], failed?: (event: EventInput) => void): void {
+    const at = Date.now();
     const tasks = events
       .filter((e): e is EventInput => e !== undefined)
-      .map((event) => this.#limit(() => this.#record(event, failed)));
+      .map((event) => this.#limit(() => this.#record({ at, ...event }, failed)));
     const running = Promise.all(tasks).then(() => undefined);
     this.#background.add(running);
     void running.finally(() => this.#background.delete(running));
+  }
+
+  /** Runs a loop's apply; Events reported meanwhile wait for its end (or their hold). */
+  async applying<T>(work: () => Promise<T>): Promise<T> {
+    const running = work();
+    this.#applying = running;
+    try {
+      return await running;
+    } finally {
+      if (this.#applying === running) this.#applying = undefined;
+    }
   }
 
   async drain(): Promise<void> {
     await Promise.all(this.#background);
   }
 
+  /** Until no apply runs, or the Event has waited its hold. */
+  async #quiet(at: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    while (this.#applying !== undefined && Date.now() - at < this.#holdMs) {
+      const held = new Promise(
+        (resolve) => (timer = setTimeout(resolve, at + this.#holdMs - Date.now())),
+      );
+      await Promise.race([this.#applying.catch(() => undefined), held]);
+      clearTimeout(timer);
+    }
+  }
+
   async #record(event: EventInput, failed?: (event: EventInput) => void): Promise<void> {
+    await this.#quiet(event.at ?? Date.now());
     try {
       await this.#sink.record(event);
     } catch (error) {

@@ -208,12 +208,14 @@ export class Reconciler {
     const { metrics, executors } = this.#deps;
     const loadBalancers = this.#loadBalancers.plan(plan.actions, snapshot.kubernetes.services);
     this.#deps.events.report(loadBalancers.before);
-    const report = await apply(plan, executors, {
-      concurrency: this.#deps.concurrency,
-      logger: this.#deps.log,
-      // Leadership lost mid-plan: what has not started does not start.
-      shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
-    });
+    const report = await this.#deps.events.applying(() =>
+      apply(plan, executors, {
+        concurrency: this.#deps.concurrency,
+        logger: this.#deps.log,
+        // Leadership lost mid-plan: what has not started does not start.
+        shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
+      }),
+    );
     const byId = new Map(plan.actions.map((a) => [a.id, a]));
     const recorded = report.outcomes.flatMap((outcome): [Action, Outcome][] => {
       const action = byId.get(outcome.id);

@@ -11,6 +11,8 @@ export interface EventInput {
   /** The action's verb, e.g. `Update`. */
   readonly action: string;
   readonly note: string;
+  /** When it happened (ms since the epoch); the time it is recorded when not given. */
+  readonly at?: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export class EventRecorder {
   }
 
   async record(event: EventInput): Promise<void> {
-    const now = Date.now();
+    const now = event.at ?? Date.now();
     const key = eventKey(event);
     const previous = this.#recent.get(key);
     if (previous !== undefined && now - previous.at < this.#windowMs) {
