@@ -12,3 +12,20 @@ export function dependantsOf(actions: readonly Action[]): Map<ActionId, Action[]
     }
   return dependants;
 }
+
+/** The actions in `held` and every action that depends on one of them, however indirectly. */
+export function heldWithDependants(
+  actions: readonly Action[],
+  held: readonly ActionId[],
+): Set<ActionId> {
+  const dependants = dependantsOf(actions);
+  const out = new Set(held);
+  const queue = [...held];
+  for (let id = queue.pop(); id !== undefined; id = queue.pop())
+    for (const d of dependants.get(id) ?? [])
+      if (!out.has(d.id)) {
+        out.add(d.id);
+        queue.push(d.id);
+      }
+  return out;
+}

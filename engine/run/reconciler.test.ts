@@ -65,7 +65,8 @@ const quiet = {
 
 /** A daemon's Reconciler over the given Kubernetes, Metal and executors (no load balancer: Elastic IPs). */
 function reconcilerOf(
-  deps: Pick<ReconcilerDeps, 'kubernetes' | 'metal' | 'executors' | 'events'>,
+  deps: Pick<ReconcilerDeps, 'kubernetes' | 'metal' | 'executors' | 'events'> &
+    Partial<Pick<ReconcilerDeps, 'metrics'>>,
 ): Reconciler {
   return new Reconciler({
     settings: settings({ loadBalancer: { kind: 'empty' }, eipLimit: 0 }),
@@ -102,7 +103,9 @@ function refusedWorld(services: number) {
     'metal.request': refuse,
   };
   const sink = { record: (e: EventInput) => Promise.resolve(void events.push(e)) };
+  const metrics = createMetrics();
   const reconciler = reconcilerOf({
+    metrics,
     kubernetes: {
       synced: true,
       state: () => state(services),
@@ -116,7 +119,7 @@ function refusedWorld(services: number) {
     executors,
     events: new EventReporter(sink, quiet as unknown as Logger),
   });
-  return { reconciler, posts, events };
+  return { reconciler, posts, events, metrics };
 }
 
 /**
@@ -165,6 +168,16 @@ describe('Reconciler: failing actions back off', () => {
       expect(list.length, key).toBe(posts.get(key.split('\n')[0] ?? ''));
     const total = counts.reduce((a, b) => a + b, 0);
     expect(loops).toBeLessThan(total);
+  });
+
+  it('runs no apply pass when every action waits for its retry or for one that does', async () => {
+    const { reconciler, metrics } = refusedWorld(3);
+    await runFor(reconciler, 600_000);
+    const results = (await metrics.loops.get()).values.map((v) => String(v.labels['result']));
+    // Each Service's address waits on its refused request: nothing is ever applied, so a loop
+    // either sends what is due (and it fails) or backs off.
+    expect(results).toContain('backing-off');
+    expect(results).not.toContain('applied');
   });
 });
 

@@ -11,6 +11,7 @@ import type { Logger } from '../cli/logging.ts';
 import type { Location } from '../observe/location.ts';
 import { observe } from '../observe/observe.ts';
 import type { CurrentMetal, ListReason } from '../observe/write-through.ts';
+import { heldWithDependants } from '../plan/dependants.ts';
 import { diff } from '../plan/differ.ts';
 import { renderText } from '../render/text.ts';
 import { untilReflected, type FindCached } from './caught-up.ts';
@@ -187,7 +188,12 @@ export class Reconciler {
     }
     const waiting = plan.waiting?.length ?? 0;
     const plain = { trigger, actions: count, waiting, plan: renderText(plan, new Date()) };
-    if (waiting === count) {
+    // Nothing to send when every action waits for its retry or for one that does.
+    const held = heldWithDependants(
+      plan.actions,
+      (plan.waiting ?? []).map((w) => w.action),
+    );
+    if (held.size === count) {
       log.info(plain, 'every change waits for its retry');
       metrics.loops.inc({ trigger, result: 'backing-off' });
       return this.#retryLater();
