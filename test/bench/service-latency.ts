@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { KubeEnvironment } from '../kube/harness.ts';
+import { restFor } from '../support/kube-rest.ts';
 import { benchCluster, type BenchCluster } from './cluster.ts';
 import { deploymentSettings } from './deployment.ts';
+import { apiServerFloor } from './api-floor.ts';
 import { IpWatch } from './ip-watch.ts';
 import { summary, type Benchmark } from './report.ts';
 
@@ -33,7 +35,8 @@ async function timed(c: BenchCluster, watch: IpWatch, names: readonly string[]):
 /**
  * Service created → its Elastic IP in `status.loadBalancer.ingress` (seen by a watch), on a
  * 10-node cluster (kube-vip): 50 Services one at a time (each on an idle daemon), then 200 in
- * bursts of 20 (a burst at once, the next when all of it has IPs).
+ * bursts of 20 (a burst at once, the next when all of it has IPs). Beside it, the floor: the same
+ * create and three guarded writes per Service sent by hand to the API server, with no CCM.
  */
 export const serviceLatency: Benchmark = {
   name: 'service-latency',
@@ -42,6 +45,12 @@ export const serviceLatency: Benchmark = {
     if (kube === undefined) throw new Error('service-latency needs the test API server');
     // As the Deployment runs it: its client rate limit (upstream's 20/30 throttles the ~9 requests
     // a Service's loop and Events make) and its V8 limits.
+    // The floor first, with no CCM running: what the API server itself needs for the same writes.
+    const floor = await apiServerFloor(restFor(kube.adminKubeconfig), {
+      single,
+      bursts: total / burst,
+      burst,
+    });
     const deployment = deploymentSettings();
     const c = await benchCluster(
       kube,
@@ -84,6 +93,8 @@ export const serviceLatency: Benchmark = {
       rows: [
         row('Service created → IP in status, one at a time', alone),
         row('Service created → IP in status, bursts of 20', bursts),
+        row('API server alone (no CCM): create + the 3 writes, one at a time', floor.alone),
+        row('API server alone (no CCM): create + the 3 writes, bursts of 20', floor.bursts),
       ],
       targets: [
         { measure: 'Service → IP, one at a time, p50', value: percentile(alone, 0.5) },
