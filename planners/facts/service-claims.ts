@@ -69,6 +69,18 @@ interface Reading {
   readonly byo: ReadonlySet<string>;
 }
 
+/**
+ * A Service's `service=` tag, a SHA-256: computed once per Service object, not once per use nor
+ * per loop (the caches keep an unchanged object as it is, so a resync reuses it).
+ */
+const tagOf = (s: V1Service): string => {
+  let tag = tagsBy.get(s);
+  if (tag === undefined)
+    tagsBy.set(s, (tag = serviceTag(s.metadata?.namespace ?? '', s.metadata?.name ?? '')));
+  return tag;
+};
+const tagsBy = new WeakMap<V1Service, string>();
+
 function read(snapshot: Snapshot, cluster: ClusterId, annotation: string | undefined): Reading {
   const tagged = new Map<string, Reservation[]>();
   const byo = new Set<string>();
@@ -77,13 +89,7 @@ function read(snapshot: Snapshot, cluster: ClusterId, annotation: string | undef
     if (kind.kind === 'service') tagged.set(kind.tag, [...(tagged.get(kind.tag) ?? []), r]);
     if (kind.kind === 'byo' && r.address !== undefined) byo.add(r.address);
   }
-  // The tag is a SHA-256: computed once per Service, not once per use.
-  const tags = new Map(
-    snapshot.kubernetes.services.map((s) => [
-      s,
-      serviceTag(s.metadata?.namespace ?? '', s.metadata?.name ?? ''),
-    ]),
-  );
+  const tags = new Map(snapshot.kubernetes.services.map((s) => [s, tagOf(s)]));
   const byTag = new Map([...tags].map(([s, tag]) => [tag, s]));
   return { snapshot, cluster, annotation, tagged, tags, byTag, byo };
 }
