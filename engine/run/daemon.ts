@@ -15,7 +15,7 @@ import { MetalObserver } from '../../providers/metal/observe.ts';
 import type { Logger } from '../cli/logging.ts';
 import { LocationSource, locationNeeded } from '../observe/location.ts';
 import { WriteThroughMetal } from '../observe/write-through.ts';
-import { clientCAFromCluster } from './client-ca.ts';
+import { clientCAFromCluster } from '../../providers/kubernetes/client-ca.ts';
 import { EventReporter } from './events.ts';
 import { livenessChecks, readinessChecks, type HealthState } from './health.ts';
 import { untilConnected } from './kube-connect.ts';

@@ -1,6 +1,5 @@
-import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import type { KubeRest } from '../../providers/kubernetes/rest.ts';
-import type { Logger } from '../cli/logging.ts';
+import { resourcePath, resources } from './resources.ts';
+import type { KubeRest } from './rest.ts';
 
 /** Where kube-apiserver publishes the CA of client certificates for components to trust. */
 const configMap = { namespace: 'kube-system', name: 'extension-apiserver-authentication' };
@@ -14,7 +13,7 @@ const configMap = { namespace: 'kube-system', name: 'extension-apiserver-authent
 export async function clientCAFromCluster(
   rest: KubeRest,
   tolerate: boolean,
-  log: Logger,
+  log: { warn(object: object, message: string): void },
 ): Promise<string | undefined> {
   try {
     const found = await rest.request<{ data?: Record<string, string> }>({
