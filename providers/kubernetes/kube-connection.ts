@@ -21,9 +21,31 @@ type TlsOptions = { ca?: Buffer; cert?: Buffer | string; key?: Buffer | string }
   servername?: string;
 };
 
-function fileOrData(file: string | undefined, data: string | undefined): Buffer | undefined {
-  if (file !== undefined && file !== '') return readFileSync(file);
-  return data === undefined || data === '' ? undefined : Buffer.from(data, 'base64');
+/** How long a certificate, key or CA file read is used before it is read again (a rotation). */
+const fileFreshMs = 10_000;
+
+/**
+ * A kubeconfig's file or inline data: files are read again at most every `fileFreshMs`, so a
+ * rotated certificate is picked up without a read from disk on every request.
+ */
+class TlsMaterial {
+  readonly #read = new Map<string, { readonly at: number; readonly content: Buffer }>();
+
+  get(file: string | undefined, data: string | undefined, now = Date.now()): Buffer | undefined {
+    if (file === undefined || file === '')
+      return data === undefined || data === ''
+        ? undefined
+        : this.#cached(`data:${data}`, now, () => Buffer.from(data, 'base64'));
+    return this.#cached(`file:${file}`, now, () => readFileSync(file), fileFreshMs);
+  }
+
+  #cached(key: string, now: number, load: () => Buffer, freshMs = Infinity): Buffer {
+    const seen = this.#read.get(key);
+    if (seen !== undefined && now - seen.at < freshMs) return seen.content;
+    const content = load();
+    this.#read.set(key, { at: now, content });
+    return content;
+  }
 }
 
 /**
@@ -36,6 +58,7 @@ export class KubeConnection {
   readonly cluster: Cluster;
   readonly user: User;
   readonly #plugin: ExecAuth | FileAuth | undefined;
+  readonly #material = new TlsMaterial();
   /** One connection pool for every request, made again when an exec plugin rotates the certificate. */
   #pool: { readonly key: string; readonly dispatcher: Dispatcher } | undefined;
 
@@ -64,11 +87,12 @@ export class KubeConnection {
     const tls: TlsOptions = {};
     if (cluster.skipTLSVerify) tls.rejectUnauthorized = false;
     if (cluster.tlsServerName !== undefined) tls.servername = cluster.tlsServerName;
-    const ca = fileOrData(cluster.caFile, cluster.caData);
+    const ca = this.#material.get(cluster.caFile, cluster.caData);
     if (ca !== undefined) tls.ca = ca;
-    const cert = (opts.cert as string | undefined) ?? fileOrData(user.certFile, user.certData);
+    const cert =
+      (opts.cert as string | undefined) ?? this.#material.get(user.certFile, user.certData);
     if (cert !== undefined) tls.cert = cert;
-    const key = (opts.key as string | undefined) ?? fileOrData(user.keyFile, user.keyData);
+    const key = (opts.key as string | undefined) ?? this.#material.get(user.keyFile, user.keyData);
     if (key !== undefined) tls.key = key;
     const headers = Object.fromEntries(
       Object.entries(opts.headers).map(([k, v]) => [k, String(v)]),

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KubeConfigError, loadKubeConfig } from './kubeconfig.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-test-'));
@@ -106,5 +106,27 @@ describe('loadKubeConfig', () => {
     const connection = loadKubeConfig({ master: 'http://127.0.0.1:8080', env: { HOME: dir } });
     expect(connection.server).toBe('http://127.0.0.1:8080');
     expect(await connection.credentials()).toEqual({ headers: {} });
+  });
+
+  it('reads a rotated client certificate within 10 s, not the disk on every request', async () => {
+    const cert = kubeconfig('client.crt', 'first certificate');
+    const key = kubeconfig('client.key', 'first key');
+    const path = kubeconfig(
+      'certs',
+      config(`      client-certificate: ${cert}\n      client-key: ${key}`),
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const connection = loadKubeConfig({ kubeconfig: path, env: {} });
+      const first = (await connection.credentials()).dispatcher;
+      writeFileSync(cert, 'rotated certificate');
+      writeFileSync(key, 'rotated key');
+      vi.setSystemTime(Date.now() + 5000);
+      expect((await connection.credentials()).dispatcher).toBe(first);
+      vi.setSystemTime(Date.now() + 6000);
+      expect((await connection.credentials()).dispatcher).not.toBe(first);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
