@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { goDuration } from '../component/values.ts';
 import { isUuid, type ProjectId } from '../../../model/ids.ts';
 import { parseLabelSelector, type LabelSelector } from '../../../model/label-selector.ts';
 import { Sensitive } from '../../../model/sensitive.ts';
@@ -115,18 +116,15 @@ export const annotationTemplate = fromSchema(
     }, 'not an annotation name'),
 );
 
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** Go-style durations (`30s`, `1m30s`, `500ms`) in milliseconds; a bare number is seconds. */
+/** Go durations (`30s`, `1m30s`, `500ms`), as the flags read them, in milliseconds; a bare number is seconds. */
 const durationSchema = z
   .union([z.number().transform((n) => `${String(n)}s`), z.string().trim()])
   .transform((s, ctx) => {
     if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-    const parts = [...s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== s) {
-      ctx.addIssue({ code: 'custom', message: 'not a duration' });
-      return z.NEVER;
-    }
-    return parts.reduce((ms, [, n = '0', u = 's']) => ms + Number(n) * (units[u] ?? 0), 0);
+    const read = goDuration(s);
+    if (read.ok) return read.value;
+    ctx.addIssue({ code: 'custom', message: 'not a duration' });
+    return z.NEVER;
   });
 
 export const anyDuration = fromSchema(durationSchema.pipe(z.number().positive('not positive')));
