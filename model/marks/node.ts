@@ -153,3 +153,19 @@ export const isPerPeerAnnotation = (name: string): boolean =>
   /^metal\.equinix\.com\/bgp-peers-\d+-(node-asn|peer-asn|peer-ip|src-ip|bgp-pass|peer-multi-hop)$/.test(
     name,
   );
+
+/**
+ * A configured annotation name with `{{n}}` is upstream's per-peer form: one annotation per peer,
+ * `{{n}}` (its first) replaced by the peer's index, as upstream's loadbalancers.go does.
+ */
+export const isTemplate = (name: string): boolean => name.includes('{{n}}');
+
+/** The annotation of peer `n` of a per-peer template. */
+export const fromTemplate = (template: string, n: number): string =>
+  template.replace('{{n}}', String(n));
+
+/** Matches every annotation a per-peer template stands for. */
+export const templatePattern = (template: string): RegExp =>
+  new RegExp(
+    `^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('\\{\\{n\\}\\}', '\\d+')}$`,
+  );

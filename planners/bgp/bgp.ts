@@ -11,20 +11,15 @@ import { planSessionCondition, withoutSessionCondition } from './session-conditi
 import type { Snapshot } from '../../model/snapshot.ts';
 import { factsOf, type Facts } from '../facts/facts.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
-import { isPerPeerAnnotation, perPeerAnnotation } from '../../model/marks/node.ts';
+import {
+  fromTemplate,
+  isPerPeerAnnotation,
+  isTemplate,
+  perPeerAnnotation,
+  templatePattern,
+} from '../../model/marks/node.ts';
 
 export const projectBgpKey = 'project-bgp';
-
-/**
- * A configured name with `{{n}}` is upstream's per-peer form: one annotation per peer, `{{n}}` (its
- * first) replaced by the peer's index, as upstream's loadbalancers.go does.
- */
-const isTemplate = (name: string): boolean => name.includes('{{n}}');
-const fromTemplate = (template: string, n: number): string => template.replace('{{n}}', String(n));
-const templatePattern = (template: string): RegExp =>
-  new RegExp(
-    `^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('\\{\\{n\\}\\}', '\\d+')}$`,
-  );
 
 /** Every annotation name the BGP planner writes, so it can take back what it no longer wants. */
 function ownedAnnotation(names: AnnotationNames): (name: string) => boolean {
