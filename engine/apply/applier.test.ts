@@ -157,4 +157,20 @@ describe('apply', () => {
     ]);
     expect(world.started).toEqual(['r3']);
   });
+
+  it('finishes each chain before starting new ones, and sends Metal requests beside Kubernetes writes', async () => {
+    // Three Nodes, each a chain: a label, then a Metal request, then another label.
+    const names = ['a', 'b', 'c'];
+    const world = new MemoryWorld(names.map((n) => node(n)));
+    const actions = names.flatMap((n) => [
+      label(`${n}1`, n, 'first'),
+      request(`${n}2`, [`${n}1`]),
+      label(`${n}3`, n, 'second', [`${n}2`]),
+    ]);
+    await apply(planOf(actions), world.executors, { concurrency: 1 });
+    // One Kubernetes write at a time: a's chain goes on as soon as its request answered, ahead
+    // of the first writes of b and c still waiting (before, every first write went first).
+    expect(world.started.indexOf('a3')).toBeLessThan(world.started.indexOf('c1'));
+    expect(world.started.filter((id) => id.endsWith('2'))).toEqual(['a2', 'b2', 'c2']);
+  });
 });

@@ -4,10 +4,10 @@ import type { MetalWriteAnswer } from '../../model/metal-writes.ts';
 import type { Action, Plan } from '../../model/plan.ts';
 import type { ExecutionResult, Executors } from '../../model/executors.ts';
 import type { ActionId } from '../../model/ids.ts';
-import pLimit from 'p-limit';
 import { dependantsOf } from '../plan/dependants.ts';
 import type { Logger } from '../cli/logging.ts';
 import { resolveKnown } from './known-values.ts';
+import { Slots } from './slots.ts';
 
 export type Outcome =
   /** `result`: what the executor reported (a Metal write's answer, a new resourceVersion). */
@@ -18,7 +18,7 @@ export type Outcome =
   | { readonly id: ActionId; readonly status: 'waiting' };
 
 export interface ApplyOptions {
-  /** How many actions may run at once. */
+  /** How many Kubernetes writes, and how many Metal requests, may run at once. */
   readonly concurrency: number;
   readonly logger?: Logger;
   /** Asked before each action starts; false skips what has not started (leadership lost). */
@@ -90,7 +90,8 @@ class PlanRun {
   readonly #answers = new Map<ActionId, MetalWriteAnswer>();
   readonly #waitingFor: Map<ActionId, number>;
   readonly #dependants: ReadonlyMap<ActionId, Action[]>;
-  readonly #limit: ReturnType<typeof pLimit>;
+  /** Kubernetes writes and Metal requests each have their slots: neither queues behind the other. */
+  readonly #slots: { readonly kubernetes: Slots; readonly metal: Slots };
   /** Actions the plan says wait in their backoff: not sent, and their dependants skipped. */
   readonly #waiting: ReadonlySet<ActionId>;
   #open: number;
@@ -102,7 +103,10 @@ class PlanRun {
     this.#dependants = dependantsOf(plan.actions);
     checkRunnable(plan, this.#dependants);
     this.#waitingFor = new Map(plan.actions.map((a) => [a.id, a.dependsOn.length]));
-    this.#limit = pLimit(options.concurrency);
+    this.#slots = {
+      kubernetes: new Slots(options.concurrency),
+      metal: new Slots(options.concurrency),
+    };
     this.#waiting = new Set((plan.waiting ?? []).map((w) => w.action));
     this.#open = plan.actions.length;
   }
@@ -111,13 +115,15 @@ class PlanRun {
     const allDone = new Promise<void>((resolve) => {
       this.#done = resolve;
     });
-    for (const a of plan.actions) if (a.dependsOn.length === 0) this.#start(a);
+    for (const a of plan.actions) if (a.dependsOn.length === 0) this.#start(a, false);
     if (this.#open > 0) await allDone;
     return this.#outcomes;
   }
 
-  #start(action: Action): void {
-    void this.#limit(async () => {
+  /** `released`: a finished action let it start (its chain goes on before new chains begin). */
+  #start(action: Action, released: boolean): void {
+    const slots = action.kind === 'metal.request' ? this.#slots.metal : this.#slots.kubernetes;
+    slots.run(async () => {
       if (this.#outcomes.has(action.id)) return; // skipped while it waited for a slot
       if (this.#waiting.has(action.id)) {
         this.#finish(action, { id: action.id, status: 'waiting' });
@@ -133,7 +139,7 @@ class PlanRun {
         return;
       }
       this.#finish(action, await this.#execute(resolved.action));
-    });
+    }, released);
   }
 
   async #execute(action: Action): Promise<Outcome> {
@@ -170,7 +176,7 @@ class PlanRun {
       }
       const left = (this.#waitingFor.get(d.id) ?? 0) - 1;
       this.#waitingFor.set(d.id, left);
-      if (left === 0) this.#start(d);
+      if (left === 0) this.#start(d, true);
     }
     if (this.#open === 0) this.#done();
   }

@@ -44,7 +44,7 @@ export interface DaemonOptions {
   readonly dryRun: boolean;
   readonly serving: ServingOptions;
   readonly logger: Logger;
-  /** How many actions run at once. */
+  /** How many Kubernetes writes, and how many Metal requests, run at once. */
   readonly concurrency?: number;
   /** For tests: shorter watches. */
   readonly watchTimeoutSeconds?: number;

@@ -31,7 +31,7 @@ import type { LoopEnd, Trigger } from './scheduler.ts';
 export interface ReconcilerDeps {
   readonly settings: Settings;
   readonly dryRun: boolean;
-  /** How many actions run at once. */
+  /** How many Kubernetes writes, and how many Metal requests, run at once. */
   readonly concurrency: number;
   readonly log: Logger;
   readonly metrics: Metrics;
