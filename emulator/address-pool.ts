@@ -8,15 +8,25 @@ export function block(address: string, cidr: number): Json {
   return { address, network: address, gateway: address, cidr, netmask: netmaskOf(cidr) };
 }
 
-/** The first address of the range that no reservation holds. */
+/** Where the search for a free address of a project goes on: after the last one it gave. */
+const cursors = new WeakMap<Reservations, number>();
+
+/**
+ * An address of the range that no reservation holds: the next one after the last given, wrapping
+ * around (a scan from the start each time made 5,000 requests cost 12.5 million candidates).
+ */
 export function freeAddress(
   reservations: Reservations,
   range: { readonly first: number; readonly count: number },
 ): string | undefined {
   const taken = new Set([...reservations.values()].map((r) => r['address']));
+  const start = cursors.get(reservations) ?? 0;
   for (let i = 0; i < range.count; i++) {
-    const candidate = numberToIpv4(range.first + i);
-    if (!taken.has(candidate)) return candidate;
+    const offset = (start + i) % range.count;
+    const candidate = numberToIpv4(range.first + offset);
+    if (taken.has(candidate)) continue;
+    cursors.set(reservations, offset + 1);
+    return candidate;
   }
   return undefined;
 }
