@@ -1,6 +1,6 @@
 import type { KubeEnvironment } from '../kube/harness.ts';
 import { benchCluster } from './cluster.ts';
-import { deploymentSettings, peakRss } from './deployment.ts';
+import { deploymentSettings, deploymentText, peakRss } from './deployment.ts';
 import { IpWatch } from './ip-watch.ts';
 import type { Benchmark } from './report.ts';
 
@@ -21,7 +21,7 @@ export const burstMemory: Benchmark = {
       kube,
       { nodes: 20, servicesPerNode: 0, syncPeriod: '30s' },
       deployment.args,
-      deployment.nodeOptions,
+      deployment,
     );
     const watch = await IpWatch.start(c.admin);
     try {
@@ -38,8 +38,7 @@ export const burstMemory: Benchmark = {
         settings: {
           services,
           nodes: 20,
-          nodeOptions: deployment.nodeOptions,
-          args: deployment.args.join(' '),
+          ...deploymentText(deployment),
           daemon: process.env['DAEMON_ENTRY'] ?? 'engine/main.ts',
         },
         rows: [

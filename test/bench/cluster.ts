@@ -12,6 +12,7 @@ import {
 } from '../../emulator/synthetic.ts';
 import { eventually } from '../support/eventually.ts';
 import type { KubeEnvironment } from '../kube/harness.ts';
+import type { DaemonRuntime } from './deployment.ts';
 import { createLoadBalancerService, forceDeleteWith, restFor } from '../support/kube-rest.ts';
 
 export const benchToken = 'bench-token';
@@ -95,7 +96,7 @@ function startDaemon(
   metalUrl: string,
   syncPeriod: string,
   args: readonly string[],
-  nodeOptions: string | undefined,
+  runtime: DaemonRuntime | undefined,
 ): Promise<RunningDaemon> {
   return spawnDaemon({
     kubeconfig: kube.ccmKubeconfig,
@@ -110,7 +111,7 @@ function startDaemon(
     },
     syncPeriod,
     args: [...args, ...(process.env['BENCH_DAEMON_ARGS']?.split(' ').filter(Boolean) ?? [])],
-    ...(nodeOptions === undefined ? {} : { nodeOptions }),
+    ...(runtime === undefined ? {} : { nodeOptions: runtime.nodeOptions, env: runtime.env }),
     // DAEMON_ENTRY=dist/engine/main.js measures the compiled build, as the image runs it.
     ...(process.env['DAEMON_ENTRY'] === undefined ? {} : { entry: process.env['DAEMON_ENTRY'] }),
   });
@@ -151,9 +152,9 @@ function startBenchEmulator(devices: number): Promise<Emulator> {
 export async function benchCluster(
   kube: KubeEnvironment,
   size: { nodes: number; servicesPerNode: number; syncPeriod: string },
-  /** More flags of the daemon (e.g. the Kubernetes client's rate limit), and its NODE_OPTIONS. */
+  /** More flags of the daemon (e.g. the Kubernetes client's rate limit), its NODE_OPTIONS and env. */
   args: readonly string[] = [],
-  nodeOptions?: string,
+  runtime?: DaemonRuntime,
 ): Promise<BenchCluster> {
   const admin = restFor(kube.adminKubeconfig);
   const limit = pLimit(32);
@@ -169,7 +170,7 @@ export async function benchCluster(
   );
   const servicesWithIp = () => servicesWithIpIn(admin);
   const started = Date.now();
-  const daemon = await startDaemon(kube, emulator.url, size.syncPeriod, args, nodeOptions);
+  const daemon = await startDaemon(kube, emulator.url, size.syncPeriod, args, runtime);
   await eventually(
     async () => (await servicesWithIp()).size >= total,
     600_000,

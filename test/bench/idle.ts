@@ -1,6 +1,6 @@
 import type { KubeEnvironment } from '../kube/harness.ts';
 import { benchCluster } from './cluster.ts';
-import { deploymentSettings } from './deployment.ts';
+import { deploymentSettings, deploymentText } from './deployment.ts';
 import type { Benchmark, Row } from './report.ts';
 import type { Measured } from './targets.ts';
 
@@ -32,7 +32,7 @@ export const idle: Benchmark = {
         kube,
         { nodes: world.nodes, servicesPerNode: world.servicesPerNode, syncPeriod: '30s' },
         deployment.args,
-        deployment.nodeOptions,
+        deployment,
       );
       try {
         await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
@@ -62,8 +62,7 @@ export const idle: Benchmark = {
         seconds,
         settleSeconds,
         syncPeriod: '30s',
-        nodeOptions: deployment.nodeOptions,
-        args: deployment.args.join(' '),
+        ...deploymentText(deployment),
         daemon: process.env['DAEMON_ENTRY'] ?? 'engine/main.ts',
       },
       rows,

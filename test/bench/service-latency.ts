@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { KubeEnvironment } from '../kube/harness.ts';
 import { restFor } from '../support/kube-rest.ts';
 import { benchCluster, type BenchCluster } from './cluster.ts';
-import { deploymentSettings } from './deployment.ts';
+import { deploymentSettings, deploymentText } from './deployment.ts';
 import { apiServerFloor } from './api-floor.ts';
 import { IpWatch } from './ip-watch.ts';
 import { summary, type Benchmark } from './report.ts';
@@ -56,7 +56,7 @@ export const serviceLatency: Benchmark = {
       kube,
       { nodes: 10, servicesPerNode: 0, syncPeriod: '30s' },
       deployment.args,
-      deployment.nodeOptions,
+      deployment,
     );
     const watch = await IpWatch.start(c.admin);
     const alone: number[] = [];
@@ -87,8 +87,7 @@ export const serviceLatency: Benchmark = {
         burst,
         nodes: 10,
         seenBy: 'watch',
-        nodeOptions: deployment.nodeOptions,
-        args: deployment.args.join(' '),
+        ...deploymentText(deployment),
       },
       rows: [
         row('Service created → IP in status, one at a time', alone),

@@ -24,6 +24,8 @@ interface DaemonOptions {
   args?: string[];
   /** NODE_OPTIONS of the daemon (a heap limit); default `$DAEMON_NODE_OPTIONS`. */
   nodeOptions?: string;
+  /** More environment of the daemon (e.g. the Deployment's MALLOC_ARENA_MAX). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** The command line: the test's flags last, so they win (a flag given twice keeps its last value). */
@@ -56,6 +58,7 @@ export async function spawnDaemon(options: DaemonOptions): Promise<RunningDaemon
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env['PATH'] ?? '',
+      ...options.env,
       ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
     },
   });
