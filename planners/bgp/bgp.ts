@@ -1,118 +1,18 @@
-import { byAddress } from '../../model/order.ts';
 import type { V1Node } from '@kubernetes/client-node';
-import { annotationPointer, withAnnotations } from './node-annotations.ts';
+import { withAnnotations } from './node-annotations.ts';
 import type { AnnotationNames } from '../../model/settings.ts';
 import type { Desired, MetalIntent, ObjectIntent } from '../../model/desired.ts';
 import { refOf } from '../../model/kubernetes.ts';
 import { matchesLabels } from '../../model/label-selector.ts';
-import type { BgpNeighbor, BgpSession, Device } from '../../model/metal.ts';
+import type { BgpSession, Device } from '../../model/metal.ts';
 import type { Warning } from '../../model/plan.ts';
 import { planSessionCondition, withoutSessionCondition } from './session-condition.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { factsOf, type Facts } from '../facts/facts.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
-import {
-  fromTemplate,
-  isPerPeerAnnotation,
-  isTemplate,
-  perPeerAnnotation,
-  templatePattern,
-} from '../../model/marks/node.ts';
+import { bgpAnnotations, ownedAnnotation, sensitivePaths } from './peering-annotations.ts';
 
 export const projectBgpKey = 'project-bgp';
-
-/** Every annotation name the BGP planner writes, so it can take back what it no longer wants. */
-function ownedAnnotation(names: AnnotationNames): (name: string) => boolean {
-  // Asked for every Node on every loop, of the same settings: its set and patterns are made once.
-  let owned = ownedBy.get(names);
-  if (owned === undefined) ownedBy.set(names, (owned = ownedAnnotationOf(names)));
-  return owned;
-}
-const ownedBy = new WeakMap<AnnotationNames, (name: string) => boolean>();
-
-function ownedAnnotationOf(names: AnnotationNames): (name: string) => boolean {
-  const configured = [
-    names.localASN,
-    names.peerASNs,
-    names.peerIPs,
-    names.srcIP,
-    names.bgpPass,
-    names.networkIPv4Private,
-  ];
-  const fixed = new Set(configured.filter((n) => !isTemplate(n)));
-  const patterns = configured.filter(isTemplate).map(templatePattern);
-  return (name) =>
-    fixed.has(name) || isPerPeerAnnotation(name) || patterns.some((p) => p.test(name));
-}
-
-/** The CIDR of the project's private network the device is part of. */
-function privateNetwork(device: Device): string | undefined {
-  const own = device.addresses.find(
-    (a) => a.family === 4 && !a.public && a.management && a.parentBlock !== undefined,
-  );
-  return own?.parentBlock === undefined
-    ? undefined
-    : `${own.parentBlock.network}/${String(own.parentBlock.cidr)}`;
-}
-
-/** The BGP facts of a device as node annotations, in the README's form and the per-peer form. */
-function bgpAnnotations(
-  device: Device,
-  neighbors: readonly BgpNeighbor[],
-  names: AnnotationNames,
-): Record<string, string> {
-  const [first] = neighbors;
-  if (first === undefined) return {};
-  const peers = [...new Set(neighbors.flatMap((n) => n.peerIps))].sort(byAddress);
-  const peerAsns = [...new Set(neighbors.map((n) => String(n.peerAs)))].sort(byAddress);
-  const password = first.md5Password?.reveal();
-  const encoded = password === undefined ? undefined : Buffer.from(password).toString('base64');
-  const network = privateNetwork(device);
-  const readme: [string, string | undefined][] = [
-    [names.localASN, String(first.customerAs)],
-    [names.peerASNs, peerAsns.join(',')],
-    [names.peerIPs, peers.join(',')],
-    [names.srcIP, first.customerIp],
-    [names.bgpPass, encoded],
-    [names.networkIPv4Private, network],
-  ];
-  const out: Record<string, string> = Object.fromEntries(
-    readme.filter((e): e is [string, string] => e[1] !== undefined && !isTemplate(e[0])),
-  );
-  peers.forEach((ip, n) => {
-    const neighbor = neighbors.find((x) => x.peerIps.includes(ip)) ?? first;
-    const templated: [string, string | undefined][] = [
-      [names.localASN, String(neighbor.customerAs)],
-      [names.peerASNs, String(neighbor.peerAs)],
-      [names.peerIPs, ip],
-      [names.srcIP, neighbor.customerIp],
-      [names.bgpPass, encoded],
-    ];
-    for (const [template, value] of templated)
-      if (isTemplate(template) && value !== undefined) out[fromTemplate(template, n)] = value;
-    out[perPeerAnnotation(n, 'node-asn')] = String(neighbor.customerAs);
-    out[perPeerAnnotation(n, 'peer-asn')] = String(neighbor.peerAs);
-    out[perPeerAnnotation(n, 'peer-ip')] = ip;
-    out[perPeerAnnotation(n, 'src-ip')] = neighbor.customerIp;
-    out[perPeerAnnotation(n, 'peer-multi-hop')] = String(neighbor.multihop);
-    if (encoded !== undefined) out[perPeerAnnotation(n, 'bgp-pass')] = encoded;
-  });
-  return out;
-}
-
-/** Wherever a secret goes: the README-form password and every per-peer one. */
-function sensitivePaths(
-  annotations: Readonly<Record<string, string>>,
-  names: AnnotationNames,
-): string[] {
-  const templated = isTemplate(names.bgpPass) ? templatePattern(names.bgpPass) : undefined;
-  return Object.keys(annotations)
-    .filter(
-      (name) =>
-        name === names.bgpPass || name.endsWith('-bgp-pass') || templated?.test(name) === true,
-    )
-    .map(annotationPointer);
-}
 
 function projectBgp(snapshot: Snapshot): MetalIntent | undefined {
   const config = snapshot.metal.bgpConfig;
