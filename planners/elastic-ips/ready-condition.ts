@@ -45,8 +45,13 @@ export function planConditions(
   p: Planning,
   conditions: ReadonlyMap<V1Service, Condition | typeof gone>,
 ): void {
+  // Where each Service's first planned write is (one lookup per Service, not a scan: 10,000 of them).
+  const firstWrite = new Map<unknown, number>();
+  p.objects.forEach((o, i) => {
+    if (!firstWrite.has(o.observed)) firstWrite.set(o.observed, i);
+  });
   for (const [service, condition] of conditions) {
-    const index = p.objects.findIndex((o) => o.observed === service);
+    const index = firstWrite.get(service) ?? -1;
     const planned = p.objects[index];
     const base = (planned?.desired ?? service) as V1Service;
     const next =

@@ -1,5 +1,5 @@
 import type { ClusterId } from '../../model/ids.ts';
-import { clusterTag, ownedBy, tagMarks, usageTag } from '../../model/marks/tags.ts';
+import { clusterTag, tagMarks, usageTag } from '../../model/marks/tags.ts';
 import type { Reservation } from '../../model/metal.ts';
 
 /** Whose a reservation is, by its tags: what decides whether a Service may have it. */
@@ -22,18 +22,36 @@ export const ccmTags = (r: Reservation): string[] =>
     (t) => t === usageTag || t.startsWith(servicePrefix) || t.startsWith(clusterPrefix),
   );
 
+const byo: ReservationKind = { kind: 'byo' };
+const controlPlane: ReservationKind = { kind: 'control-plane' };
+
+/** Whose a reservation is: one pass over its tags (every reservation, every loop). */
 export function kindOf(r: Reservation, cluster: ClusterId, eipTag: string): ReservationKind {
-  if (eipTag !== '' && r.tags.includes(eipTag)) return { kind: 'control-plane' };
-  const tags = ccmTags(r);
-  if (tags.length === 0) return { kind: 'byo' };
-  const tag = tags.find((t) => t.startsWith(servicePrefix));
-  if (ownedBy(tags, cluster) && tag !== undefined) return { kind: 'service', tag };
-  const other = tags.find((t) => t.startsWith(clusterPrefix) && t !== clusterTag(cluster));
+  const mine = clusterTag(cluster);
+  let ccm = false;
+  let usage = false;
+  let ours = false;
+  let service: string | undefined;
+  let other: string | undefined;
+  for (const t of r.tags) {
+    if (eipTag !== '' && t === eipTag) return controlPlane;
+    if (t === usageTag) usage = ccm = true;
+    else if (t.startsWith(servicePrefix)) {
+      ccm = true;
+      service ??= t;
+    } else if (t.startsWith(clusterPrefix)) {
+      ccm = true;
+      if (t === mine) ours = true;
+      else other ??= t;
+    }
+  }
+  if (!ccm) return byo;
+  if (usage && ours && service !== undefined) return { kind: 'service', tag: service };
   return {
     kind: 'foreign',
     why:
       other === undefined
-        ? `it carries the CCM's tags (${tags.join(', ')}) but is not an Elastic IP of a Service of this cluster`
+        ? `it carries the CCM's tags (${ccmTags(r).join(', ')}) but is not an Elastic IP of a Service of this cluster`
         : `it is tagged for another cluster (${other})`,
   };
 }

@@ -86,7 +86,11 @@ function read(snapshot: Snapshot, cluster: ClusterId, annotation: string | undef
   const byo = new Set<string>();
   for (const r of snapshot.metal.reservations) {
     const kind = kindOf(r, cluster, snapshot.settings.eipTag);
-    if (kind.kind === 'service') tagged.set(kind.tag, [...(tagged.get(kind.tag) ?? []), r]);
+    if (kind.kind === 'service') {
+      const same = tagged.get(kind.tag);
+      if (same === undefined) tagged.set(kind.tag, [r]);
+      else same.push(r);
+    }
     if (kind.kind === 'byo' && r.address !== undefined) byo.add(r.address);
   }
   const tags = new Map(snapshot.kubernetes.services.map((s) => [s, tagOf(s)]));
@@ -99,6 +103,7 @@ function chooseReservation(
   service: V1Service,
   candidates: readonly Reservation[],
 ): Reservation | undefined {
+  if (candidates.length < 2) return candidates[0];
   const inUse = service.spec?.loadBalancerIP;
   return [...candidates].sort(
     (a, b) => Number(b.address === inUse) - Number(a.address === inUse) || byText(a.id, b.id),
@@ -186,13 +191,29 @@ function addressOf(claim: ServiceClaim): string | undefined {
 
 /** The live Services that show each address (status or annotation). */
 function holdersIndex(r: Reading): (address: string) => readonly Holder[] {
-  const index = new Map<string, Holder[]>();
-  for (const service of r.snapshot.kubernetes.services) {
-    if (isDeleting(service)) continue;
-    for (const { address, place } of shownAddresses(service, r.annotation))
-      index.set(address, [...(index.get(address) ?? []), { service, place }]);
-  }
-  return (address) => index.get(address) ?? [];
+  // Built when first asked (a release is planned), not on every loop.
+  let index: Map<string, Holder[]> | undefined;
+  const indexed = (): Map<string, Holder[]> => {
+    const made = new Map<string, Holder[]>();
+    for (const service of r.snapshot.kubernetes.services) {
+      if (isDeleting(service)) continue;
+      for (const { address, place } of shownAddresses(service, r.annotation)) {
+        const same = made.get(address);
+        if (same === undefined) made.set(address, [{ service, place }]);
+        else same.push({ service, place });
+      }
+    }
+    return made;
+  };
+  return (address) => (index ??= indexed()).get(address) ?? [];
+}
+
+/** Services by namespace/name (each name made once; the caches' lists come sorted already). */
+function byName(services: readonly V1Service[]): V1Service[] {
+  const named = services.map((s) => [nameOf(s), s] as const);
+  const sorted = named.every(([n], i) => i === 0 || byText(named[i - 1]?.[0] ?? '', n) <= 0);
+  if (!sorted) named.sort(([a], [b]) => byText(a, b));
+  return named.map(([, s]) => s);
 }
 
 /** Which reservation is each Service's: decided once per snapshot. */
@@ -202,9 +223,7 @@ export function serviceClaims(
   annotation: string | undefined,
 ): ServiceClaims {
   const r = read(snapshot, cluster, annotation);
-  const services = snapshot.kubernetes.services
-    .filter((s) => !isMirror(s))
-    .sort((a, b) => byText(nameOf(a), nameOf(b)));
+  const services = byName(snapshot.kubernetes.services.filter((s) => !isMirror(s)));
   const first = services.map((service) => {
     const tagged = r.tagged.get(r.tags.get(service) ?? '') ?? [];
     return {
