@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { v8Flags } from '../../engine/v8-flags.ts';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deploymentSettings } from './deployment.ts';
@@ -15,7 +16,7 @@ interface Timing {
 
 /**
  * One run of planning-run.ts in its own process (so its peak RSS is its own), with the V8 heap
- * settings the Deployment runs the daemon with.
+ * settings the Deployment runs the daemon with and the V8 flags the daemon sets itself.
  */
 async function child(
   mode: 'both' | 'converged',
@@ -24,6 +25,7 @@ async function child(
     process.execPath,
     [
       ...deploymentSettings().nodeOptions.split(' '),
+      v8Flags,
       '--expose-gc',
       join(import.meta.dirname, 'planning-run.ts'),
       String(nodes),
