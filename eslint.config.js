@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 // Modules that do I/O. node:crypto is not among them for planners: hashing is pure.
-const ioModules = '^(node:(?!crypto$).*|fs|http|https|net|child_process|axios|pino|yargs|undici)$';
+const ioModules = '^(node:(?!crypto$).*|fs|http|https|net|child_process|pino|yargs|undici)$';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '.test-output/'] },

@@ -44,7 +44,7 @@ const secretKey =
 export function maskSecrets(value: unknown, depth = 0): unknown {
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
-  // Errors go to pino's own serializer; ours carry no secrets (the Metal client never keeps axios's).
+  // Errors go to pino's own serializer; ours carry no secrets (the Metal client's name the call and a network code, never the request).
   if (value instanceof Error) return value;
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
   return Object.fromEntries(

@@ -65,6 +65,7 @@ export function metalConnection(deps: {
     token: settings.apiKey,
     timeoutMs: settings.metalRequestTimeoutMs,
     log: requestLog(deps.log, deps.env),
+    proxyEnv: deps.env,
     onCall: (call) => {
       metrics.metalRequests.inc({ operation: call.operation, code: String(call.outcome) });
       metrics.metalRequestDuration.observe({ operation: call.operation }, call.durationMs / 1000);

@@ -1,6 +1,6 @@
-import axios from 'axios';
 import { z } from 'zod';
 import type { DeviceId } from '../../model/ids.ts';
+import { NoAnswerError, send } from './http.ts';
 import { describeIssues } from './schemas.ts';
 
 /** What the CCM takes from the on-host metadata document: where it runs. */
@@ -23,17 +23,22 @@ const metadataSchema = z.object({
  * by its address). Any answer but 200 with a JSON object is an error naming the URL.
  */
 export async function readHostMetadata(url: string, timeoutMs = 5_000): Promise<HostMetadata> {
-  let status: number;
+  let answer: Awaited<ReturnType<typeof send>>;
+  try {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    answer = await send({ method: 'GET', url: new URL(url), signal: timeout });
+  } catch (error) {
+    const code = error instanceof NoAnswerError ? error.code : 'ERR_UNKNOWN';
+    throw new Error(`the metadata service at ${url} did not answer (${code})`, { cause: error });
+  }
+  if (answer.status !== 200)
+    throw new Error(`the metadata service at ${url} answered ${String(answer.status)}`);
   let data: unknown;
   try {
-    ({ status, data } = await axios.get(url, { timeout: timeoutMs, validateStatus: () => true }));
-  } catch (error) {
-    const code = axios.isAxiosError(error) ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
-    // Only the code is kept: an axios error carries the whole request configuration.
-    // eslint-disable-next-line preserve-caught-error
-    throw new Error(`the metadata service at ${url} did not answer (${code})`);
+    data = JSON.parse(answer.text) as unknown;
+  } catch {
+    throw new Error(`the metadata service at ${url} answered a document that is not JSON`);
   }
-  if (status !== 200) throw new Error(`the metadata service at ${url} answered ${status}`);
   const parsed = metadataSchema.safeParse(data);
   if (!parsed.success) {
     throw new Error(

@@ -1,6 +1,6 @@
-import axios, { type AxiosResponse } from 'axios';
 import { DeadlineError, seconds } from './deadline.ts';
 import { MetalApiError, MetalResponseError } from './errors.ts';
+import { NoAnswerError, type HttpAnswer } from './http.ts';
 
 /** What a request needs to be named in an error. */
 export interface Named {
@@ -19,11 +19,9 @@ export interface Reply {
   readonly notJson?: string;
 }
 
-/** Reads the text axios received: JSON, nothing, or something else described for the error. */
-export function readReply(response: AxiosResponse<unknown>): Reply {
-  const { status } = response;
-  const headers = response.headers as Record<string, unknown>;
-  const text = typeof response.data === 'string' ? response.data : '';
+/** Reads the text of an answer: JSON, nothing, or something else described for the error. */
+export function readReply(answer: HttpAnswer): Reply {
+  const { status, headers, text } = answer;
   if (text.trim() === '') return { status, headers, data: undefined };
   try {
     return { status, headers, data: JSON.parse(text) as unknown };
@@ -43,8 +41,8 @@ export function notJsonError(request: Named, reply: Reply): MetalResponseError {
 }
 
 /**
- * The error of an attempt that got no complete answer. Never axios's own: it carries the request
- * config, token header included. A passed deadline is named: the request's (ETIMEDOUT, retried
+ * The error of an attempt that got no complete answer, made afresh: it names the call and the
+ * network's code, never the request (whose headers carry the token). A passed deadline is named: the request's (ETIMEDOUT, retried
  * when safe), or the observation's (EDEADLINE, never retried).
  */
 export function noAnswer(
@@ -66,5 +64,5 @@ export function noAnswer(
     return failure('EDEADLINE', outer instanceof DeadlineError ? outer.message : 'stopped');
   if (deadlines.request?.aborted === true)
     return failure('ETIMEDOUT', `no complete answer within ${seconds(deadlines.requestMs ?? 0)}`);
-  return failure(axios.isAxiosError(error) ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN');
+  return failure(error instanceof NoAnswerError ? error.code : 'ERR_UNKNOWN');
 }

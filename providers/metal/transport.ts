@@ -1,8 +1,8 @@
-import axios, { type AxiosInstance } from 'axios';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Sensitive } from '../../model/sensitive.ts';
 import { sleep } from './deadline.ts';
 import { MetalApiError, errorMessages } from './errors.ts';
+import { agentsFor, send, type Agents } from './http.ts';
 import {
   RateLimitPause,
   rateLimitPauseMs,
@@ -73,19 +73,26 @@ export interface TransportOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read (default: the process's environment). */
+  readonly proxyEnv?: NodeJS.ProcessEnv;
 }
+
+const headers = {
+  Accept: 'application/json',
+  'Content-Type': 'application/json',
+  'User-Agent': 'equinix-metal-ccm',
+};
 
 /** Errors from which no request reached the server: always safe to retry. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 /**
  * Sends Metal API requests: the token in `X-Auth-Token`, a deadline per attempt that covers the
- * whole answer (axios's own timeout stops counting once the headers are in), a global limit of
+ * whole answer, a global limit of
  * requests in flight, retries with exponential backoff and full jitter for what is safe to retry,
  * and one shared pause for every call of the process after a 429.
  */
 export class MetalTransport {
-  readonly #http: AxiosInstance;
   readonly #limit: LimitFunction;
   readonly #options: Required<
     Pick<TransportOptions, 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'timeoutMs'>
@@ -94,6 +101,7 @@ export class MetalTransport {
   readonly #clock: Clock;
   readonly #pause: RateLimitPause;
   #rateLimit: RateLimitReading | undefined;
+  readonly #agents: Agents;
 
   constructor(options: TransportOptions) {
     this.#options = {
@@ -108,18 +116,16 @@ export class MetalTransport {
       options.onRateLimited?.(ms),
     );
     this.#limit = pLimit(options.concurrency ?? 8);
-    this.#http = axios.create({
-      baseURL: options.baseURL,
-      headers: {
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
-        'User-Agent': 'equinix-metal-ccm',
-      },
-      // The body as text: the transport tells JSON from a proxy's page itself.
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-    });
+    this.#agents = agentsFor(options.proxyEnv ?? process.env);
+  }
+
+  /** The base URL's path, then the call's, then its query. */
+  #url(spec: MetalRequestSpec): URL {
+    const path = spec.path.startsWith('/') ? spec.path : `/${spec.path}`;
+    const url = new URL(this.#options.baseURL.replace(/\/+$/, '') + path);
+    for (const [key, value] of Object.entries(spec.query ?? {}))
+      url.searchParams.set(key, String(value));
+    return url;
   }
 
   #backoff(attempt: number): number {
@@ -162,15 +168,20 @@ export class MetalTransport {
       const request = AbortSignal.timeout(requestMs);
       const signals = spec.signal === undefined ? [request] : [request, spec.signal];
       try {
-        const response = await this.#http.request<unknown>({
-          method: spec.method,
-          url: spec.path,
-          params: spec.query,
-          data: spec.body,
-          // Asked at every request: a key read from a file may have been rotated since the last.
-          headers: { 'X-Auth-Token': this.#options.token.reveal() },
-          signal: AbortSignal.any(signals),
-        });
+        const response = await send(
+          {
+            method: spec.method,
+            url: this.#url(spec),
+            headers: {
+              ...headers,
+              // Asked at every request: a key read from a file may have been rotated since the last.
+              'X-Auth-Token': this.#options.token.reveal(),
+            },
+            ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+            signal: AbortSignal.any(signals),
+          },
+          this.#agents,
+        );
         this.#report(spec, attempt, started, response.status);
         const reply = readReply(response);
         this.#rateLimit = readRateLimit(reply.headers) ?? this.#rateLimit;

@@ -1,0 +1,103 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/** An answer as it came: its status, headers (lower-case names) and body as text. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Record<string, unknown>;
+  readonly text: string;
+}
+
+/** No complete answer: the network's code (ECONNREFUSED, ECONNRESET, …), never the request. */
+export class NoAnswerError extends Error {
+  readonly code: string;
+
+  constructor(code: string) {
+    super(`no answer (${code})`);
+    this.code = code;
+  }
+}
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** JSON-encoded already. */
+  readonly body?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** How requests reach a server: connections kept alive, through a proxy or not. */
+export interface Agents {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+}
+
+/**
+ * Agents that keep connections alive between calls and go through the proxy `env` names
+ * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as the HTTP client the CCM used
+ * before did.
+ */
+export function agentsFor(env: NodeJS.ProcessEnv): Agents {
+  return {
+    http: new HttpAgent({ keepAlive: true, proxyEnv: env }),
+    https: new HttpsAgent({ keepAlive: true, proxyEnv: env }),
+  };
+}
+
+let processAgents: Agents | undefined;
+
+function codeOf(error: unknown, signal: AbortSignal | undefined): string {
+  if (signal?.aborted === true) return 'ERR_CANCELED';
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'ERR_NETWORK';
+}
+
+function readAll(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    response.on('error', reject);
+  });
+}
+
+/**
+ * One HTTP request with node's own client (the Metal API and the host's metadata service): the
+ * whole answer read as text, any status an answer, `signal` ending it at any point. Through
+ * `agents`, or those of the process's environment.
+ */
+export function send(request: HttpRequest, agents?: Agents): Promise<HttpAnswer> {
+  const { url, signal } = request;
+  const via = agents ?? (processAgents ??= agentsFor(process.env));
+  const secure = url.protocol === 'https:';
+  const open = secure ? httpsRequest : httpRequest;
+  return new Promise<HttpAnswer>((resolve, reject) => {
+    const fail = (error: unknown): void => {
+      reject(new NoAnswerError(codeOf(error, signal)));
+    };
+    const sent = open(
+      url,
+      {
+        method: request.method,
+        headers: {
+          ...request.headers,
+          ...(request.body === undefined
+            ? {}
+            : { 'Content-Length': String(Buffer.byteLength(request.body)) }),
+        },
+        agent: secure ? via.https : via.http,
+        ...(signal === undefined ? {} : { signal }),
+      },
+      (response) => {
+        readAll(response).then((text) => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
+        }, fail);
+      },
+    );
+    sent.on('error', fail);
+    sent.end(request.body);
+  });
+}
