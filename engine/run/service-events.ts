@@ -97,11 +97,17 @@ export class LoadBalancerEvents {
   }
 
   #after(plans: readonly ServicePlan[], recorded: readonly Recorded[]): EventInput[] {
+    // Each Service's outcomes, grouped once (not one scan of the whole apply per Service).
+    const byService = new Map<string, Recorded[]>();
+    for (const r of recorded) {
+      const regarding = r[0].regarding;
+      if (regarding?.kind !== 'Service') continue;
+      const key = keyOf(regarding);
+      byService.set(key, [...(byService.get(key) ?? []), r]);
+    }
     return plans.flatMap((p): EventInput[] => {
       const key = keyOf(p.ref);
-      const mine = recorded.filter(
-        ([a]) => a.regarding?.kind === 'Service' && keyOf(a.regarding) === key,
-      );
+      const mine = byService.get(key) ?? [];
       const failed = mine.find(([, o]) => o.status === 'failed' && !isConflict(o));
       if (failed !== undefined)
         return [
