@@ -4,7 +4,8 @@ import { KnownAfterApply } from '../../model/known-after-apply.ts';
 import type { Action, KubernetesPatchAction, MetalRequestAction, Plan } from '../../model/plan.ts';
 import { node } from '../../test/support/builders.ts';
 import { MemoryWorld } from '../../test/support/memory-world.ts';
-import { apply } from './applier.ts';
+import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
+import { apply, tally } from './applier.ts';
 
 const header = { observedAt: '2026-11-01T12:00:00Z', source: 'test' };
 
@@ -172,5 +173,18 @@ describe('apply', () => {
     // of the first writes of b and c still waiting (before, every first write went first).
     expect(world.started.indexOf('a3')).toBeLessThan(world.started.indexOf('c1'));
     expect(world.started.filter((id) => id.endsWith('2'))).toEqual(['a2', 'b2', 'c2']);
+  });
+
+  it('counts how the actions ended, a lost race apart from a failure', () => {
+    const id = (n: string) => n as ActionId;
+    expect(
+      tally([
+        { id: id('a'), status: 'applied' },
+        { id: id('b'), status: 'failed', error: new StaleWriteError('changed') },
+        { id: id('c'), status: 'failed', error: new Error('refused') },
+        { id: id('d'), status: 'skipped', reason: 'dependency c failed' },
+        { id: id('e'), status: 'waiting' },
+      ]),
+    ).toEqual({ applied: 1, failed: 1, conflicts: 1, skipped: 1, waiting: 1 });
   });
 });

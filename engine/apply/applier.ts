@@ -149,7 +149,8 @@ class PlanRun {
       if (result.resourceVersion !== undefined && 'object' in action)
         this.#latestVersion.set(refKey(action.object), result.resourceVersion);
       if (result.metal !== undefined) this.#answers.set(action.id, result.metal);
-      logger?.info({ action: action.id, target: action.target }, 'applied');
+      // One line per action only at -v=2: a plan of 20,000 actions logs its summary instead.
+      logger?.debug({ action: action.id, target: action.target }, 'applied');
       return { id: action.id, status: 'applied', result };
     } catch (error) {
       // A write that lost a race is planned again at once: worth a debug line, not a warning.
@@ -198,4 +199,14 @@ export async function apply(
       (a) => outcomes.get(a.id) ?? { id: a.id, status: 'skipped', reason: 'not reached' },
     ),
   };
+}
+
+/** How a run's actions ended, counted (a write that lost a race is a conflict, not a failure). */
+export function tally(
+  outcomes: readonly Outcome[],
+): Record<Outcome['status'] | 'conflicts', number> {
+  const counts = { applied: 0, failed: 0, conflicts: 0, skipped: 0, waiting: 0 };
+  for (const o of outcomes)
+    counts[o.status === 'failed' && o.error instanceof StaleWriteError ? 'conflicts' : o.status]++;
+  return counts;
 }

@@ -5,7 +5,7 @@ import type { Action, Plan } from '../../model/plan.ts';
 import type { Settings } from '../../model/settings.ts';
 import type { KubernetesState, ProbeResult, Snapshot } from '../../model/snapshot.ts';
 import { planAll } from '../../planners/index.ts';
-import { apply, type Outcome } from '../apply/applier.ts';
+import { apply, tally, type Outcome } from '../apply/applier.ts';
 import { ActionBackoff, type Attempt } from '../apply/backoff.ts';
 import type { Logger } from '../cli/logging.ts';
 import type { Location } from '../observe/location.ts';
@@ -214,6 +214,7 @@ export class Reconciler {
     const { metrics, executors } = this.#deps;
     const loadBalancers = this.#loadBalancers.plan(plan.actions, snapshot.kubernetes.services);
     this.#deps.events.report(loadBalancers.before);
+    const started = Date.now();
     const report = await this.#deps.events.applying(() =>
       apply(plan, executors, {
         concurrency: this.#deps.concurrency,
@@ -234,6 +235,8 @@ export class Reconciler {
         kind: action.kind,
         result: isConflict(outcome) ? 'conflict' : outcome.status,
       });
+    const durationMs = Date.now() - started;
+    this.#deps.log.info({ trigger, ...tally(report.outcomes), durationMs }, 'plan applied');
     this.#backoff.record(plan, report.outcomes.flatMap(attemptOf), Date.now());
     this.#metalWritten(recorded);
     const failed = report.outcomes.some((o) => attemptOf(o)[0]?.result === 'failed');
