@@ -284,8 +284,7 @@ const specs = {
   LeaderElectionForbidden: {
     type: 'Warning',
     on: 'Lease',
-    meaning:
-      'the CCM may not read or write its Lease (401/403): it cannot lead, and /readyz fails; once each time it starts',
+    meaning: 'its Lease is forbidden (401/403): the CCM cannot lead, /readyz fails; once a start',
   },
 } as const satisfies Record<string, EventReasonSpec>;
 

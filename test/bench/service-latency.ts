@@ -33,6 +33,39 @@ async function timed(c: BenchCluster, watch: IpWatch, names: readonly string[]):
 }
 
 /**
+ * The CCM's figures, run as the Deployment runs it: its client rate limit (upstream's 20/30
+ * throttles the ~9 requests a Service's loop and Events make) and its V8 limits.
+ */
+async function withCcm(
+  kube: KubeEnvironment,
+  deployment: ReturnType<typeof deploymentSettings>,
+): Promise<{ alone: number[]; bursts: number[] }> {
+  const c = await benchCluster(
+    kube,
+    { nodes: 10, servicesPerNode: 0, syncPeriod: '30s' },
+    deployment.args,
+    deployment,
+  );
+  const watch = await IpWatch.start(c.admin);
+  const alone: number[] = [];
+  const bursts: number[] = [];
+  try {
+    for (let i = 0; i < single; i++) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      alone.push(...(await timed(c, watch, [`one-${String(i)}`])));
+    }
+    for (let b = 0; b < total / burst; b++) {
+      const names = Array.from({ length: burst }, (_, i) => `lat-${String(b * burst + i)}`);
+      bursts.push(...(await timed(c, watch, names)));
+    }
+  } finally {
+    await watch.stop();
+    await c.close();
+  }
+  return { alone, bursts };
+}
+
+/**
  * Service created → its Elastic IP in `status.loadBalancer.ingress` (seen by a watch), on a
  * 10-node cluster (kube-vip): 50 Services one at a time (each on an idle daemon), then 200 in
  * bursts of 20 (a burst at once, the next when all of it has IPs). Beside it, the floor: the same
@@ -43,8 +76,6 @@ export const serviceLatency: Benchmark = {
   needsKube: true,
   async run(kube: KubeEnvironment | undefined) {
     if (kube === undefined) throw new Error('service-latency needs the test API server');
-    // As the Deployment runs it: its client rate limit (upstream's 20/30 throttles the ~9 requests
-    // a Service's loop and Events make) and its V8 limits.
     // The floor first, with no CCM running: what the API server itself needs for the same writes.
     const floor = await apiServerFloor(restFor(kube.adminKubeconfig), {
       single,
@@ -52,28 +83,7 @@ export const serviceLatency: Benchmark = {
       burst,
     });
     const deployment = deploymentSettings();
-    const c = await benchCluster(
-      kube,
-      { nodes: 10, servicesPerNode: 0, syncPeriod: '30s' },
-      deployment.args,
-      deployment,
-    );
-    const watch = await IpWatch.start(c.admin);
-    const alone: number[] = [];
-    const bursts: number[] = [];
-    try {
-      for (let i = 0; i < single; i++) {
-        await new Promise((resolve) => setTimeout(resolve, pauseMs));
-        alone.push(...(await timed(c, watch, [`one-${String(i)}`])));
-      }
-      for (let b = 0; b < total / burst; b++) {
-        const names = Array.from({ length: burst }, (_, i) => `lat-${String(b * burst + i)}`);
-        bursts.push(...(await timed(c, watch, names)));
-      }
-    } finally {
-      await watch.stop();
-      await c.close();
-    }
+    const { alone, bursts } = await withCcm(kube, deployment);
     const row = (measure: string, samples: number[]) => ({
       measure,
       unit: 'ms',
