@@ -11,7 +11,7 @@ import {
   startDaemon,
   type RunningDaemon,
 } from '../support/integration.ts';
-import { createLoadBalancerService } from '../support/kube-rest.ts';
+import { createLoadBalancerService, createNode } from '../support/kube-rest.ts';
 
 // A broken Metal API (answers that trickle, lists that never end) must not hang the daemon: each
 // loop fails within its deadlines, says what failed, plans nothing, and the next loop recovers.
@@ -49,16 +49,7 @@ beforeAll(async () => {
   emulator = await startEmulator({ world, token });
   managementBefore = structuredClone(management());
   for (const [i, name] of nodes.entries())
-    await admin().request({
-      method: 'POST',
-      path: resourcePath(resources.Node),
-      body: {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: { name },
-        spec: { providerID: `equinixmetal://${uuidOf(1, i)}` },
-      },
-    });
+    await createNode(admin(), name, { providerID: `equinixmetal://${uuidOf(1, i)}` });
   daemon = await startDaemon({
     baseURL: emulator.url,
     config: {
