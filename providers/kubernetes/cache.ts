@@ -39,6 +39,9 @@ export interface CacheOptions {
   readonly log?: CacheLog;
 }
 
+/** An object as the cache keeps it: only what planners read, and immutable. */
+const kept = <T extends KubeObjectLike>(object: T): T => freeze(trimmed(object), true);
+
 class GoneError extends Error {}
 class StaleError extends Error {}
 
@@ -52,6 +55,7 @@ export class ResilientCache<T extends KubeObjectLike> {
   readonly #rest: KubeRest;
   readonly #options: CacheOptions;
   #items = new Map<string, T>();
+  #listed: readonly T[] | undefined;
   #version = '';
   #synced = false;
   #lastList = 0;
@@ -86,9 +90,10 @@ export class ResilientCache<T extends KubeObjectLike> {
     return this.#options.resource.kind;
   }
 
-  /** Every object, sorted by namespace/name (one collator: this runs every loop). */
-  list(): T[] {
-    return [...this.#items.entries()].sort(([a], [b]) => byText(a, b)).map(([, v]) => v);
+  /** Every object by namespace/name: the same list until one changes (planners keep what they derived). */
+  list(): readonly T[] {
+    this.#listed ??= [...this.#items.entries()].sort(([a], [b]) => byText(a, b)).map(([, v]) => v);
+    return this.#listed;
   }
 
   get(namespace: string | undefined, name: string): T | undefined {
@@ -155,6 +160,7 @@ export class ResilientCache<T extends KubeObjectLike> {
           if (!this.#missing || this.#items.size > 0) {
             this.#missing = true;
             this.#items = new Map();
+            this.#listed = undefined;
             this.#options.onChange?.();
           }
           this.#markSynced();
@@ -208,14 +214,18 @@ export class ResilientCache<T extends KubeObjectLike> {
         : { deadlineMs: this.#options.listDeadlineMs }),
     });
     const items = new Map<string, T>();
-    for (const item of listed.items)
-      items.set(keyOf(item), freeze(trimmed({ ...item, apiVersion, kind } as T), true));
+    let changed = listed.items.length !== this.#items.size;
+    for (const item of listed.items) {
+      const key = keyOf(item);
+      // The same version is the same object: kept as it is (planners keep what they derived).
+      const known = this.#items.get(key);
+      const same =
+        known !== undefined && known.metadata?.resourceVersion === item.metadata?.resourceVersion;
+      items.set(key, same ? known : kept({ ...item, apiVersion, kind } as T));
+      changed ||= !same;
+    }
     const version = listed.resourceVersion;
-    const changed =
-      items.size !== this.#items.size ||
-      [...items].some(
-        ([k, v]) => this.#items.get(k)?.metadata?.resourceVersion !== v.metadata?.resourceVersion,
-      );
+    if (changed) this.#listed = undefined;
     const wasMissing = this.#missing;
     this.#missing = false;
     this.#items = items;
@@ -280,7 +290,8 @@ export class ResilientCache<T extends KubeObjectLike> {
     if (event.type === 'BOOKMARK') return;
     const key = keyOf(object);
     if (event.type === 'DELETED') this.#items.delete(key);
-    else this.#items.set(key, freeze(trimmed(object as T), true));
+    else this.#items.set(key, kept(object as T));
+    this.#listed = undefined;
     this.#options.onChange?.();
   }
 }

@@ -216,6 +216,49 @@ describe('Kubernetes caches on a real API server', () => {
     await cache.stop();
   });
 
+  it('keep an object that did not change, and the list, as the same objects across a relist', async () => {
+    const api = admin();
+    const [first, second] = [unique('kept-node'), unique('kept-node')];
+    for (const name of [first, second])
+      await api.request({ method: 'POST', path: resourcePath(resources.Node), body: node(name) });
+    let lists = 0;
+    const cache = new ResilientCache<{ metadata?: { name?: string } }>(admin(), {
+      resource: resources.Node,
+      labelSelector: 'test=caches',
+      relistEveryMs: 200,
+      watchTimeoutSeconds: 1,
+      onEvent: (event) => {
+        if (event === 'listed') lists++;
+      },
+    });
+    try {
+      cache.start();
+      await cache.whenSynced();
+      const before = cache.list();
+      expect(before.map((n) => n.metadata?.name)).toEqual(expect.arrayContaining([first, second]));
+      const listed = lists;
+      await eventually(() => lists > listed, 10_000, 'a relist');
+      // Planners keep what they derived from the same objects: a relist of nothing new changes none.
+      expect(cache.list()).toBe(before);
+      await api.request({
+        method: 'PATCH',
+        path: resourcePath(resources.Node, { name: first }),
+        body: { metadata: { labels: { changed: 'yes' } } },
+        contentType: 'application/merge-patch+json',
+      });
+      const named = (name: string) => cache.list().find((n) => n.metadata?.name === name);
+      const unchanged = named(second);
+      const changed = named(first);
+      await eventually(() => named(first) !== changed, 5000, 'the changed Node');
+      expect(cache.list()).not.toBe(before);
+      expect(named(second)).toBe(unchanged);
+    } finally {
+      await cache.stop();
+      for (const name of [first, second])
+        await api.request({ method: 'DELETE', path: resourcePath(resources.Node, { name }) });
+    }
+  });
+
   it('keep up across a kube-apiserver restart: a change made after it reaches the cache', async () => {
     const { observer: o } = await observe();
     const restarted = await fetch(`${kube().controlUrl}/restart-apiserver`, { method: 'POST' });
