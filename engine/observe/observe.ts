@@ -26,15 +26,26 @@ export function metalNeeds(kubernetes: KubernetesState, settings: Settings): Met
   };
 }
 
+/** The settings each configuration was last planned with, and the password read for them. */
+const withPassword = new WeakMap<
+  Settings,
+  { readonly password: string; readonly read: Settings }
+>();
+
 /**
  * The settings with the BGP password read now (a file is read again at each observation, so a
- * rotated password reaches the next plan): planners read the snapshot, never a file.
+ * rotated password reaches the next plan): planners read the snapshot, never a file. The same
+ * object while the password is the same, so what planners derived from the settings is kept.
  */
 function withSecretsRead(settings: Settings): Settings {
   const { bgpPass } = settings;
-  return bgpPass === undefined
-    ? settings
-    : { ...settings, bgpPass: new Sensitive(bgpPass.reveal()) };
+  if (bgpPass === undefined) return settings;
+  const password = bgpPass.reveal();
+  const last = withPassword.get(settings);
+  if (last?.password === password) return last.read;
+  const read = { ...settings, bgpPass: new Sensitive(password) };
+  withPassword.set(settings, { password, read });
+  return read;
 }
 
 /**

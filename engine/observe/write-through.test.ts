@@ -105,4 +105,17 @@ describe('WriteThroughMetal', () => {
     expect(next.observation.state.reservations.map((r) => r.id)).toEqual([reservation(2).id]);
     expect(next.observation.state.complete).toBe(false);
   });
+
+  it('keeps what a new list finds unchanged as the objects it had, and takes what changed', async () => {
+    const { reader, metal } = kept();
+    const first = (await metal.current(needs)).observation.state;
+    const again = (await metal.current(needs, 'resync')).observation.state;
+    expect(again.reservations).toBe(first.reservations);
+    expect(again.devices).toBe(first.devices);
+    reader.complete = false;
+    const incomplete = (await metal.current(needs, 'resync')).observation.state;
+    expect(incomplete.complete).toBe(false);
+    expect(incomplete.devices).toBe(first.devices);
+    expect(reader.lists).toBe(3);
+  });
 });

@@ -2,6 +2,7 @@ import type { MetalWriteAnswer } from '../../model/metal-writes.ts';
 import type { MetalNeeds, MetalObservation } from '../../model/observation.ts';
 import type { Problem } from '../../model/snapshot.ts';
 import { fold, type MetalProjectState } from './fold.ts';
+import { keepUnchanged } from './unchanged.ts';
 
 /** How the Metal project is read: listed in full, or what a kept state lacks read by itself. */
 export interface MetalReader {
@@ -70,24 +71,21 @@ export class WriteThroughMetal {
       this.#relist = 'the last read failed';
       throw error;
     }
+    const state = keepUnchanged(kept.state, refreshed.state);
     // What it read is kept; a read that failed makes this plan incomplete, not the state.
-    this.#kept = { ...kept, state: { ...refreshed.state, complete: kept.state.complete } };
-    return {
-      observation: { state: refreshed.state, problems: [...kept.problems, ...refreshed.problems] },
-    };
+    this.#kept = { ...kept, state: { ...state, complete: kept.state.complete } };
+    return { observation: { state, problems: [...kept.problems, ...refreshed.problems] } };
   }
 
   async #list(needs: MetalNeeds, reason: ListReason): Promise<CurrentMetal> {
     const startedAt = this.#now();
     try {
-      const observation = await this.#reader.observe(needs);
-      this.#kept = {
-        state: observation.state,
-        problems: observation.problems,
-        listedAt: startedAt,
-      };
+      const listed = await this.#reader.observe(needs);
+      // What did not change since the last list stays the same object (planners/settled.ts).
+      const state = keepUnchanged(this.#kept?.state, listed.state);
+      this.#kept = { state, problems: listed.problems, listedAt: startedAt };
       this.#relist = undefined;
-      return { observation, listed: reason };
+      return { observation: { ...listed, state }, listed: reason };
     } catch (error) {
       this.#relist = 'the last read failed';
       throw error;
