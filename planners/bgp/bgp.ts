@@ -11,6 +11,7 @@ import type { Snapshot } from '../../model/snapshot.ts';
 import { factsOf, type Facts } from '../facts/facts.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
 import { bgpAnnotations, ownedAnnotation, sensitivePaths } from './peering-annotations.ts';
+import { Settled } from '../settled.ts';
 
 export const projectBgpKey = 'project-bgp';
 
@@ -139,6 +140,9 @@ function planNode(
   };
 }
 
+/** Nodes whose peering is as wanted, and what it was planned from. */
+const peered = new Settled<V1Node>();
+
 /**
  * BGP for a load balancer: enabled on the project, a session on the device of every node the BGP
  * node selector picks (asked for only when the project's session list lacks it), the device's BGP
@@ -157,7 +161,16 @@ export function planBgp(snapshot: Snapshot, facts: Facts = factsOf(snapshot)): D
       .map((s) => [s.deviceId, s]),
   );
   for (const node of snapshot.kubernetes.nodes) {
+    // Everything planNode reads; the clock only when it writes a condition.
+    const inputs = [
+      snapshot.settings,
+      facts.deviceOf(node),
+      snapshot.metal.bgpSessions,
+      project !== undefined,
+    ];
+    if (peered.has(node, inputs)) continue;
     const planned = planNode(snapshot, facts, node, sessions, project !== undefined);
+    peered.remember(node, inputs, planned.intents.length + planned.warnings.length === 0);
     for (const intent of planned.intents) {
       if ('request' in intent) metal.push(intent);
       else objects.push(intent);

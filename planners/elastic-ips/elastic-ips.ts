@@ -11,7 +11,8 @@ import { requestReservation } from './reservations.ts';
 import { release, releaseOrWait } from './release.ts';
 import { patchService, warn, type Planning } from './planning.ts';
 import { assign, hasFinalizer } from './service-fields.ts';
-import { gone, planConditions, ready } from './ready-condition.ts';
+import { conditionHolds, gone, planConditions, ready } from './ready-condition.ts';
+import { Settled } from '../settled.ts';
 import { isDeleting } from '../facts/services.ts';
 
 /** A Service whose own reservation is kept, awaited, or requested. */
@@ -99,6 +100,22 @@ function planClaim(p: Planning, claim: ServiceClaim): void {
   }
 }
 
+/** Claims whose Service has its address and condition as wanted, and the settings they were read with. */
+const settled = new Settled<ServiceClaim>();
+
+/** Every claim but those settled under the same settings (the claims are kept while nothing changes). */
+function planClaims(p: Planning, claims: readonly ServiceClaim[]): void {
+  const inputs = [p.snapshot.settings];
+  for (const claim of claims) {
+    if (settled.has(claim, inputs)) continue;
+    const before = p.objects.length + p.metal.length + p.warnings.length;
+    planClaim(p, claim);
+    const planned = p.objects.length + p.metal.length + p.warnings.length > before;
+    const { service } = claim;
+    settled.remember(claim, inputs, !planned && conditionHolds(service, p.conditions.get(service)));
+  }
+}
+
 /** Reservations of this cluster no Service claims: released, but only from a complete observation. */
 function collectOrphans(p: Planning, facts: Facts): void {
   for (const r of facts.serviceClaims?.orphans ?? []) {
@@ -150,7 +167,7 @@ export function planElasticIps(snapshot: Snapshot, facts: Facts = factsOf(snapsh
       (c) => c.decision.kind !== 'not-ours' && c.own?.state === 'created',
     ).length,
   };
-  for (const claim of claims.claims) planClaim(p, claim);
+  planClaims(p, claims.claims);
   collectOrphans(p, facts);
   planConditions(p, p.conditions);
   return { objects: p.objects, metal: p.metal, warnings: p.warnings };

@@ -1,6 +1,11 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { produce } from 'immer';
-import { withCondition, withoutCondition, type Condition } from '../../model/conditions.ts';
+import {
+  withCondition,
+  withoutCondition,
+  type Condition,
+  type StoredCondition,
+} from '../../model/conditions.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
 import { serviceMarks } from '../../model/marks/service.ts';
 import type { Planning } from './planning.ts';
@@ -36,6 +41,25 @@ export function notReady(event: EventReason, message: string): Condition | undef
 /** The condition taken back: the Service is no longer a LoadBalancer of this CCM. */
 export const gone = 'gone';
 
+/** The conditions with `condition` set (or taken back): the same array when they are so already. */
+const conditionsWith = (
+  conditions: readonly StoredCondition[] | undefined,
+  condition: Condition | typeof gone,
+  time: string,
+): readonly StoredCondition[] | undefined =>
+  condition === gone
+    ? withoutCondition(conditions, type)
+    : withCondition(conditions, condition, time);
+
+/** True when the Service carries `condition` as wanted already: nothing to write. */
+export const conditionHolds = (
+  service: V1Service,
+  condition: Condition | typeof gone | undefined,
+): boolean =>
+  condition === undefined ||
+  // The time is only stamped on a change, which this asks about, never writes.
+  conditionsWith(service.status?.conditions, condition, '') === service.status?.conditions;
+
 /**
  * The Services' conditions, folded into what is planned for them already (one status write with
  * the address), or a status patch of their own; nothing when a condition is as wanted (no write
@@ -54,10 +78,7 @@ export function planConditions(
     const index = firstWrite.get(service) ?? -1;
     const planned = p.objects[index];
     const base = (planned?.desired ?? service) as V1Service;
-    const next =
-      condition === gone
-        ? withoutCondition(base.status?.conditions, type)
-        : withCondition(base.status?.conditions, condition, p.snapshot.time);
+    const next = conditionsWith(base.status?.conditions, condition, p.snapshot.time);
     if (next === base.status?.conditions) continue;
     const desired = produce(base, (d) => {
       d.status = {

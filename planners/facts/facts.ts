@@ -1,6 +1,9 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { loadBalancerTraits, type LoadBalancerTraits } from '../../model/load-balancer.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
+import type { ClusterId } from '../../model/ids.ts';
+import type { Project } from '../../model/metal.ts';
+import type { Settings } from '../../model/settings.ts';
 import {
   controlPlaneEndpoints,
   controlPlaneMembers,
@@ -10,6 +13,7 @@ import {
 import { deviceFinder, type NodeDevice } from './devices.ts';
 import { nodePeers, type NodePeer } from './node-peers.ts';
 import { serviceClaims, type ServiceClaims } from './service-claims.ts';
+import { lastResult } from '../settled.ts';
 
 /**
  * What more than one planner needs, derived once per snapshot (each part when first asked for), so
@@ -30,6 +34,20 @@ export interface Facts {
 
 const derived = new WeakMap<Snapshot, Facts>();
 
+// Derived again only when what they read changed: a resync of an unchanged cluster reuses them.
+const devicesOf = lastResult((devices: Snapshot['metal']['devices'], project?: Project) =>
+  deviceFinder({ metal: { devices, ...(project === undefined ? {} : { project }) } }),
+);
+const claimsOf = lastResult(
+  (
+    services: Snapshot['kubernetes']['services'],
+    reservations: Snapshot['metal']['reservations'],
+    settings: Settings,
+    cluster: ClusterId,
+    annotation: string | undefined,
+  ) => serviceClaims({ services, reservations, settings }, cluster, annotation),
+);
+
 /** A value computed on first use, then kept. */
 function once<T>(compute: () => T): () => T {
   let value: { readonly v: T } | undefined;
@@ -40,12 +58,21 @@ function once<T>(compute: () => T): () => T {
 export function factsOf(snapshot: Snapshot): Facts {
   const known = derived.get(snapshot);
   if (known !== undefined) return known;
-  const deviceOf = deviceFinder(snapshot);
-  const traits = loadBalancerTraits(snapshot.settings.loadBalancer);
-  const cluster = snapshot.kubernetes.clusterId;
+  const { kubernetes, metal, settings } = snapshot;
+  const deviceOf = devicesOf(metal.devices, metal.project);
+  const traits = loadBalancerTraits(settings.loadBalancer);
+  const cluster = kubernetes.clusterId;
   const peers = once(() => nodePeers(snapshot, deviceOf));
   const claims = once(() =>
-    cluster === undefined ? undefined : serviceClaims(snapshot, cluster, traits.addressAnnotation),
+    cluster === undefined
+      ? undefined
+      : claimsOf(
+          kubernetes.services,
+          metal.reservations,
+          settings,
+          cluster,
+          traits.addressAnnotation,
+        ),
   );
   const endpoints = once(() => controlPlaneEndpoints(snapshot));
   const members = once(() => controlPlaneMembers(snapshot, endpoints(), deviceOf));

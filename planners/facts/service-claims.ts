@@ -4,7 +4,7 @@ import { serviceTag } from '../../model/marks/tags.ts';
 import type { ClusterId } from '../../model/ids.ts';
 import type { Reservation } from '../../model/metal.ts';
 import { byText } from '../../model/order.ts';
-import type { Snapshot } from '../../model/snapshot.ts';
+import type { Settings } from '../../model/settings.ts';
 import { decideBringYourOwn, type Contender } from './bring-your-own.ts';
 import { kindOf } from './reservation-kinds.ts';
 import {
@@ -55,9 +55,15 @@ export interface ServiceClaims {
   readonly holders: (address: string) => readonly Holder[];
 }
 
+/** What the claims are decided from: nothing else of the snapshot. */
+export interface ClaimsSource {
+  readonly services: readonly V1Service[];
+  readonly reservations: readonly Reservation[];
+  readonly settings: Settings;
+}
+
 /** Everything the decisions are made from, read once. */
-interface Reading {
-  readonly snapshot: Snapshot;
+interface Reading extends ClaimsSource {
   readonly cluster: ClusterId;
   readonly annotation: string | undefined;
   /** This cluster's Service reservations by their `service=` tag. */
@@ -81,11 +87,11 @@ const tagOf = (s: V1Service): string => {
 };
 const tagsBy = new WeakMap<V1Service, string>();
 
-function read(snapshot: Snapshot, cluster: ClusterId, annotation: string | undefined): Reading {
+function read(source: ClaimsSource, cluster: ClusterId, annotation: string | undefined): Reading {
   const tagged = new Map<string, Reservation[]>();
   const byo = new Set<string>();
-  for (const r of snapshot.metal.reservations) {
-    const kind = kindOf(r, cluster, snapshot.settings.eipTag);
+  for (const r of source.reservations) {
+    const kind = kindOf(r, cluster, source.settings.eipTag);
     if (kind.kind === 'service') {
       const same = tagged.get(kind.tag);
       if (same === undefined) tagged.set(kind.tag, [r]);
@@ -93,9 +99,9 @@ function read(snapshot: Snapshot, cluster: ClusterId, annotation: string | undef
     }
     if (kind.kind === 'byo' && r.address !== undefined) byo.add(r.address);
   }
-  const tags = new Map(snapshot.kubernetes.services.map((s) => [s, tagOf(s)]));
+  const tags = new Map(source.services.map((s) => [s, tagOf(s)]));
   const byTag = new Map([...tags].map(([s, tag]) => [tag, s]));
-  return { snapshot, cluster, annotation, tagged, tags, byTag, byo };
+  return { ...source, cluster, annotation, tagged, tags, byTag, byo };
 }
 
 /** The one reservation to keep of several for one Service (a crash can leave two): the one in use. */
@@ -122,9 +128,9 @@ function decideNamed(
   address: string,
   place: Place,
 ): Decision | Omit<Contender, 'service'> {
-  const { eipTag } = r.snapshot.settings;
+  const { eipTag } = r.settings;
   const said = `${place} ${address}`;
-  const named = r.snapshot.metal.reservations.filter((x) => x.address === address);
+  const named = r.reservations.filter((x) => x.address === address);
   const kinds = named.map((x) => ({ reservation: x, ...kindOf(x, r.cluster, eipTag) }));
   for (const k of kinds) {
     if (k.kind === 'control-plane')
@@ -164,7 +170,7 @@ function decide(
   service: V1Service,
   tagged: readonly Reservation[],
 ): Decision | Contender {
-  if (!wantsElasticIp(service, r.snapshot.settings.loadBalancerClass)) {
+  if (!wantsElasticIp(service, r.settings.loadBalancerClass)) {
     const given = isDeleting(service)
       ? undefined
       : statusAddresses(service).find((a) => r.byo.has(a));
@@ -195,7 +201,7 @@ function holdersIndex(r: Reading): (address: string) => readonly Holder[] {
   let index: Map<string, Holder[]> | undefined;
   const indexed = (): Map<string, Holder[]> => {
     const made = new Map<string, Holder[]>();
-    for (const service of r.snapshot.kubernetes.services) {
+    for (const service of r.services) {
       if (isDeleting(service)) continue;
       for (const { address, place } of shownAddresses(service, r.annotation)) {
         const same = made.get(address);
@@ -218,12 +224,12 @@ function byName(services: readonly V1Service[]): V1Service[] {
 
 /** Which reservation is each Service's: decided once per snapshot. */
 export function serviceClaims(
-  snapshot: Snapshot,
+  source: ClaimsSource,
   cluster: ClusterId,
   annotation: string | undefined,
 ): ServiceClaims {
-  const r = read(snapshot, cluster, annotation);
-  const services = byName(snapshot.kubernetes.services.filter((s) => !isMirror(s)));
+  const r = read(source, cluster, annotation);
+  const services = byName(source.services.filter((s) => !isMirror(s)));
   const first = services.map((service) => {
     const tagged = r.tagged.get(r.tags.get(service) ?? '') ?? [];
     return {
@@ -235,7 +241,7 @@ export function serviceClaims(
   });
   const contested = decideBringYourOwn(
     first.flatMap(({ d }) => ('kind' in d ? [] : [d])),
-    snapshot.kubernetes.services,
+    source.services,
   );
   const claims = first.map(({ service, tagged, own, d }): ServiceClaim => ({
     service,

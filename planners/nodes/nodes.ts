@@ -11,6 +11,7 @@ import { factsOf, type Facts } from '../facts/facts.ts';
 import { providerIdOf } from '../../model/provider-id.ts';
 import { events } from '../../model/marks/events.ts';
 import { nodeMarks } from '../../model/marks/node.ts';
+import { Settled } from '../settled.ts';
 
 const uninitializedTaint = nodeMarks.uninitialized.key;
 const shutdownTaint = nodeMarks.shutdown.key;
@@ -95,6 +96,9 @@ function nodeSubject(node: V1Node): string {
   return `Node ${node.metadata?.name ?? '(unnamed)'}`;
 }
 
+/** Nodes that follow their device already, and the device they were compared with. */
+const following = new Settled<V1Node>();
+
 /**
  * Nodes follow their devices: initialised (provider ID, addresses, topology labels, taint removed),
  * tainted while the device is shut down, and deleted once the device is gone.
@@ -111,7 +115,9 @@ export function planNodes(
     if (found.kind === 'unknown') {
       warnings.push({ area: 'nodes', subject, message: found.message });
     } else if (found.kind === 'matched') {
+      if (following.has(node, [found])) continue;
       const intent = initialiseNode(node, found.device, found.by);
+      following.remember(node, [found], intent === undefined);
       if (intent !== undefined) objects.push(intent);
     } else if (!snapshot.metal.complete) {
       warnings.push({
