@@ -162,6 +162,17 @@ const changes: Change[] = [
   (s, pick) => {
     s.metal.bgpSessions.splice(pick(s.metal.bgpSessions.length), 1);
   },
+  // A Service asking for an address: another Service's, or one of the user's own reservations.
+  (s, pick) => {
+    const one = s.kubernetes.services[pick(s.kubernetes.services.length)];
+    const address = pick(2) === 0 ? `198.51.100.${String(pick(18))}` : `192.0.2.${String(pick(3))}`;
+    if (one?.spec !== undefined) one.spec.loadBalancerIP = address;
+  },
+  (s, pick) => {
+    const n = pick(3);
+    const own = { ...reservation(100 + n), address: `192.0.2.${String(n)}`, tags: ['mine'] };
+    s.metal.reservations.push(own as Draft<Reservation>);
+  },
 ];
 
 /** A copy sharing no object with `value` (but for class instances): planned afresh, nothing kept. */
@@ -180,7 +191,7 @@ const text = (s: Snapshot): string => JSON.stringify(planAll(s));
 
 describe('incremental planning', () => {
   it('plans what planning afresh plans, over random sequences of changes and applies', () => {
-    for (let seed = 1; seed <= 12; seed++) {
+    for (let seed = 1; seed <= 40; seed++) {
       const pick = randomSource(seed);
       const snapshots: Snapshot[] = [];
       let s = applied(applied(world()));

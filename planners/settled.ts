@@ -20,6 +20,25 @@ export function lastResult<A extends readonly unknown[], R>(
   };
 }
 
+/** What was derived for an object, and from what: valid while those inputs are the same. */
+export class Remembered<K extends object, V> {
+  readonly #by = new WeakMap<K, { readonly from: readonly unknown[]; readonly value: V }>();
+
+  /** What was derived for `object` from these same inputs, if anything. */
+  get(object: K, inputs: readonly unknown[]): V | undefined {
+    const known = this.#by.get(object);
+    return known !== undefined && sameInputs(known.from, inputs) ? known.value : undefined;
+  }
+
+  set(object: K, inputs: readonly unknown[], value: V): void {
+    this.#by.set(object, { from: inputs, value });
+  }
+
+  forget(object: K): void {
+    this.#by.delete(object);
+  }
+}
+
 /**
  * The objects whose own plan was empty (nothing to write, nothing to warn about), and what it was
  * planned from: such an object plans empty again while those inputs are the same. Only an empty plan
@@ -27,17 +46,16 @@ export function lastResult<A extends readonly unknown[], R>(
  * stamp a condition's transition (a write), and count across objects only for what they request.
  */
 export class Settled<K extends object> {
-  readonly #from = new WeakMap<K, readonly unknown[]>();
+  readonly #empty = new Remembered<K, true>();
 
   /** True when `object` planned nothing from these same inputs. */
   has(object: K, inputs: readonly unknown[]): boolean {
-    const from = this.#from.get(object);
-    return from !== undefined && sameInputs(from, inputs);
+    return this.#empty.get(object, inputs) === true;
   }
 
   /** What `object` was planned from, if its plan was empty. */
   remember(object: K, inputs: readonly unknown[], empty: boolean): void {
-    if (empty) this.#from.set(object, inputs);
-    else this.#from.delete(object);
+    if (empty) this.#empty.set(object, inputs, true);
+    else this.#empty.forget(object);
   }
 }

@@ -1,6 +1,7 @@
 import type { ClusterId } from '../../model/ids.ts';
 import { clusterTag, tagMarks, usageTag } from '../../model/marks/tags.ts';
 import type { Reservation } from '../../model/metal.ts';
+import { Remembered } from '../settled.ts';
 
 /** Whose a reservation is, by its tags: what decides whether a Service may have it. */
 export type ReservationKind =
@@ -25,8 +26,18 @@ export const ccmTags = (r: Reservation): string[] =>
 const byo: ReservationKind = { kind: 'byo' };
 const controlPlane: ReservationKind = { kind: 'control-plane' };
 
-/** Whose a reservation is: one pass over its tags (every reservation, every loop). */
+const kinds = new Remembered<Reservation, ReservationKind>();
+
+/** Whose a reservation is: read once per reservation object (every loop asks of every one). */
 export function kindOf(r: Reservation, cluster: ClusterId, eipTag: string): ReservationKind {
+  const from = [cluster, eipTag];
+  let kind = kinds.get(r, from);
+  if (kind === undefined) kinds.set(r, from, (kind = readKind(r, cluster, eipTag)));
+  return kind;
+}
+
+/** Whose a reservation is: one pass over its tags. */
+function readKind(r: Reservation, cluster: ClusterId, eipTag: string): ReservationKind {
   const mine = clusterTag(cluster);
   let ccm = false;
   let usage = false;

@@ -7,6 +7,7 @@ import { byText } from '../../model/order.ts';
 import type { Settings } from '../../model/settings.ts';
 import { decideBringYourOwn, type Contender } from './bring-your-own.ts';
 import { kindOf } from './reservation-kinds.ts';
+import { Remembered } from '../settled.ts';
 import {
   requestedAddress,
   shownAddresses,
@@ -222,6 +223,35 @@ function byName(services: readonly V1Service[]): V1Service[] {
   return named.map(([, s]) => s);
 }
 
+/**
+ * A Service's claim decided as its own reservation's (or one to request), and what it was decided
+ * from: kept while its reservations and the settings are the same objects, so what the planners
+ * derived from the claim is kept too (planners/settled.ts). Other decisions depend on other objects.
+ */
+const ownClaims = new Remembered<V1Service, ServiceClaim>();
+
+/** A Service's claim as kept, or what was decided for it (or the address it contends for). */
+type Decided =
+  | { readonly kept: ServiceClaim }
+  | {
+      readonly service: V1Service;
+      readonly tagged: readonly Reservation[];
+      readonly own: Reservation | undefined;
+      readonly from: readonly unknown[];
+      readonly d: Decision | Contender;
+    };
+
+function decideEach(r: Reading, services: readonly V1Service[]): Decided[] {
+  return services.map((service) => {
+    const tagged = r.tagged.get(r.tags.get(service) ?? '') ?? [];
+    const from = [r.cluster, r.annotation, r.settings, ...tagged];
+    const kept = ownClaims.get(service, from);
+    if (kept !== undefined) return { kept };
+    const own = chooseReservation(service, tagged);
+    return { service, tagged, own, from, d: decide(r, service, tagged) };
+  });
+}
+
 /** Which reservation is each Service's: decided once per snapshot. */
 export function serviceClaims(
   source: ClaimsSource,
@@ -229,26 +259,23 @@ export function serviceClaims(
   annotation: string | undefined,
 ): ServiceClaims {
   const r = read(source, cluster, annotation);
-  const services = byName(source.services.filter((s) => !isMirror(s)));
-  const first = services.map((service) => {
-    const tagged = r.tagged.get(r.tags.get(service) ?? '') ?? [];
-    return {
-      service,
-      tagged,
-      own: chooseReservation(service, tagged),
-      d: decide(r, service, tagged),
-    };
-  });
+  const first = decideEach(r, byName(source.services.filter((s) => !isMirror(s))));
   const contested = decideBringYourOwn(
-    first.flatMap(({ d }) => ('kind' in d ? [] : [d])),
+    first.flatMap((f) => ('kept' in f || 'kind' in f.d ? [] : [f.d])),
     source.services,
   );
-  const claims = first.map(({ service, tagged, own, d }): ServiceClaim => ({
-    service,
-    tagged,
-    ...(own === undefined ? {} : { own }),
-    decision: 'kind' in d ? d : (contested.get(service) ?? { kind: 'own' }),
-  }));
+  const claims = first.map((f): ServiceClaim => {
+    if ('kept' in f) return f.kept;
+    const { service, tagged, own, d } = f;
+    const claim = {
+      service,
+      tagged,
+      ...(own === undefined ? {} : { own }),
+      decision: 'kind' in d ? d : (contested.get(service) ?? { kind: 'own' }),
+    };
+    if ('kind' in d && d.kind === 'own') ownClaims.set(service, f.from, claim);
+    return claim;
+  });
   const known = new Set(r.tags.values());
   const orphans = [...r.tagged].flatMap(([tag, reservations]) =>
     known.has(tag) ? [] : reservations,
