@@ -15,6 +15,7 @@ import { heldWithDependants } from '../plan/dependants.ts';
 import { diff } from '../plan/differ.ts';
 import { renderText } from '../render/text.ts';
 import { untilReflected, type FindCached } from './caught-up.ts';
+import { announcedWhileRunning } from './announced.ts';
 import {
   causeOf,
   isConflict,
@@ -186,20 +187,21 @@ export class Reconciler {
       metrics.loops.inc({ trigger, result: count === 0 ? 'converged' : 'not-leader' });
       return {};
     }
-    const waiting = plan.waiting?.length ?? 0;
-    const plain = { trigger, actions: count, waiting, plan: renderText(plan, new Date()) };
+    const fields = { trigger, actions: count, waiting: plan.waiting?.length ?? 0 };
+    const described = () => ({ ...fields, plan: renderText(plan, new Date()) });
     // Nothing to send when every action waits for its retry or for one that does.
     const held = heldWithDependants(
       plan.actions,
       (plan.waiting ?? []).map((w) => w.action),
     );
     if (held.size === count) {
-      log.info(plain, 'every change waits for its retry');
+      log.info(described(), 'every change waits for its retry');
       metrics.loops.inc({ trigger, result: 'backing-off' });
       return this.#retryLater();
     }
-    log.info(plain, 'applying plan');
-    return this.#apply(trigger, plan, snapshot);
+    return this.#apply(trigger, plan, snapshot, () => {
+      log.info(described(), 'applying plan');
+    });
   }
 
   /** The next loop when the first waiting action is due; none when nothing waits. */
@@ -210,18 +212,28 @@ export class Reconciler {
       : { next: { trigger: 'retry', delayMs: Math.max(0, at - Date.now()) } };
   }
 
-  async #apply(trigger: Trigger, plan: Plan, snapshot: Snapshot): Promise<LoopEnd> {
+  /** `announce` logs the plan once its first writes are on their way: rendering is not on their path. */
+  async #apply(
+    trigger: Trigger,
+    plan: Plan,
+    snapshot: Snapshot,
+    announce: () => void,
+  ): Promise<LoopEnd> {
     const { metrics, executors } = this.#deps;
     const loadBalancers = this.#loadBalancers.plan(plan.actions, snapshot.kubernetes.services);
     this.#deps.events.report(loadBalancers.before);
     const started = Date.now();
     const report = await this.#deps.events.applying(() =>
-      apply(plan, executors, {
-        concurrency: this.#deps.concurrency,
-        logger: this.#deps.log,
-        // Leadership lost mid-plan: what has not started does not start.
-        shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
-      }),
+      announcedWhileRunning(
+        () =>
+          apply(plan, executors, {
+            concurrency: this.#deps.concurrency,
+            logger: this.#deps.log,
+            // Leadership lost mid-plan: what has not started does not start.
+            shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
+          }),
+        announce,
+      ),
     );
     const byId = new Map(plan.actions.map((a) => [a.id, a]));
     const recorded = report.outcomes.flatMap((outcome): [Action, Outcome][] => {
