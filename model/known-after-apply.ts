@@ -78,23 +78,37 @@ export function deferredOf(value: unknown): { key: string; template: string } | 
   return { key, template: value.replace(placeholder, (_, field: string) => `{${field}}`) };
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+
 /**
  * A copy of `value` with each leaf (what is neither an array nor a plain object: a string, a
  * number, a Sensitive, a KnownAfterApply) passed through `f`; `value` itself when nothing changed.
+ * Copies only what changed: the differ passes every value of every action through it.
  */
 export function mapLeaves(value: unknown, f: (leaf: unknown) => unknown): unknown {
   if (Array.isArray(value)) {
-    const mapped = value.map((v) => mapLeaves(v, f));
-    return mapped.every((v, i) => v === value[i]) ? value : mapped;
+    let copy: unknown[] | undefined;
+    value.forEach((v: unknown, i) => {
+      const mapped = mapLeaves(v, f);
+      if (copy === undefined && mapped !== v) copy = value.slice(0, i);
+      copy?.push(mapped);
+    });
+    return copy ?? value;
   }
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    Object.getPrototypeOf(value) === Object.prototype
-  ) {
-    const entries = Object.entries(value);
-    const mapped = entries.map(([k, v]) => [k, mapLeaves(v, f)] as const);
-    return mapped.every(([, v], i) => v === entries[i]?.[1]) ? value : Object.fromEntries(mapped);
+  if (!isPlainObject(value)) return f(value);
+  let copy: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const mapped = mapLeaves(v, f);
+    if (copy === undefined && mapped !== v) copy = { ...value };
+    if (copy !== undefined) copy[k] = mapped;
   }
-  return f(value);
+  return copy ?? value;
+}
+
+/** Calls `f` with each leaf of `value` (as mapLeaves sees them), copying nothing. */
+export function forEachLeaf(value: unknown, f: (leaf: unknown) => void): void {
+  if (Array.isArray(value)) for (const v of value as unknown[]) forEachLeaf(v, f);
+  else if (isPlainObject(value)) for (const k in value) forEachLeaf(value[k], f);
+  else f(value);
 }

@@ -2,10 +2,11 @@
 
 export function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
+  // Most segments hold no escape: only those that do are rewritten (every change of a plan asks).
   return pointer
     .slice(1)
     .split('/')
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+    .map((s) => (s.includes('~') ? s.replaceAll('~1', '/').replaceAll('~0', '~') : s));
 }
 
 const plainKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -29,7 +30,10 @@ export function fieldSegments(segments: readonly string[]): string[] {
 }
 
 export function toPointer(segments: readonly string[]): string {
-  return segments.map((s) => `/${s.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+  let pointer = '';
+  for (const s of segments)
+    pointer += `/${/[~/]/.test(s) ? s.replaceAll('~', '~0').replaceAll('/', '~1') : s}`;
+  return pointer;
 }
 
 export function valueAt(document: unknown, segments: readonly string[]): unknown {

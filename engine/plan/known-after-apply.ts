@@ -1,5 +1,10 @@
 import type { ActionId } from '../../model/ids.ts';
-import { deferredOf, KnownAfterApply, mapLeaves } from '../../model/known-after-apply.ts';
+import {
+  deferredOf,
+  forEachLeaf,
+  KnownAfterApply,
+  mapLeaves,
+} from '../../model/known-after-apply.ts';
 import type { Pending } from './pending.ts';
 
 /**
@@ -9,10 +14,9 @@ import type { Pending } from './pending.ts';
 export function takesFrom(p: Pending): readonly string[] {
   if (p.kind !== 'kubernetes.patch') return [];
   const keys = new Set<string>();
-  mapLeaves(p.patch, (leaf) => {
+  forEachLeaf(p.patch, (leaf) => {
     const deferred = deferredOf(leaf);
     if (deferred !== undefined) keys.add(deferred.key);
-    return leaf;
   });
   return [...keys];
 }

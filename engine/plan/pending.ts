@@ -1,6 +1,7 @@
 import type { Operation as JsonPatchOperation } from 'fast-json-patch';
 import type { Action, Change } from '../../model/plan.ts';
 import { Sensitive } from '../../model/sensitive.ts';
+import { byText } from '../../model/order.ts';
 import {
   fieldPath,
   fieldSegments,
@@ -28,10 +29,7 @@ function mask(document: unknown, sensitivePaths: readonly string[]): unknown {
     if (Array.isArray(value)) return value.map((v, i) => walk(v, `${pointer}/${i}`));
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [
-          k,
-          walk(v, toPointer([...pointerSegments(pointer), k])),
-        ]),
+        Object.entries(value).map(([k, v]) => [k, walk(v, `${pointer}${toPointer([k])}`)]),
       );
     }
     return value;
@@ -56,5 +54,5 @@ function changesOf(ops: readonly JsonPatchOperation[], before: unknown, after: u
         ...(a === undefined ? {} : { after: a }),
       };
     })
-    .sort((x, y) => x.path.localeCompare(y.path));
+    .sort((x, y) => byText(x.path, y.path));
 }
