@@ -222,7 +222,9 @@ describe('Kubernetes caches on a real API server', () => {
     for (const name of [first, second])
       await api.request({ method: 'POST', path: resourcePath(resources.Node), body: node(name) });
     let lists = 0;
-    const cache = new ResilientCache<{ metadata?: { name?: string } }>(admin(), {
+    const cache = new ResilientCache<{
+      metadata?: { name?: string; labels?: Record<string, string> };
+    }>(admin(), {
       resource: resources.Node,
       labelSelector: 'test=caches',
       relistEveryMs: 200,
@@ -240,16 +242,19 @@ describe('Kubernetes caches on a real API server', () => {
       await eventually(() => lists > listed, 10_000, 'a relist');
       // Planners keep what they derived from the same objects: a relist of nothing new changes none.
       expect(cache.list()).toBe(before);
+      const named = (name: string) => cache.list().find((n) => n.metadata?.name === name);
+      const unchanged = named(second);
       await api.request({
         method: 'PATCH',
         path: resourcePath(resources.Node, { name: first }),
         body: { metadata: { labels: { changed: 'yes' } } },
         contentType: 'application/merge-patch+json',
       });
-      const named = (name: string) => cache.list().find((n) => n.metadata?.name === name);
-      const unchanged = named(second);
-      const changed = named(first);
-      await eventually(() => named(first) !== changed, 5000, 'the changed Node');
+      await eventually(
+        () => named(first)?.metadata?.labels?.['changed'] === 'yes',
+        5000,
+        'the changed Node',
+      );
       expect(cache.list()).not.toBe(before);
       expect(named(second)).toBe(unchanged);
     } finally {
