@@ -1,3 +1,4 @@
+import { byText } from '../../../model/order.ts';
 import { componentFlags } from '../component/flag-table.ts';
 import { eventTable, marksTable } from './marks-docs.ts';
 import { options, type OptionSpec } from './options.ts';
@@ -23,7 +24,7 @@ export function optionTable(): string {
 
 /** The README's table of the Kubernetes component flags: those with an effect, then the rest. */
 export function componentFlagTable(): string {
-  const entries = Object.entries(componentFlags).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(componentFlags).sort(([a], [b]) => byText(a, b));
   const withEffect = entries
     .filter(([, f]) => f.effect !== undefined)
     .map(
