@@ -1,5 +1,9 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+// Not `import … from 'node:http'`: that reads every export, and http.WebSocket's getter loads
+// Node's own copy of undici (13 MB resident, never used). The CommonJS exports read no getter.
+const http = process.getBuiltinModule('node:http');
 
 /** An answer as it came: its status, headers (lower-case names) and body as text. */
 export interface HttpAnswer {
@@ -40,7 +44,7 @@ export interface Agents {
  */
 export function agentsFor(env: NodeJS.ProcessEnv): Agents {
   return {
-    http: new HttpAgent({ keepAlive: true, proxyEnv: env }),
+    http: new http.Agent({ keepAlive: true, proxyEnv: env }),
     https: new HttpsAgent({ keepAlive: true, proxyEnv: env }),
   };
 }
@@ -73,7 +77,7 @@ export function send(request: HttpRequest, agents?: Agents): Promise<HttpAnswer>
   const { url, signal } = request;
   const via = agents ?? (processAgents ??= agentsFor(process.env));
   const secure = url.protocol === 'https:';
-  const open = secure ? httpsRequest : httpRequest;
+  const open = secure ? httpsRequest : http.request;
   return new Promise<HttpAnswer>((resolve, reject) => {
     const fail = (error: unknown): void => {
       reject(new NoAnswerError(codeOf(error, signal)));

@@ -1,15 +1,14 @@
-import {
-  createServer as createHttp,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Decision } from './auth.ts';
 import type { CertificatePair } from './self-signed.ts';
 import type { TlsVersion } from './options.ts';
+
+// Not `import … from 'node:http'`: that reads every export, and http.WebSocket's getter loads
+// Node's own copy of undici (13 MB resident, never used). The CommonJS exports read no getter.
+const { createServer: createHttp } = process.getBuiltinModule('node:http');
 
 /** A named check of /healthz, /livez or /readyz: undefined when it passes, else why it fails. */
 export interface Check {
