@@ -166,7 +166,7 @@ describe('EventReporter', () => {
       quiet,
     );
     let finish = (): void => undefined;
-    const apply = reporter.during(() => new Promise<void>((resolve) => (finish = resolve)));
+    const apply = reporter.applying(() => new Promise<void>((resolve) => (finish = resolve)));
     const before = Date.now();
     reporter.report([note('a'), note('b')]);
     await sleep(50);
@@ -184,45 +184,13 @@ describe('EventReporter', () => {
     const reporter = new EventReporter(
       { record: (e) => Promise.resolve(void recorded.push(e)) },
       quiet,
-      { holdMs: 100 },
+      100,
     );
-    void reporter.during(() => new Promise<void>(() => undefined)); // never ends
+    void reporter.applying(() => new Promise<void>(() => undefined)); // never ends
     reporter.report([note('a')]);
     await sleep(30);
     expect(recorded).toEqual([]);
     await reporter.drain();
     expect(recorded.map((e) => e.note)).toEqual(['a']);
-  });
-
-  it('holds them across the loops of a burst, and sends them once no loop ran for the grace', async () => {
-    const recorded: EventInput[] = [];
-    const reporter = new EventReporter(
-      { record: (e) => Promise.resolve(void recorded.push(e)) },
-      quiet,
-      { graceMs: 40 },
-    );
-    let finish = (): void => undefined;
-    const loop = () => new Promise<void>((resolve) => (finish = resolve));
-    const first = reporter.during(loop);
-    reporter.report([note('a')]);
-    finish();
-    await first;
-    // The next loop of the burst starts within the grace: the Event waits for it too.
-    await sleep(10);
-    const second = reporter.during(loop);
-    await sleep(60);
-    expect(recorded, 'while the second loop runs').toEqual([]);
-    finish();
-    await second;
-    await sleep(10);
-    expect(recorded, 'within the grace after it').toEqual([]);
-    await reporter.drain();
-    expect(recorded.map((e) => e.note)).toEqual(['a']);
-    // Long after the last loop, an Event goes at once.
-    await sleep(50);
-    const started = Date.now();
-    reporter.report([note('b')]);
-    await reporter.drain();
-    expect(Date.now() - started).toBeLessThan(30);
   });
 });

@@ -117,27 +117,23 @@ export interface EventSink {
 
 /**
  * Records Events in the background, a few at a time, so a loop never waits on them; a failure to
- * record is logged, not retried. While loops run, and `graceMs` after one ends (the next loop of a
- * burst starts by then), Events wait (at most `holdMs` after they happened, stamped with that
- * time), so a burst's writes do not queue behind its Events at the API server. `drain()` waits for
- * what is under way (at stop).
+ * record is logged, not retried. While a loop applies, Events wait (at most `holdMs` after they
+ * happened, stamped with that time), so a burst's writes do not queue behind its Events at the
+ * API server. `drain()` waits for what is under way (at stop).
  */
 export class EventReporter {
   readonly #sink: EventSink;
   readonly #log: Logger;
   readonly #holdMs: number;
-  readonly #graceMs: number;
   readonly #limit = pLimit(8);
   readonly #background = new Set<Promise<void>>();
-  /** Resolves when the loop under way ends; undefined when none runs. */
-  #running: Promise<unknown> | undefined;
-  #endedAt = 0;
+  /** Resolves when the apply under way ends; undefined when none runs. */
+  #applying: Promise<unknown> | undefined;
 
-  constructor(sink: EventSink, log: Logger, holds: { holdMs?: number; graceMs?: number } = {}) {
+  constructor(sink: EventSink, log: Logger, holdMs = 1000) {
     this.#sink = sink;
     this.#log = log;
-    this.#holdMs = holds.holdMs ?? 1000;
-    this.#graceMs = holds.graceMs ?? 10;
+    this.#holdMs = holdMs;
   }
 
   /** `failed` hears of each Event that could not be recorded. */
@@ -151,15 +147,14 @@ export class EventReporter {
     void running.finally(() => this.#background.delete(running));
   }
 
-  /** Runs a loop; Events reported meanwhile wait for the end of the loops (or their hold). */
-  async during<T>(loop: () => Promise<T>): Promise<T> {
-    const running = loop();
-    this.#running = running;
+  /** Runs a loop's apply; Events reported meanwhile wait for its end (or their hold). */
+  async applying<T>(work: () => Promise<T>): Promise<T> {
+    const running = work();
+    this.#applying = running;
     try {
       return await running;
     } finally {
-      if (this.#running === running) this.#running = undefined;
-      this.#endedAt = Date.now();
+      if (this.#applying === running) this.#applying = undefined;
     }
   }
 
@@ -167,17 +162,14 @@ export class EventReporter {
     await Promise.all(this.#background);
   }
 
-  /** Until no loop has run for `graceMs`, or the Event has waited its hold. */
+  /** Until no apply runs, or the Event has waited its hold. */
   async #quiet(at: number): Promise<void> {
-    for (;;) {
-      const left = at + this.#holdMs - Date.now();
-      const grace = this.#endedAt + this.#graceMs - Date.now();
-      if (left <= 0 || (this.#running === undefined && grace <= 0)) return;
-      let timer: NodeJS.Timeout | undefined;
-      const running = this.#running;
-      const ms = running === undefined ? Math.min(left, grace) : left;
-      const waited = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
-      await (running === undefined ? waited : Promise.race([waited, running.catch(() => 0)]));
+    let timer: NodeJS.Timeout | undefined;
+    while (this.#applying !== undefined && Date.now() - at < this.#holdMs) {
+      const held = new Promise(
+        (resolve) => (timer = setTimeout(resolve, at + this.#holdMs - Date.now())),
+      );
+      await Promise.race([this.#applying.catch(() => undefined), held]);
       clearTimeout(timer);
     }
   }

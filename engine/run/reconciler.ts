@@ -107,13 +107,12 @@ export class Reconciler {
     }
     const end = metrics.loopDuration.startTimer();
     try {
-      // The loop's Events wait for the end of a burst of loops: its writes go first.
-      return await this.#deps.events.during(async () => {
-        const snapshot = await this.#observe(trigger);
-        if (snapshot !== undefined) return this.#planAndApply(trigger, snapshot);
+      const snapshot = await this.#observe(trigger);
+      if (snapshot === undefined) {
         this.#retryMs = Math.min(30_000, Math.max(1000, this.#retryMs * 2));
         return { next: { trigger: 'retry', delayMs: this.#retryMs } };
-      });
+      }
+      return await this.#planAndApply(trigger, snapshot);
     } finally {
       end();
       metrics.loopCompleted();
@@ -224,15 +223,17 @@ export class Reconciler {
     const loadBalancers = this.#loadBalancers.plan(plan.actions, snapshot.kubernetes.services);
     this.#deps.events.report(loadBalancers.before);
     const started = Date.now();
-    const report = await announcedWhileRunning(
-      () =>
-        apply(plan, executors, {
-          concurrency: this.#deps.concurrency,
-          logger: this.#deps.log,
-          // Leadership lost mid-plan: what has not started does not start.
-          shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
-        }),
-      announce,
+    const report = await this.#deps.events.applying(() =>
+      announcedWhileRunning(
+        () =>
+          apply(plan, executors, {
+            concurrency: this.#deps.concurrency,
+            logger: this.#deps.log,
+            // Leadership lost mid-plan: what has not started does not start.
+            shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
+          }),
+        announce,
+      ),
     );
     const byId = new Map(plan.actions.map((a) => [a.id, a]));
     const recorded = report.outcomes.flatMap((outcome): [Action, Outcome][] => {
