@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sameJson } from './json.ts';
+import { Sensitive } from './sensitive.ts';
 
 describe('sameJson', () => {
   it('compares structure, ignoring key order and keys that hold undefined', () => {
@@ -17,5 +18,12 @@ describe('sameJson', () => {
     expect(sameJson(null, {})).toBe(false);
     expect(sameJson(undefined, [])).toBe(false);
     expect(sameJson('1', 1)).toBe(false);
+  });
+
+  it('compares secrets by their value and other instances only by identity', () => {
+    expect(sameJson({ p: new Sensitive('a') }, { p: new Sensitive('a') })).toBe(true);
+    expect(sameJson({ p: new Sensitive('a') }, { p: new Sensitive('b') })).toBe(false);
+    expect(sameJson(new Date(0), new Date(1))).toBe(false);
+    expect(sameJson({ p: new Sensitive('a') }, { p: 'a' })).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { ActionId } from './ids.ts';
+import { isPlainObject } from './json.ts';
 import type { AnswerField } from './metal-writes.ts';
 
 /** What the text plan shows for a value known only once an earlier action has applied. */
@@ -77,9 +78,6 @@ export function deferredOf(value: unknown): { key: string; template: string } | 
   if (keys.size > 1) throw new Error(`one value takes from two actions: ${value}`);
   return { key, template: value.replace(placeholder, (_, field: string) => `{${field}}`) };
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 
 /**
  * A copy of `value` with each leaf (what is neither an array nor a plain object: a string, a

@@ -1,35 +1,8 @@
-import { Sensitive } from '../../model/sensitive.ts';
-
-const isPlain = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+import { isPlainObject, sameJson } from '../../model/json.ts';
 
 /** The key an item of a list is matched by across two lists: its `id`, else its place. */
 const idOf = (item: unknown, index: number): unknown =>
-  isPlain(item) && typeof item['id'] === 'string' ? item['id'] : index;
-
-/**
- * Structural equality of what a read of the project yields (a key holding undefined counts as
- * absent; a secret compares by its value). Allocates nothing: a resync asks it of every object.
- */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
-    return true;
-  }
-  if (a instanceof Sensitive) return b instanceof Sensitive && a.reveal() === b.reveal();
-  if (!isPlain(a) || !isPlain(b)) return false;
-  let keys = 0;
-  for (const key in a) {
-    if (a[key] === undefined) continue;
-    if (!same(a[key], b[key])) return false;
-    keys++;
-  }
-  for (const key in b) if (b[key] !== undefined) keys--;
-  return keys === 0;
-}
+  isPlainObject(item) && typeof item['id'] === 'string' ? item['id'] : index;
 
 // Both below allocate only where something changed: a resync compares every object of the project.
 
@@ -81,8 +54,8 @@ function keptObject(
  */
 export function keepUnchanged<T>(kept: T | undefined, listed: T): T {
   if (kept === undefined) return listed;
-  if (same(kept, listed)) return kept;
+  if (sameJson(kept, listed)) return kept;
   if (Array.isArray(kept) && Array.isArray(listed)) return keptList(kept, listed) as T;
-  if (isPlain(kept) && isPlain(listed)) return keptObject(kept, listed) as T;
+  if (isPlainObject(kept) && isPlainObject(listed)) return keptObject(kept, listed) as T;
   return listed;
 }
