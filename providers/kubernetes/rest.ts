@@ -1,10 +1,9 @@
 import { createInterface } from 'node:readline';
 import { request as send, type Dispatcher } from 'undici';
 import type { KubeConnection } from './kube-connection.ts';
+import { nodeHttp } from '../node-http.ts';
 
-// Not `import … from 'node:http'`: that reads every export, and http.WebSocket's getter loads
-// Node's own copy of undici (13 MB resident, never used). The CommonJS exports read no getter.
-const { STATUS_CODES } = process.getBuiltinModule('node:http');
+const { STATUS_CODES } = nodeHttp;
 
 /** A failed Kubernetes API call, from the Status object the API server answers with. */
 /**

@@ -1,9 +1,6 @@
 import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-
-// Not `import … from 'node:http'`: that reads every export, and http.WebSocket's getter loads
-// Node's own copy of undici (13 MB resident, never used). The CommonJS exports read no getter.
-const http = process.getBuiltinModule('node:http');
+import { nodeHttp } from '../node-http.ts';
 
 /** An answer as it came: its status, headers (lower-case names) and body as text. */
 export interface HttpAnswer {
@@ -44,7 +41,7 @@ export interface Agents {
  */
 export function agentsFor(env: NodeJS.ProcessEnv): Agents {
   return {
-    http: new http.Agent({ keepAlive: true, proxyEnv: env }),
+    http: new nodeHttp.Agent({ keepAlive: true, proxyEnv: env }),
     https: new HttpsAgent({ keepAlive: true, proxyEnv: env }),
   };
 }
@@ -77,7 +74,7 @@ export function send(request: HttpRequest, agents?: Agents): Promise<HttpAnswer>
   const { url, signal } = request;
   const via = agents ?? (processAgents ??= agentsFor(process.env));
   const secure = url.protocol === 'https:';
-  const open = secure ? httpsRequest : http.request;
+  const open = secure ? httpsRequest : nodeHttp.request;
   return new Promise<HttpAnswer>((resolve, reject) => {
     const fail = (error: unknown): void => {
       reject(new NoAnswerError(codeOf(error, signal)));

@@ -5,10 +5,9 @@ import type { Registry } from 'prom-client';
 import type { Decision } from './auth.ts';
 import type { CertificatePair } from './self-signed.ts';
 import type { TlsVersion } from './options.ts';
+import { nodeHttp } from '../../../providers/node-http.ts';
 
-// Not `import … from 'node:http'`: that reads every export, and http.WebSocket's getter loads
-// Node's own copy of undici (13 MB resident, never used). The CommonJS exports read no getter.
-const { createServer: createHttp } = process.getBuiltinModule('node:http');
+const { createServer: createHttp } = nodeHttp;
 
 /** A named check of /healthz, /livez or /readyz: undefined when it passes, else why it fails. */
 export interface Check {
