@@ -26,6 +26,7 @@ describe('soak: churn, faults, kills and an API server restart', () => {
       faultShare: 0.2,
       timeLimitMs: 120_000,
     });
-    expect(report.violations, JSON.stringify(report.counts)).toEqual([]);
+    const told = [JSON.stringify(report.counts), ...report.evidence].join('\n');
+    expect(report.violations, told).toEqual([]);
   });
 });

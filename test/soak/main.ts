@@ -56,6 +56,8 @@ try {
       `soak: ${String(report.violations.length)} violations (replay with --seed ${String(seed)} --load-balancer ${loadBalancer} --eip-limit ${values['eip-limit']} --changes ${values.changes}):\n`,
     );
     for (const v of report.violations) process.stdout.write(`  ! ${v}\n`);
+    if (report.evidence.length > 0)
+      process.stdout.write(`soak: the daemon meanwhile:\n${report.evidence.join('\n')}\n`);
   }
 } finally {
   await harness.stop();

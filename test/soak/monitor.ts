@@ -16,6 +16,8 @@ export class ControlPlaneMonitor {
   #episode: { holder: string; since: number; reported: boolean } | undefined;
   #lastHolder: string | undefined;
   readonly violations: string[] = [];
+  /** When each reported episode began: the daemon's lines from then on tell why it lasted. */
+  readonly reportedSince: number[] = [];
   /** Moves of the EIP from a failing node to a healthy one, and the longest episode before one. */
   moves = 0;
   longestMs = 0;
@@ -60,6 +62,7 @@ export class ControlPlaneMonitor {
     const current = this.#episode;
     if (!current.reported && now - current.since > this.#boundMs) {
       current.reported = true;
+      this.reportedSince.push(current.since);
       const name = this.#world.standIns.find((s) => s.deviceId === effective)?.name;
       this.violations.push(
         name === undefined

@@ -48,3 +48,16 @@ export async function apiserverStartedAt(kube: KubeEnvironment): Promise<number>
     await agent.close();
   }
 }
+
+/** The CCM's control-plane Events, one line each: what it thought while the EIP stayed put. */
+export async function controlPlaneEvents(admin: KubeRest): Promise<string[]> {
+  const { items } = await admin.request<{
+    items: { reason?: string; note?: string; eventTime?: string; series?: { count?: number } }[];
+  }>({ method: 'GET', path: '/apis/events.k8s.io/v1/namespaces/kube-system/events' });
+  return items
+    .filter((e) => e.reason?.startsWith('ControlPlane') === true)
+    .map(
+      (e) =>
+        `Event ${e.reason ?? ''} at ${e.eventTime ?? '?'} (×${String(e.series?.count ?? 1)}): ${e.note ?? ''}`,
+    );
+}

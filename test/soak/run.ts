@@ -27,6 +27,8 @@ export interface SoakReport {
   readonly seed: number;
   readonly counts: Record<string, number>;
   readonly violations: string[];
+  /** The daemon's lines while the control-plane EIP stayed put too long (see evidence.ts). */
+  readonly evidence: string[];
 }
 
 /** The `loadbalancer` setting of each mode. */

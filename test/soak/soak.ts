@@ -5,13 +5,14 @@ import { controlPlaneToken } from '../support/control-plane-world.ts';
 import { restFor } from '../support/kube-rest.ts';
 import { SoakCcm } from './ccm.ts';
 import { cleanUp } from './cleanup.ts';
+import { evidence } from './evidence.ts';
 import { Driver } from './driver.ts';
 import { notExercised } from './invariants/exercised.ts';
 import { metallbViolations } from './invariants/metallb.ts';
 import { nodeViolations, projectBgpViolations, type DeviceFacts } from './invariants/nodes.ts';
 import { elasticIpViolations } from './invariants/services.ts';
 import { ControlPlaneMonitor } from './monitor.ts';
-import { apiserverStartedAt, observe } from './observe.ts';
+import { apiserverStartedAt, controlPlaneEvents, observe } from './observe.ts';
 import { soakSettings, type SoakOptions, type SoakReport } from './run.ts';
 import { SoakWorld } from './world.ts';
 
@@ -83,7 +84,14 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     counts['longest of those (ms)'] = monitor.longestMs;
     if (violations.length > 0 && process.env['SOAK_DUMP'] !== undefined)
       await writeFile(process.env['SOAK_DUMP'], ccm.outputs());
-    return { seed: options.seed, counts, violations };
+    const told =
+      monitor.reportedSince.length === 0
+        ? []
+        : [
+            ...evidence(ccm.lines(), monitor.reportedSince, moveBoundMs + 2000),
+            ...(await controlPlaneEvents(world.admin).catch((e: unknown) => [String(e)])),
+          ];
+    return { seed: options.seed, counts, violations, evidence: told };
   } finally {
     monitor.stop();
     await ccm.stop();
