@@ -13,6 +13,8 @@ export class SoakCcm {
   #daemon: RunningDaemon | undefined;
   #up = false;
   kills = 0;
+  /** Each time the daemon exited when nobody killed it: its exit and its last lines. */
+  readonly crashes: string[] = [];
 
   constructor(kube: KubeEnvironment, metalUrl: string, run: SoakRun) {
     this.#kube = kube;
@@ -45,21 +47,33 @@ export class SoakCcm {
         `--eip-health-check-failures=${String(soakSettings.probeFailures)}`,
       ],
     });
-    this.#outputs.push(this.#daemon.output);
+    const daemon = this.#daemon;
+    this.#outputs.push(daemon.output);
     this.#up = true;
+    daemon.process.once('exit', (code, signal) => {
+      if (this.#daemon !== daemon) return; // killed on purpose
+      this.#up = false;
+      const last = daemon.output().trimEnd().split('\n').slice(-15).join('\n');
+      this.crashes.push(
+        `the daemon exited on its own (${signal ?? `code ${String(code)}`}); its last lines:\n${last}`,
+      );
+    });
   }
 
   /** SIGKILL: no clean-up of any kind, as when a node dies. */
   async kill(): Promise<void> {
     this.#up = false;
-    await this.#daemon?.kill();
+    const daemon = this.#daemon;
     this.#daemon = undefined;
+    await daemon?.kill();
     this.kills++;
   }
 
   async stop(): Promise<void> {
     this.#up = false;
-    await this.#daemon?.kill();
+    const daemon = this.#daemon;
+    this.#daemon = undefined;
+    await daemon?.kill();
   }
 
   /** Every line of every run of the daemon. */

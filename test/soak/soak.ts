@@ -70,6 +70,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     const violations = [
       ...(await settled(world, driver, options, counts)),
       ...monitor.violations,
+      ...ccm.crashes,
       ...secretsInLogs(ccm, counts),
       ...notExercised({
         faultsFired: faultsFired(world.emulator, counts),
