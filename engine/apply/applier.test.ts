@@ -142,6 +142,36 @@ describe('apply', () => {
     });
   });
 
+  it('fails an action whose value known after apply cannot be read, and still ends', async () => {
+    const world = new MemoryWorld([node('a')]);
+    const reservation = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new TypeError('an answer of no known shape');
+        },
+      },
+    );
+    const executors = {
+      ...world.executors,
+      'metal.request': () =>
+        Promise.resolve({ metal: { kind: 'reservation-created', reservation } } as never),
+    };
+    const given: Action = {
+      ...label('p1', 'a', 'eip', ['r1']),
+      patch: [
+        {
+          op: 'add',
+          path: '/metadata/labels/eip',
+          value: new KnownAfterApply('r1' as ActionId, '{address}'),
+        },
+      ],
+    };
+    const report = await apply(planOf([request('r1'), given]), executors, { concurrency: 4 });
+    expect(report.outcomes.map((o) => o.status)).toEqual(['applied', 'failed']);
+    expect(String((report.outcomes[1] as { error: unknown }).error)).toMatch(/no known shape/);
+  });
+
   it('sends no action waiting in its backoff, and skips what depends on it', async () => {
     const world = new MemoryWorld();
     const plan: Plan = {

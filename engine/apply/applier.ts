@@ -133,19 +133,21 @@ class PlanRun {
         this.#finish(action, { id: action.id, status: 'skipped', reason: 'stopped' });
         return;
       }
-      const resolved = resolveKnown(action, this.#answers);
-      if ('unknown' in resolved) {
-        this.#finish(action, { id: action.id, status: 'skipped', reason: resolved.unknown });
-        return;
-      }
-      this.#finish(action, await this.#execute(resolved.action));
+      this.#finish(action, await this.#execute(action));
     }, released);
   }
 
+  /** Never rejects: whatever goes wrong, resolving its values included, is the action's outcome. */
   async #execute(action: Action): Promise<Outcome> {
     const { logger } = this.#options;
     try {
-      const result = await execute(reguard(action, this.#latestVersion), this.#executors);
+      const resolved = resolveKnown(action, this.#answers);
+      if ('unknown' in resolved)
+        return { id: action.id, status: 'skipped', reason: resolved.unknown };
+      const result = await execute(
+        reguard(resolved.action, this.#latestVersion),
+        this.#executors,
+      );
       if (result.resourceVersion !== undefined && 'object' in action)
         this.#latestVersion.set(refKey(action.object), result.resourceVersion);
       if (result.metal !== undefined) this.#answers.set(action.id, result.metal);
