@@ -144,10 +144,7 @@ class PlanRun {
       const resolved = resolveKnown(action, this.#answers);
       if ('unknown' in resolved)
         return { id: action.id, status: 'skipped', reason: resolved.unknown };
-      const result = await execute(
-        reguard(resolved.action, this.#latestVersion),
-        this.#executors,
-      );
+      const result = await execute(reguard(resolved.action, this.#latestVersion), this.#executors);
       if (result.resourceVersion !== undefined && 'object' in action)
         this.#latestVersion.set(refKey(action.object), result.resourceVersion);
       if (result.metal !== undefined) this.#answers.set(action.id, result.metal);
