@@ -20,8 +20,8 @@ function sequence(p: Identified): number {
  * What each action waits for: what it names in `after`, the answers it takes values from, and the
  * earlier writes to the same object, so each is guarded by the resourceVersion the previous one
  * left and a conflict stops the rest of the chain. What waits for an object waits for its writes
- * before the answer of what waits: a reservation requested after the Service's finalizer is on,
- * the Service's address after the reservation's answer.
+ * before the answer of what waits: the Service's address after its finalizer write and the
+ * reservation's answer.
  */
 function withDependencies(pending: readonly Identified[]): Action[] {
   const byKey = new Map<string, Identified[]>();

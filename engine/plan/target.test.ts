@@ -40,8 +40,8 @@ describe('--target', () => {
     for (const a of web) expect(kept.has(a.id)).toBe(true);
     for (const a of limited.actions) for (const d of a.dependsOn) expect(kept.has(d)).toBe(true);
     expect(limited.actions.map((a) => a.target)).toEqual([
-      'Service default/web',
       'Elastic IP for Service default/web',
+      'Service default/web', // its finalizer, beside the request
       'Service default/web', // its address, known after apply of the request
       'Service default/web status',
     ]);

@@ -64,6 +64,6 @@ export const serviceMarks = {
     key: 'service.kubernetes.io/load-balancer-cleanup',
     on: 'Service',
     use: 'written',
-    meaning: 'set before its Elastic IP is requested; removed after the Elastic IP is released',
+    meaning: 'set with (or before) its Elastic IP; removed after the Elastic IP is released',
   }),
 } as const;

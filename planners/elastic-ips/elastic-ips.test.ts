@@ -6,6 +6,7 @@ import {
   service,
   world,
   addressWrites,
+  desiredService,
 } from '../../test/support/service-world.ts';
 import { serviceHash, serviceTags } from '../../model/marks/tags.ts';
 import { planElasticIps } from './elastic-ips.ts';
@@ -60,8 +61,20 @@ describe('planElasticIps', () => {
     };
     expect(planElasticIps(configured).metal[0]?.request.body).toMatchObject({ metro: 'da' });
     expect(planElasticIps(configured).metal[0]?.request.body).not.toHaveProperty('facility');
-    // The finalizer goes on before the reservation is requested.
-    expect(out.metal.every((m) => m.after?.[0]?.startsWith('v1/Service/default/'))).toBe(true);
+  });
+
+  it('requests beside the finalizer write, and puts the finalizer on with the address if that write did not land', () => {
+    const requested = planElasticIps(world({ services: [service('web')] }));
+    expect(requested.metal.map((m) => m.after)).toEqual([undefined]);
+    // The reservation was made; the finalizer write was lost (a conflict, a crash).
+    const tags = serviceTags('default', 'web', cluster);
+    const next = planElasticIps(
+      world({ services: [service('web')], reservations: [reservation(1, tags)] }),
+    );
+    expect(next.metal).toEqual([]);
+    const given = desiredService(addressWrites(next)[0]);
+    expect(given?.metadata?.finalizers).toContain('service.kubernetes.io/load-balancer-cleanup');
+    expect(given?.spec?.loadBalancerIP).toBe('198.51.100.1');
   });
 
   it('claims Services of its own class, and leaves other classes alone', () => {

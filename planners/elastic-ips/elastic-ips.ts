@@ -46,7 +46,12 @@ function planOwn(p: Planning, claim: ServiceClaim): void {
   }
 }
 
-/** A reservation for a Service that has none: its finalizer first, within `--eip-limit`. */
+/**
+ * A reservation for a Service that has none, within `--eip-limit`, requested beside its finalizer
+ * write: whatever becomes of that write (a crash, a conflict, the Service deleted meanwhile), the
+ * reservation is found again by its tags, and the next loop puts the finalizer on with the address
+ * or, the Service gone, collects the reservation from a complete observation.
+ */
 function request(p: Planning, service: V1Service): void {
   const { settings } = p.snapshot;
   const where = locationOf(service, p.snapshot);
@@ -61,7 +66,7 @@ function request(p: Planning, service: V1Service): void {
     return;
   }
   const marked = assign(service, undefined, p.annotation);
-  const why = 'mark the Service before its Elastic IP is requested';
+  const why = 'mark the Service: its Elastic IP is released before it goes';
   patchService(p, service, marked, why, events.ElasticIPFinalizerAdded);
   p.announced++;
   const reservation = requestReservation(service, where, settings.projectID, p.cluster);
@@ -134,7 +139,7 @@ function collectOrphans(p: Planning, facts: Facts): void {
 
 /**
  * An Elastic IP for every LoadBalancer Service: a /32 reservation tagged for the Service and the
- * cluster, found again by those tags, put on the Service (finalizer first), released when the
+ * cluster, found again by those tags, put on the Service with its finalizer, released when the
  * Service goes; reservations of this cluster that no Service claims are collected, but only from a
  * complete observation; anything not tagged for this cluster is never touched.
  */

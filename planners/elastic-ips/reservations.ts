@@ -1,7 +1,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { MetalIntent } from '../../model/desired.ts';
 import type { ClusterId, ProjectId } from '../../model/ids.ts';
-import { describeRef, refKey, refOf, type ObjectRef } from '../../model/kubernetes.ts';
+import { describeRef, refOf, type ObjectRef } from '../../model/kubernetes.ts';
 import { events, type EventReason } from '../../model/marks/events.ts';
 import { serviceTags, tagMarks } from '../../model/marks/tags.ts';
 import type { Reservation } from '../../model/metal.ts';
@@ -29,7 +29,7 @@ export function releaseReservation(
   };
 }
 
-/** A /32 tagged for the Service and the cluster, requested once its finalizer is on. */
+/** A /32 tagged for the Service and the cluster: found again by its tags, whatever happens next. */
 export function requestReservation(
   service: V1Service,
   where: Location,
@@ -47,7 +47,6 @@ export function requestReservation(
     reasons: ['a LoadBalancer Service has no Elastic IP'],
     event: events.ElasticIPRequested,
     regarding,
-    after: [refKey(regarding)],
     request: {
       operation: 'requestIPReservation',
       method: 'POST',
