@@ -267,6 +267,7 @@ export class Daemon {
       intervalMs: settings.eipHealthCheckIntervalMs,
       onChange: () => {
         this.#scheduler?.request('probe');
+        this.#reconciler?.probesChanged();
       },
       log: this.#log,
     });

@@ -1,12 +1,11 @@
 import type { Executors } from '../../model/executors.ts';
-import type { MetalWriteAnswer } from '../../model/metal-writes.ts';
 import type { MetalNeeds } from '../../model/observation.ts';
-import type { Action, Plan } from '../../model/plan.ts';
+import type { Plan } from '../../model/plan.ts';
 import type { Settings } from '../../model/settings.ts';
 import type { KubernetesState, ProbeResult, Snapshot } from '../../model/snapshot.ts';
 import { planAll } from '../../planners/index.ts';
-import { apply, tally, type Outcome } from '../apply/applier.ts';
-import { ActionBackoff, type Attempt } from '../apply/backoff.ts';
+import { apply, tally } from '../apply/applier.ts';
+import { ActionBackoff } from '../apply/backoff.ts';
 import type { Logger } from '../cli/logging.ts';
 import type { Location } from '../observe/location.ts';
 import { observe } from '../observe/observe.ts';
@@ -16,13 +15,9 @@ import { diff } from '../plan/differ.ts';
 import { renderText } from '../render/text.ts';
 import { untilReflected, type FindCached } from './caught-up.ts';
 import { announcedWhileRunning } from './announced.ts';
-import {
-  causeOf,
-  isConflict,
-  outcomeEvents,
-  WarningTransitions,
-  type EventReporter,
-} from './events.ts';
+import { isConflict, outcomeEvents, WarningTransitions, type EventReporter } from './events.ts';
+import { failoverPlan, type Applying } from './failover.ts';
+import { attemptOf, recordOutcomes, type OutcomeSinks } from './outcomes.ts';
 import { foldedReasons, LoadBalancerEvents } from './service-events.ts';
 import type { Metrics } from './metrics.ts';
 import { SnapshotMetrics } from './snapshot-metrics.ts';
@@ -44,11 +39,10 @@ export interface ReconcilerDeps {
     readonly changed: () => Promise<void>;
   };
   /** The Metal state to plan on (write-through: listed only when it must be), told the writes. */
-  readonly metal: {
+  readonly metal: OutcomeSinks['metal'] & {
     current(needs: MetalNeeds, asked?: 'start' | 'resync'): Promise<CurrentMetal>;
-    written(answers: readonly MetalWriteAnswer[]): void;
-    failed(): void;
   };
+
   /** Where the cluster lives, asked each loop (the host's metadata is read only when needed). */
   readonly location: (kubernetes: KubernetesState) => Promise<Location>;
   readonly probes: () => readonly ProbeResult[];
@@ -78,12 +72,17 @@ export class Reconciler {
   readonly #warnings = new WarningTransitions();
   readonly #loadBalancers = new LoadBalancerEvents();
   readonly #gauges: SnapshotMetrics;
+  readonly #sinks: OutcomeSinks;
+  /** A loop between its plan and its end; a control-plane move meanwhile, which the next awaits. */
+  #applying: Applying | undefined;
+  #failover: Promise<void> | undefined;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#gauges = new SnapshotMetrics(deps.metrics);
     deps.metrics.syncPeriod.set(deps.settings.syncPeriodMs / 1000);
     this.#backoff = deps.backoff ?? new ActionBackoff();
+    this.#sinks = { metrics: deps.metrics, backoff: this.#backoff, metal: deps.metal };
   }
 
   /**
@@ -105,6 +104,7 @@ export class Reconciler {
       metrics.loops.inc({ trigger, result: 'not-leader' });
       return {};
     }
+    await this.#failover;
     const end = metrics.loopDuration.startTimer();
     try {
       const snapshot = await this.#observe(trigger);
@@ -212,8 +212,47 @@ export class Reconciler {
       : { next: { trigger: 'retry', delayMs: Math.max(0, at - Date.now()) } };
   }
 
-  /** `announce` logs the plan once its first writes are on their way: rendering is not on their path. */
+  /** While a loop applies, a control-plane EIP on a failing node moves at once (failover.ts). */
+  probesChanged(): void {
+    if (this.#failover !== undefined || !this.#deps.leading() || this.#deps.dryRun) return;
+    const plan = failoverPlan(this.#applying, this.#deps.probes());
+    if (plan === undefined) return;
+    this.#applying = undefined; // its snapshot no longer shows where the EIP is: once per loop
+    this.#failover = this.#failOver(this.#backoff.hold(plan, Date.now()))
+      .catch((error: unknown) => {
+        this.#deps.log.error({ err: error }, 'control-plane move failed');
+      })
+      .finally(() => (this.#failover = undefined));
+  }
+
+  async #failOver(plan: Plan): Promise<void> {
+    const report = await apply(plan, this.#deps.executors, {
+      concurrency: 1,
+      logger: this.#deps.log,
+      shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
+    });
+    const recorded = recordOutcomes(plan, report.outcomes, this.#sinks);
+    const fields = { ...tally(report.outcomes), plan: renderText(plan, new Date()) };
+    this.#deps.log.info(fields, 'control-plane move applied while a loop applies');
+    this.#deps.events.report(outcomeEvents(recorded));
+  }
+
   async #apply(
+    trigger: Trigger,
+    plan: Plan,
+    snapshot: Snapshot,
+    announce: () => void,
+  ): Promise<LoopEnd> {
+    this.#applying = { snapshot, plan };
+    try {
+      return await this.#applyPlan(trigger, plan, snapshot, announce);
+    } finally {
+      this.#applying = undefined;
+    }
+  }
+
+  /** `announce` logs the plan once its first writes are on their way: rendering is not on their path. */
+  async #applyPlan(
     trigger: Trigger,
     plan: Plan,
     snapshot: Snapshot,
@@ -235,22 +274,9 @@ export class Reconciler {
         announce,
       ),
     );
-    const byId = new Map(plan.actions.map((a) => [a.id, a]));
-    const recorded = report.outcomes.flatMap((outcome): [Action, Outcome][] => {
-      const action = byId.get(outcome.id);
-      return action === undefined ? [] : [[action, outcome]];
-    });
-    // A lost race (409/422 on a guarded write) is a conflict, re-planned at once: not a failure.
-    for (const [action, outcome] of recorded)
-      metrics.actions.inc({
-        area: action.area,
-        kind: action.kind,
-        result: isConflict(outcome) ? 'conflict' : outcome.status,
-      });
+    const recorded = recordOutcomes(plan, report.outcomes, this.#sinks);
     const durationMs = Date.now() - started;
     this.#deps.log.info({ trigger, ...tally(report.outcomes), durationMs }, 'plan applied');
-    this.#backoff.record(plan, report.outcomes.flatMap(attemptOf), Date.now());
-    this.#metalWritten(recorded);
     const failed = report.outcomes.some((o) => attemptOf(o)[0]?.result === 'failed');
     metrics.loops.inc({ trigger, result: failed ? 'partly-applied' : 'applied' });
     const written = recorded.flatMap(([action, o]) =>
@@ -270,26 +296,4 @@ export class Reconciler {
     const replan = report.outcomes.some((o) => o.status === 'applied' || isConflict(o));
     return replan ? { next: { trigger: 'applier', delayMs: 0 } } : this.#retryLater();
   }
-
-  /** Tells the Metal state what the loop's Metal writes answered, and whether one failed. */
-  #metalWritten(recorded: readonly [Action, Outcome][]): void {
-    const answers: MetalWriteAnswer[] = [];
-    for (const [action, outcome] of recorded) {
-      if (action.kind !== 'metal.request') continue;
-      if (outcome.status === 'failed') this.#deps.metal.failed();
-      if (outcome.status === 'applied')
-        answers.push(outcome.result?.metal ?? { kind: 'unfolded', why: 'no answer told' });
-    }
-    this.#deps.metal.written(answers);
-  }
-}
-
-/**
- * An outcome as the backoff counts it: applied, or failed for a reason of its own. A write that lost
- * a race is neither (the next loop plans it afresh), nor is an action that did not run.
- */
-function attemptOf(outcome: Outcome): Attempt[] {
-  if (outcome.status === 'applied') return [{ id: outcome.id, result: 'applied' }];
-  if (outcome.status !== 'failed' || isConflict(outcome)) return [];
-  return [{ id: outcome.id, result: 'failed', error: causeOf(outcome) }];
 }
