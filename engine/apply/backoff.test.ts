@@ -93,6 +93,14 @@ describe('ActionBackoff', () => {
     expect(backoff.nextRetry()).toBeUndefined();
   });
 
+  it('keeps the other actions backing off when held against a part of a plan', () => {
+    const backoff = new ActionBackoff({ random: () => 0 });
+    const both = planOf(reserve('web'), reserve('api'));
+    backoff.record(both, [fail('web'), fail('api')], 0);
+    expect(waitingIds(backoff.hold(planOf(reserve('web')), 10, true))).toEqual(['web']);
+    expect(waitingIds(backoff.hold(both, 10))).toEqual(['web', 'api']);
+  });
+
   it('lets an always refused action be sent at most 10 times in its first 10 minutes', () => {
     for (const jitter of [0, 0.5, 0.99]) {
       const backoff = new ActionBackoff({ random: () => jitter });

@@ -58,15 +58,19 @@ export class ActionBackoff {
     this.#random = options.random ?? Math.random;
   }
 
-  /** The plan with every action still inside its backoff marked as waiting. */
-  hold(plan: Plan, now: number): Plan {
+  /**
+   * The plan with every action still inside its backoff marked as waiting. A whole plan forgets the
+   * actions it no longer has; a part of one (`part`: a control-plane move between loops) keeps them.
+   */
+  hold(plan: Plan, now: number, part = false): Plan {
     const inPlan = new Map(plan.actions.map((a) => [a.id, a]));
     for (const [id, entry] of this.#entries) {
       const action = inPlan.get(id);
-      if (action === undefined || intentOf(action) !== entry.intent) this.#entries.delete(id);
+      if (action === undefined ? !part : intentOf(action) !== entry.intent)
+        this.#entries.delete(id);
     }
     const waiting: Waiting[] = [...this.#entries]
-      .filter(([, e]) => e.retryAt > now)
+      .filter(([id, e]) => e.retryAt > now && inPlan.has(id))
       .map(([id, e]) => ({
         action: id,
         failures: e.failures,

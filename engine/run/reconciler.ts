@@ -218,7 +218,7 @@ export class Reconciler {
     const plan = failoverPlan(this.#applying, this.#deps.probes());
     if (plan === undefined) return;
     this.#applying = undefined; // its snapshot no longer shows where the EIP is: once per loop
-    this.#failover = this.#failOver(this.#backoff.hold(plan, Date.now()))
+    this.#failover = this.#failOver(this.#backoff.hold(plan, Date.now(), true))
       .catch((error: unknown) => {
         this.#deps.log.error({ err: error }, 'control-plane move failed');
       })
