@@ -41,6 +41,21 @@ const goneEvent = `${JSON.stringify({
   },
 })}\n`;
 
+/** An error answer, as an API server in trouble gives it. */
+function failed(record: ProxyRecord, res: ServerResponse, code: 500 | 503): void {
+  record.status = code;
+  res.writeHead(code, { 'content-type': 'application/json' }).end(
+    JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      code,
+      reason: code === 500 ? 'InternalError' : 'ServiceUnavailable',
+      message: 'injected by the test proxy',
+    }),
+  );
+}
+
 async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk);
@@ -65,6 +80,9 @@ export class KubeProxy {
   /** Paths whose watches are refused with 410 from a resourceVersion at or below this one. */
   readonly #goneBelow = new Map<string, number>();
   #fail: (method: string, path: string) => boolean = () => false;
+  #hold: (method: string, path: string) => boolean = () => false;
+  /** Requests held unanswered, each waiting for `release()`. */
+  readonly #held = new Set<() => void>();
   #swallow: (path: string, event: WatchEvent) => boolean = () => false;
   url = '';
 
@@ -97,6 +115,25 @@ export class KubeProxy {
   /** Requests for which `fail` is true are answered 500 (an API server in trouble). */
   failWhen(fail: (method: string, path: string) => boolean): void {
     this.#fail = fail;
+  }
+
+  /**
+   * Requests for which `hold` is true get no answer (an API server that stopped answering) until
+   * `release()`, which answers them 503 and ends the holding.
+   */
+  holdWhen(hold: (method: string, path: string) => boolean): void {
+    this.#hold = hold;
+  }
+
+  /** How many requests are held now. */
+  get held(): number {
+    return this.#held.size;
+  }
+
+  release(): void {
+    this.#hold = () => false;
+    for (const answer of this.#held) answer();
+    this.#held.clear();
   }
 
   /** Watch events for which `swallow` is true never reach the client; the stream goes on. */
@@ -134,18 +171,13 @@ export class KubeProxy {
     const record = this.#record(req, url);
     const body = await readAll(req);
     const from = Number(url.searchParams.get('resourceVersion') ?? '');
+    if (this.#hold(record.method, record.path)) {
+      await new Promise<void>((resolve) => this.#held.add(resolve));
+      failed(record, res, 503);
+      return;
+    }
     if (this.#fail(record.method, record.path)) {
-      record.status = 500;
-      res.writeHead(500, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          kind: 'Status',
-          apiVersion: 'v1',
-          status: 'Failure',
-          code: 500,
-          reason: 'InternalError',
-          message: 'injected by the test proxy',
-        }),
-      );
+      failed(record, res, 500);
       return;
     }
     // A list brings versions that are valid again; a resume from before the 410 is refused.
@@ -220,6 +252,7 @@ export class KubeProxy {
   }
 
   async close(): Promise<void> {
+    this.release();
     for (const s of this.#streams) s.client.destroy();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) =>
