@@ -42,7 +42,6 @@ export interface ReconcilerDeps {
   readonly metal: OutcomeSinks['metal'] & {
     current(needs: MetalNeeds, asked?: 'start' | 'resync'): Promise<CurrentMetal>;
   };
-
   /** Where the cluster lives, asked each loop (the host's metadata is read only when needed). */
   readonly location: (kubernetes: KubernetesState) => Promise<Location>;
   readonly probes: () => readonly ProbeResult[];
