@@ -280,6 +280,7 @@ export class Daemon {
     this.#stop.abort();
     this.#loopingSince = undefined;
     await this.#scheduler?.stop();
+    await this.#reconciler?.moving;
     await this.#running;
     await this.#events?.drain();
     await this.#leadership?.stop();

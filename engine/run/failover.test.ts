@@ -90,7 +90,8 @@ describe('control-plane failover while a loop applies', () => {
 
     w.failHolder();
     w.reconciler.probesChanged();
-    await eventually(() => w.requests.length === 2, 2000, 'the EIP to move');
+    await w.reconciler.moving; // what stopping the daemon waits for
+    expect(w.reconciler.moving).toBeUndefined();
     expect(w.requests[0]).toMatch(/^DELETE \/ips\//); // off the failing holder
     expect(w.requests[1]).toMatch(/^POST \/devices\/.+\/ips$/); // onto a healthy node
     w.reconciler.probesChanged(); // a move under way is not started twice

@@ -198,7 +198,7 @@ export class Reconciler {
       metrics.loops.inc({ trigger, result: 'backing-off' });
       return this.#retryLater();
     }
-    return this.#apply(trigger, plan, snapshot, () => {
+    return this.#apply(trigger, { plan, snapshot }, () => {
       log.info(described(), 'applying plan');
     });
   }
@@ -209,6 +209,14 @@ export class Reconciler {
     return at === undefined
       ? {}
       : { next: { trigger: 'retry', delayMs: Math.max(0, at - Date.now()) } };
+  }
+
+  /** Leadership lost mid-plan, or stopping: what has not started does not start. */
+  readonly #continuing = (): boolean => this.#deps.leading() && !this.#deps.stopped();
+
+  /** The control-plane move under way between loops, if any: stopping waits for it. */
+  get moving(): Promise<void> | undefined {
+    return this.#failover;
   }
 
   /** While a loop applies, a control-plane EIP on a failing node moves at once (failover.ts). */
@@ -225,26 +233,18 @@ export class Reconciler {
   }
 
   async #failOver(plan: Plan): Promise<void> {
-    const report = await apply(plan, this.#deps.executors, {
-      concurrency: 1,
-      logger: this.#deps.log,
-      shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
-    });
+    const options = { concurrency: 1, logger: this.#deps.log, shouldContinue: this.#continuing };
+    const report = await apply(plan, this.#deps.executors, options);
     const recorded = recordOutcomes(plan, report.outcomes, this.#sinks);
     const fields = { ...tally(report.outcomes), plan: renderText(plan, new Date()) };
     this.#deps.log.info(fields, 'control-plane move applied while a loop applies');
     this.#deps.events.report(outcomeEvents(recorded));
   }
 
-  async #apply(
-    trigger: Trigger,
-    plan: Plan,
-    snapshot: Snapshot,
-    announce: () => void,
-  ): Promise<LoopEnd> {
-    this.#applying = { snapshot, plan };
+  async #apply(trigger: Trigger, applying: Applying, announce: () => void): Promise<LoopEnd> {
+    this.#applying = applying;
     try {
-      return await this.#applyPlan(trigger, plan, snapshot, announce);
+      return await this.#applyPlan(trigger, applying.plan, applying.snapshot, announce);
     } finally {
       this.#applying = undefined;
     }
@@ -267,8 +267,7 @@ export class Reconciler {
           apply(plan, executors, {
             concurrency: this.#deps.concurrency,
             logger: this.#deps.log,
-            // Leadership lost mid-plan: what has not started does not start.
-            shouldContinue: () => this.#deps.leading() && !this.#deps.stopped(),
+            shouldContinue: this.#continuing,
           }),
         announce,
       ),
