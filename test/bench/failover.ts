@@ -1,15 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { syntheticProject } from '../../emulator/synthetic.ts';
 import { eventually } from '../support/eventually.ts';
-import { spawnDaemon } from '../support/daemon-process.ts';
 import type { KubeEnvironment } from '../kube/harness.ts';
-import { restFor } from '../support/kube-rest.ts';
-import { controlPlaneToken, controlPlaneWorld, eipTag } from '../support/control-plane-world.ts';
+import { controlPlaneCcm, probeFailures as threshold } from '../support/control-plane-ccm.ts';
 import { summary, type Benchmark } from './report.ts';
 
 const failovers = Number(process.env['BENCH_FAILOVERS'] ?? 20);
 const intervalMs = Number(process.env['BENCH_PROBE_INTERVAL_MS'] ?? 1000);
-const threshold = 3;
 
 /**
  * Control-plane failover with real probes: the node holding the EIP turns its /healthz bad; timed
@@ -21,20 +17,8 @@ export const failover: Benchmark = {
   needsKube: true,
   async run(kube: KubeEnvironment | undefined) {
     if (kube === undefined) throw new Error('failover needs the test API server');
-    const world = await controlPlaneWorld({
-      admin: restFor(kube.adminKubeconfig),
-      port: Number(new URL(kube.server).port),
-      tls: kube.servingCertificate,
-    });
-    const daemon = await spawnDaemon({
-      kubeconfig: kube.ccmKubeconfig,
-      baseURL: world.emulator.url,
-      config: { apiKey: controlPlaneToken, projectID: syntheticProject, metro: 'da', eipTag },
-      args: [
-        `--eip-health-check-interval=${String(intervalMs)}ms`,
-        `--eip-health-check-failures=${String(threshold)}`,
-      ],
-    });
+    const ccm = await controlPlaneCcm(kube, { intervalMs });
+    const { world } = ccm;
     try {
       await eventually(async () => (await world.probeEip()) === 200, 30_000, 'the EIP placed');
       const moved: number[] = [];
@@ -61,8 +45,7 @@ export const failover: Benchmark = {
         ],
       };
     } finally {
-      await daemon.kill();
-      await world.close();
+      await ccm.stop();
     }
   },
 };

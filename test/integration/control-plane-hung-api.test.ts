@@ -1,23 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mirrorService } from '../../model/marks/control-plane.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { syntheticProject } from '../../emulator/synthetic.ts';
 import {
-  controlPlaneToken,
-  controlPlaneWorld,
-  eipTag,
-  type ControlPlaneWorld,
-} from '../support/control-plane-world.ts';
-import { spawnDaemon, type RunningDaemon } from '../support/daemon-process.ts';
-import { admin, eventually, forceDelete, kube } from '../support/integration.ts';
+  controlPlaneCcm,
+  probeFailures as failures,
+  probeIntervalMs as intervalMs,
+  type ControlPlaneCcm,
+} from '../support/control-plane-ccm.ts';
+import type { ControlPlaneWorld } from '../support/control-plane-world.ts';
+import { admin, eventually, kube } from '../support/integration.ts';
 import { KubeProxy } from '../support/kube-proxy.ts';
 
-const intervalMs = 500;
-const failures = 3;
 const region = 'topology.kubernetes.io/region';
-let world: ControlPlaneWorld;
 let proxy: KubeProxy;
-let daemon: RunningDaemon;
+let ccm: ControlPlaneCcm;
+let world: ControlPlaneWorld;
 
 const nodeRegion = async (name: string): Promise<string | undefined> => {
   const node = await admin().request<{ metadata: { labels?: Record<string, string> } }>({
@@ -28,29 +24,14 @@ const nodeRegion = async (name: string): Promise<string | undefined> => {
 };
 
 beforeAll(async () => {
-  world = await controlPlaneWorld({
-    admin: admin(),
-    port: Number(new URL(kube().server).port),
-    tls: kube().servingCertificate,
-  });
   proxy = await KubeProxy.start(kube());
-  daemon = await spawnDaemon({
-    kubeconfig: await proxy.ccmKubeconfig(),
-    baseURL: world.emulator.url,
-    config: { apiKey: controlPlaneToken, projectID: syntheticProject, metro: 'da', eipTag },
-    args: [
-      `--eip-health-check-interval=${String(intervalMs)}ms`,
-      `--eip-health-check-failures=${String(failures)}`,
-    ],
-  });
+  ccm = await controlPlaneCcm(kube(), { kubeconfig: await proxy.ccmKubeconfig() });
+  world = ccm.world;
 });
 
 afterAll(async () => {
-  await daemon.kill();
+  await ccm.stop();
   await proxy.close();
-  await world.close();
-  await forceDelete(resourcePath(resources.Service, mirrorService));
-  await forceDelete(resourcePath(resources.EndpointSlice, mirrorService));
 });
 
 describe('control-plane Elastic IP while the API server stops answering', () => {

@@ -2,28 +2,18 @@ import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mirrorService } from '../../model/marks/control-plane.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { syntheticProject } from '../../emulator/synthetic.ts';
+import { eipAddress, type ControlPlaneWorld } from '../support/control-plane-world.ts';
 import {
-  controlPlaneToken,
-  controlPlaneWorld,
-  eipAddress,
-  eipTag,
-  type ControlPlaneWorld,
-} from '../support/control-plane-world.ts';
+  controlPlaneCcm,
+  probeFailures as failures,
+  probeIntervalMs as intervalMs,
+  type ControlPlaneCcm,
+} from '../support/control-plane-ccm.ts';
 import { kubernetesSlice } from '../support/builders.ts';
-import {
-  admin,
-  eventually,
-  forceDelete,
-  kube,
-  startDaemon,
-  type RunningDaemon,
-} from '../support/integration.ts';
+import { admin, eventually, kube } from '../support/integration.ts';
 
-const intervalMs = 500;
-const failures = 3;
+let ccm: ControlPlaneCcm;
 let world: ControlPlaneWorld;
-let daemon: RunningDaemon;
 /** Mirror checks made while the tests ran, and the ones that did not match. */
 const mirrorChecks = { made: 0, mismatches: [] as string[] };
 let watching: NodeJS.Timeout | undefined;
@@ -75,27 +65,13 @@ async function mirrorMismatch(): Promise<string | undefined> {
 }
 
 beforeAll(async () => {
-  world = await controlPlaneWorld({
-    admin: admin(),
-    port: Number(new URL(kube().server).port),
-    tls: kube().servingCertificate,
-  });
-  daemon = await startDaemon({
-    baseURL: world.emulator.url,
-    config: { apiKey: controlPlaneToken, projectID: syntheticProject, metro: 'da', eipTag },
-    args: [
-      `--eip-health-check-interval=${String(intervalMs)}ms`,
-      `--eip-health-check-failures=${String(failures)}`,
-    ],
-  });
+  ccm = await controlPlaneCcm(kube());
+  world = ccm.world;
 });
 
 afterAll(async () => {
   clearInterval(watching);
-  await daemon.kill();
-  await world.close();
-  await forceDelete(resourcePath(resources.Service, mirrorService));
-  await forceDelete(resourcePath(resources.EndpointSlice, mirrorService));
+  await ccm.stop();
 });
 
 describe('control-plane Elastic IP, with real probes on loopback', () => {
