@@ -104,6 +104,22 @@ describe('the Metal API emulator: IP reservations and assignments', () => {
     });
   });
 
+  it('counts what approvals take and deletions give back against the quota', async () => {
+    // The synthetic project holds 2 addresses; the quota is 4.
+    const first = await reserve();
+    const second = await reserve();
+    const pending = await reserve();
+    expect(emulatorOf().world.approve(String(pending.body['id']))).toBe(true); // 5 of 4
+    expect((await reserve()).body).toMatchObject({ state: 'pending' });
+    await call('DELETE', `/ips/${String(first.body['id'])}`);
+    expect((await reserve()).body).toMatchObject({ state: 'pending' }); // 4 of 4
+    await call('DELETE', `/ips/${String(second.body['id'])}`);
+    const created = await reserve(); // 3 of 4
+    expect(created.body).toMatchObject({ state: 'created' });
+    const held = [...emulatorOf().world.reservations.values()].map((r) => r['address']);
+    expect(held.filter((a) => a === created.body['address'])).toHaveLength(1);
+  });
+
   it('gets, assigns, unassigns and deletes a reservation (with its assignments)', async () => {
     const created = await reserve();
     const id = String(created.body['id']);

@@ -1,6 +1,6 @@
 import type { MetalWorld } from '../providers/fixture/metal.ts';
 import { ipv4ToNumber } from './addresses.ts';
-import { block, freeAddress } from './address-pool.ts';
+import { block, ReservationTable } from './address-pool.ts';
 
 /** JSON objects as the API sends them. */
 export type Json = Record<string, unknown>;
@@ -34,7 +34,7 @@ export class EmulatorWorld {
   readonly devices = new Map<string, Json>();
   readonly seededNeighbors = new Map<string, Json[]>();
   readonly sessions: Json[] = [];
-  readonly reservations = new Map<string, Json>();
+  readonly reservations = new ReservationTable();
   /** Where new Elastic IPs come from. */
   readonly range: { readonly first: number; readonly count: number };
   readonly quota: number;
@@ -99,10 +99,12 @@ export class EmulatorWorld {
 
   /** What Equinix staff do for a pending request: give it an address (tests call this). */
   approve(reservationId: string): boolean {
-    const reservation = this.reservations.get(reservationId.toLowerCase());
-    const address = freeAddress(this.reservations, this.range);
+    const id = reservationId.toLowerCase();
+    const reservation = this.reservations.get(id);
+    const address = this.reservations.freeAddress(this.range);
     if (reservation?.['state'] !== 'pending' || address === undefined) return false;
     Object.assign(reservation, { state: 'created', enabled: true, ...block(address, 32) });
+    this.reservations.set(id, reservation); // counted anew: it holds an address now
     return true;
   }
 }

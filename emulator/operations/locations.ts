@@ -13,6 +13,22 @@ export function knownCodes(world: EmulatorWorld, key: 'metro' | 'facility'): str
   return [...new Set([...defaults[key], ...seen])].sort();
 }
 
+/** Whether the API knows a metro (or facility): a default, or one a device or reservation has. */
+export function isKnownCode(
+  world: EmulatorWorld,
+  key: 'metro' | 'facility',
+  code: string,
+): boolean {
+  const wanted = code.toLowerCase();
+  const has = (o: Json): boolean =>
+    String((o[key] as Json | undefined)?.['code']).toLowerCase() === wanted;
+  return (
+    (defaults[key] as readonly string[]).includes(wanted) ||
+    [...world.devices.values()].some(has) ||
+    [...world.reservations.values()].some(has)
+  );
+}
+
 export function metroOf(code: string): Json {
   return { id: randomUUID(), code, name: code.toUpperCase(), country: 'US' };
 }

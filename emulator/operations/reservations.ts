@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { noContent, notFound, ok, unprocessable, type Answer } from '../answers.ts';
-import { block, freeAddress, usedAddresses } from '../address-pool.ts';
+import { block } from '../address-pool.ts';
 import { api, href, type EmulatorWorld, type Json } from '../world.ts';
 import { assignmentById, unassign } from './assignments.ts';
-import { facilityOf, knownCodes, metroOf } from './locations.ts';
+import { facilityOf, isKnownCode, metroOf } from './locations.ts';
 import { paged, type PageOptions } from './paging.ts';
 
 const includes = (query: URLSearchParams, what: string): boolean =>
@@ -48,11 +48,10 @@ function optionalFieldProblems(world: EmulatorWorld, body: Json): string[] {
     ...(comments === undefined || typeof comments === 'string'
       ? []
       : ['comments must be a string']),
-    ...(typeof metro === 'string' && !knownCodes(world, 'metro').includes(metro.toLowerCase())
+    ...(typeof metro === 'string' && !isKnownCode(world, 'metro', metro)
       ? [`Metro ${metro} is not a valid metro`]
       : []),
-    ...(typeof facility === 'string' &&
-    !knownCodes(world, 'facility').includes(facility.toLowerCase())
+    ...(typeof facility === 'string' && !isKnownCode(world, 'facility', facility)
       ? [`Facility ${facility} is not a valid facility`]
       : []),
   ];
@@ -110,12 +109,11 @@ export function requestIPReservation(world: EmulatorWorld, id: string, body: Jso
   const problems = requestProblems(world, body);
   if (problems.length > 0) return unprocessable(...problems);
   const size = body['quantity'] as number;
-  const overQuota = usedAddresses(world.reservations) + size > world.quota;
+  const overQuota = world.reservations.quotaUsed + size > world.quota;
   if (overQuota && body['fail_on_approval_required'] === true)
     return unprocessable('request exceeds your quota and would require approval');
   const base = newReservation(world, body);
-  const address =
-    overQuota || size !== 1 ? undefined : freeAddress(world.reservations, world.range);
+  const address = overQuota || size !== 1 ? undefined : world.reservations.freeAddress(world.range);
   const reservation =
     address === undefined
       ? { ...base, state: 'pending' }
