@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8';
-import { v8Flags } from './v8-flags.ts';
+import { favourSmallHeap } from './v8-flags.ts';
 
 // Before the CLI's modules load (the image, the chart and `node dist/engine/main.js` alike).
-setFlagsFromString(v8Flags);
+favourSmallHeap();
 const { runCli } = await import('./cli/cli.ts');
 
 process.exitCode = await runCli(process.argv.slice(2), {

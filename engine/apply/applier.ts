@@ -8,6 +8,7 @@ import { dependantsOf } from '../plan/dependants.ts';
 import type { Logger } from '../cli/logging.ts';
 import { resolveKnown } from './known-values.ts';
 import { Slots } from './slots.ts';
+import { favouringSpeed } from '../v8-flags.ts';
 
 export type Outcome =
   /** `result`: what the executor reported (a Metal write's answer, a new resourceVersion). */
@@ -192,7 +193,8 @@ export async function apply(
   executors: Executors,
   options: ApplyOptions,
 ): Promise<ApplyReport> {
-  const outcomes = await new PlanRun(plan, executors, options).run(plan);
+  const run = new PlanRun(plan, executors, options);
+  const outcomes = await favouringSpeed(() => run.run(plan));
   return {
     outcomes: plan.actions.map(
       (a) => outcomes.get(a.id) ?? { id: a.id, status: 'skipped', reason: 'not reached' },

@@ -24,6 +24,7 @@ import { metalConnection, type MetalConnection } from './metal-connection.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Reconciler } from './reconciler.ts';
 import { LoopScheduler } from './scheduler.ts';
+import { favouringSpeed } from '../v8-flags.ts';
 import { startServing, type Serving } from './serving/serve.ts';
 import type { ServingOptions } from './serving/options.ts';
 
@@ -173,7 +174,12 @@ export class Daemon {
       stopped: () => this.#stop.signal.aborted,
     });
     this.#scheduler = new LoopScheduler({
-      run: (trigger) => this.#reconciler?.loop(trigger) ?? Promise.resolve({}),
+      // A change to act on runs with speed (v8-flags.ts); a resync or a retry plans with the
+      // small heap, and only what it applies runs with speed.
+      run: (trigger) => {
+        const loop = () => this.#reconciler?.loop(trigger) ?? Promise.resolve({});
+        return trigger === 'resync' || trigger === 'retry' ? loop() : favouringSpeed(loop);
+      },
       resyncMs: settings.syncPeriodMs,
       onError: (error) => {
         this.#log.error({ err: error }, 'loop failed');

@@ -1,0 +1,28 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const set = vi.fn<(flags: string) => void>();
+vi.mock('node:v8', () => ({ setFlagsFromString: set }));
+const { favourSmallHeap, favouringSpeed } = await import('./v8-flags.ts');
+
+describe('the small heap, given up while the CCM works', () => {
+  beforeEach(() => set.mockClear());
+
+  it('leaves the flags of a process that did not choose it (the tests) alone', async () => {
+    await favouringSpeed(() => Promise.resolve());
+    expect(set).not.toHaveBeenCalled();
+  });
+
+  it('favours speed from the first work until the last one ends, even when one fails', async () => {
+    favourSmallHeap();
+    expect(set.mock.calls).toEqual([['--optimize-for-size']]);
+    set.mockClear();
+    let endLoop = (): void => undefined;
+    const loop = favouringSpeed(() => new Promise<void>((resolve) => (endLoop = resolve)));
+    const move = favouringSpeed(() => Promise.reject(new Error('the move failed')));
+    await expect(move).rejects.toThrow('the move failed');
+    expect(set.mock.calls).toEqual([['--no-optimize-for-size']]);
+    endLoop();
+    await loop;
+    expect(set.mock.calls).toEqual([['--no-optimize-for-size'], ['--optimize-for-size']]);
+  });
+});
