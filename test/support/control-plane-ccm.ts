@@ -36,6 +36,7 @@ export async function controlPlaneCcm(
     port: Number(new URL(kube.server).port),
     tls: kube.servingCertificate,
   });
+  // A CCM that does not start leaves no world behind: the caller only stops what it was handed.
   const daemon = await spawnDaemon({
     kubeconfig: options.kubeconfig ?? kube.ccmKubeconfig,
     baseURL: world.emulator.url,
@@ -44,6 +45,9 @@ export async function controlPlaneCcm(
       `--eip-health-check-interval=${String(options.intervalMs ?? probeIntervalMs)}ms`,
       `--eip-health-check-failures=${String(probeFailures)}`,
     ],
+  }).catch(async (error: unknown) => {
+    await world.close();
+    throw error;
   });
   return {
     world,
