@@ -61,6 +61,7 @@ describe('the emulator refuses what the API refuses', () => {
       status: 201,
       body: { customdata: { owner: 'me' }, details: 'mine', tags: ['a', 'b'] },
     });
+    expect((await reserve({ metro: 'DA' })).status).toBe(201); // codes are case-insensitive
   });
 
   it('keeps default_route of a BGP session, and refuses one that is not a boolean', async () => {
