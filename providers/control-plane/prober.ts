@@ -1,5 +1,7 @@
-import { Agent, fetch } from 'undici';
+import { Agent as HttpsAgent } from 'node:https';
 import type { ProbeResult } from '../../model/snapshot.ts';
+import { nodeHttp } from '../node-http.ts';
+import { NoAnswerError, send, type Agents } from '../metal/http.ts';
 
 export interface ProbeTarget {
   readonly address: string;
@@ -26,7 +28,7 @@ const key = (t: ProbeTarget): string => `${t.address}:${String(t.port)}@${t.hold
  */
 export class ControlPlaneProber {
   readonly #options: ProberOptions;
-  readonly #agent: Agent;
+  readonly #agents: Agents;
   #targets: ProbeTarget[] = [];
   #results = new Map<string, ProbeResult>();
   #timer: NodeJS.Timeout | undefined;
@@ -35,7 +37,11 @@ export class ControlPlaneProber {
 
   constructor(options: ProberOptions) {
     this.#options = options;
-    this.#agent = new Agent({ connect: { rejectUnauthorized: false }, keepAliveTimeout: 1 });
+    // A new connection per probe: a kept one would not show that connecting fails.
+    this.#agents = {
+      http: new nodeHttp.Agent(),
+      https: new HttpsAgent({ rejectUnauthorized: false }),
+    };
   }
 
   get #timeoutMs(): number {
@@ -104,23 +110,20 @@ export class ControlPlaneProber {
   ): Promise<Omit<ProbeResult, 'address' | 'port' | 'consecutiveFailures'>> {
     const host = t.address.includes(':') ? `[${t.address}]` : t.address;
     try {
-      const response = await fetch(`https://${host}:${String(t.port)}/healthz`, {
-        dispatcher: this.#agent,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      await response.body?.cancel();
-      return response.status === 200
-        ? { ok: true, status: 200 }
-        : { ok: false, status: response.status };
+      const { status } = await send(
+        {
+          method: 'GET',
+          url: new URL(`https://${host}:${String(t.port)}/healthz`),
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        },
+        this.#agents,
+      );
+      return status === 200 ? { ok: true, status: 200 } : { ok: false, status };
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      const name = error instanceof Error ? error.name : 'Error';
+      const code = error instanceof NoAnswerError ? error.code : String(error);
       return {
         ok: false,
-        error:
-          name === 'TimeoutError'
-            ? `no answer within ${String(this.#timeoutMs)} ms`
-            : (cause ?? String(error)),
+        error: code === 'ERR_CANCELED' ? `no answer within ${String(this.#timeoutMs)} ms` : code,
       };
     }
   }
@@ -129,6 +132,6 @@ export class ControlPlaneProber {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#round;
-    await this.#agent.close();
+    this.#agents.https.destroy();
   }
 }

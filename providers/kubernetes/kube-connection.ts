@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { OutgoingHttpHeaders } from 'node:http';
-import type { RequestOptions } from 'node:https';
+import type { Agent as HttpAgent, OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 // client-node's kubeconfig vocabulary and its two credential plugins, each by its own module: the
 // package index (and its config.js) loads the whole generated API, ~85 MB of resident memory the
 // CCM never runs. The package declares no `exports`, so these files are its public surface too.
 import type { Cluster, User } from '@kubernetes/client-node/dist/config_types.js';
-import { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js';
+import type { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js';
 import { FileAuth } from '@kubernetes/client-node/dist/file_auth.js';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { nodeHttp } from '../node-http.ts';
 
 /** What a request needs to reach the API server as the kubeconfig's identity. */
 export interface Credentials {
   readonly headers: Readonly<Record<string, string>>;
-  /** Absent: the default (no TLS settings of our own). */
-  readonly dispatcher?: Dispatcher;
+  /** The connections: kept alive, with the cluster's TLS settings and proxy. */
+  readonly agent: HttpAgent;
 }
 
 type TlsOptions = { ca?: Buffer; cert?: Buffer | string; key?: Buffer | string } & {
@@ -57,15 +57,27 @@ class TlsMaterial {
 export class KubeConnection {
   readonly cluster: Cluster;
   readonly user: User;
-  readonly #plugin: ExecAuth | FileAuth | undefined;
+  #plugin: Promise<ExecAuth | FileAuth | undefined> | undefined;
   readonly #material = new TlsMaterial();
   /** One connection pool for every request, made again when an exec plugin rotates the certificate. */
-  #pool: { readonly key: string; readonly dispatcher: Dispatcher } | undefined;
+  #pool: { readonly key: string; readonly agent: HttpAgent } | undefined;
 
   constructor(cluster: Cluster, user: User) {
     this.cluster = cluster;
     this.user = user;
-    this.#plugin = [new ExecAuth(), new FileAuth()].find((p) => p.isAuthProvider(user));
+  }
+
+  /**
+   * The user's credential plugin. The exec plugin's module (it loads node:child_process) only for a
+   * user that may need it: a service account's token file does not.
+   */
+  async #pluginFor(user: User): Promise<ExecAuth | FileAuth | undefined> {
+    const file = new FileAuth();
+    if (file.isAuthProvider(user)) return file;
+    if (user.exec === undefined && user.authProvider === undefined) return undefined;
+    const { ExecAuth } = await import('@kubernetes/client-node/dist/exec_auth.js');
+    const exec = new ExecAuth();
+    return exec.isAuthProvider(user) ? exec : undefined;
   }
 
   get server(): string {
@@ -81,7 +93,8 @@ export class KubeConnection {
       opts.headers['Authorization'] =
         `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
     if (user.impersonateUser !== undefined) opts.headers['Impersonate-User'] = user.impersonateUser;
-    await this.#plugin?.applyAuthentication(user, opts);
+    this.#plugin ??= this.#pluginFor(user);
+    await (await this.#plugin)?.applyAuthentication(user, opts);
     if (user.token !== undefined && user.token !== '')
       opts.headers['Authorization'] = `Bearer ${user.token}`;
     const tls: TlsOptions = {};
@@ -97,25 +110,30 @@ export class KubeConnection {
     const headers = Object.fromEntries(
       Object.entries(opts.headers).map(([k, v]) => [k, String(v)]),
     );
-    const dispatcher = this.#dispatcher(tls);
-    return dispatcher === undefined ? { headers } : { headers, dispatcher };
+    return { headers, agent: this.#agent(tls) };
   }
 
-  #dispatcher(tls: TlsOptions): Dispatcher | undefined {
-    if (Object.keys(tls).length === 0 && this.cluster.proxyUrl === undefined) return undefined;
+  #agent(tls: TlsOptions): HttpAgent {
     const key = `${String(tls.cert)}\n${String(tls.key)}`;
-    if (this.#pool?.key === key) return this.#pool.dispatcher;
-    // Idle connections of the pool it replaces close; requests under way finish.
-    void this.#pool?.dispatcher.close().catch(() => undefined);
-    // 30 s keep-alive probes, as client-go (a cloud load balancer may drop idle connections at 60 s).
-    const keepAlive = { keepAlive: true, keepAliveInitialDelay: 30_000 };
+    if (this.#pool?.key === key) return this.#pool.agent;
+    const replaced = this.#pool?.agent;
+    // Requests under way on the pool replaced may finish (30 s at most); watches then start again.
+    if (replaced !== undefined)
+      setTimeout(() => {
+        replaced.destroy();
+      }, 60_000).unref();
     const proxy = this.cluster.proxyUrl;
-    const dispatcher =
-      proxy === undefined
-        ? new Agent({ connect: { ...tls, ...keepAlive } })
-        : // The TLS settings are the API server's, not the proxy's.
-          new ProxyAgent({ uri: proxy, requestTls: tls, connect: keepAlive });
-    this.#pool = { key, dispatcher };
-    return dispatcher;
+    const options = {
+      // 30 s keep-alive probes, as client-go (a cloud load balancer may drop idle connections at 60 s).
+      keepAlive: true,
+      keepAliveMsecs: 30_000,
+      // The kubeconfig's proxy for every request; the TLS settings are the API server's.
+      ...(proxy === undefined ? {} : { proxyEnv: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy } }),
+    };
+    const agent = this.server.startsWith('http:')
+      ? new nodeHttp.Agent(options)
+      : new HttpsAgent({ ...options, ...tls });
+    this.#pool = { key, agent };
+    return agent;
   }
 }

@@ -1,5 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { KubeConfigError, loadKubeConfig } from './kubeconfig.ts';
@@ -42,11 +44,11 @@ describe('loadKubeConfig', () => {
     const path = kubeconfig('token', config('      token: s3cret'));
     const connection = loadKubeConfig({ kubeconfig: path, env: {} });
     expect(connection.server).toBe('https://api.example:6443');
-    const { headers, dispatcher } = await connection.credentials();
+    const { headers, agent } = await connection.credentials();
     expect(headers).toEqual({ Authorization: 'Bearer s3cret' });
-    expect(dispatcher).toBeDefined();
+    expect(agent).toBeInstanceOf(HttpsAgent);
     // One connection pool for every request, not one per request.
-    expect((await connection.credentials()).dispatcher).toBe(dispatcher);
+    expect((await connection.credentials()).agent).toBe(agent);
   });
 
   it('reads the token from a token file (a rotated service account token)', async () => {
@@ -105,7 +107,10 @@ describe('loadKubeConfig', () => {
   it('with --master alone, talks to it without credentials', async () => {
     const connection = loadKubeConfig({ master: 'http://127.0.0.1:8080', env: { HOME: dir } });
     expect(connection.server).toBe('http://127.0.0.1:8080');
-    expect(await connection.credentials()).toEqual({ headers: {} });
+    const { headers, agent } = await connection.credentials();
+    expect(headers).toEqual({});
+    expect(agent).toBeInstanceOf(HttpAgent);
+    expect(agent).not.toBeInstanceOf(HttpsAgent);
   });
 
   it('reads a rotated client certificate within 10 s, not the disk on every request', async () => {
@@ -118,13 +123,13 @@ describe('loadKubeConfig', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       const connection = loadKubeConfig({ kubeconfig: path, env: {} });
-      const first = (await connection.credentials()).dispatcher;
+      const first = (await connection.credentials()).agent;
       writeFileSync(cert, 'rotated certificate');
       writeFileSync(key, 'rotated key');
       vi.setSystemTime(Date.now() + 5000);
-      expect((await connection.credentials()).dispatcher).toBe(first);
+      expect((await connection.credentials()).agent).toBe(first);
       vi.setSystemTime(Date.now() + 6000);
-      expect((await connection.credentials()).dispatcher).not.toBe(first);
+      expect((await connection.credentials()).agent).not.toBe(first);
     } finally {
       vi.useRealTimers();
     }

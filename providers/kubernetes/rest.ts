@@ -1,7 +1,8 @@
-import { createInterface } from 'node:readline';
-import { request as send, type Dispatcher } from 'undici';
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import type { KubeConnection } from './kube-connection.ts';
-import { nodeHttp } from '../node-http.ts';
+import { nodeHttp, readText } from '../node-http.ts';
 
 const { STATUS_CODES } = nodeHttp;
 
@@ -76,8 +77,27 @@ export interface RestRequest {
   readonly priority?: 'low';
 }
 
-const ok = (response: Dispatcher.ResponseData): boolean =>
-  response.statusCode >= 200 && response.statusCode < 300;
+const statusOf = (response: IncomingMessage): number => response.statusCode ?? 0;
+
+/**
+ * The lines of an answer as they come (a watch sends one event per line); a stream error, or the
+ * caller's abort, ends it by throwing. (node:readline does the same and loaded 0.7 MB more.)
+ */
+async function* linesOf(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  for await (const chunk of stream) {
+    pending += decoder.write(chunk);
+    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n')) {
+      yield pending.slice(0, end);
+      pending = pending.slice(end + 1);
+    }
+  }
+  pending += decoder.end();
+  if (pending !== '') yield pending;
+}
+const ok = (response: IncomingMessage): boolean =>
+  statusOf(response) >= 200 && statusOf(response) < 300;
 
 /** The client's rate limit (rate-limit.ts). */
 export interface RateLimiter {
@@ -116,31 +136,42 @@ export class KubeRest {
    * A stream (a watch) has no overall timeout: its caller's signal and watchdog end it. The rate
    * limiter's wait comes first, outside a request's deadline: time queued is not time answering.
    */
-  async #send(request: RestRequest, deadline?: () => AbortSignal) {
+  async #send(request: RestRequest, deadline?: () => AbortSignal): Promise<IncomingMessage> {
     await this.#limiter?.take(request.priority);
     const url = new URL(this.#server + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const { headers, dispatcher } = await this.#connection.credentials();
+    const { headers, agent } = await this.#connection.credentials();
     const signals = [
       ...(deadline === undefined ? [] : [deadline()]),
       ...(request.signal ? [request.signal] : []),
     ];
-    // undici's request, not fetch: no WHATWG Request, Response and web streams per call (a
-    // 20,000-write plan spent most of its garbage on them).
-    return send(url, {
-      method: request.method,
-      headers: {
-        ...headers,
-        accept: 'application/json',
-        ...(request.body === undefined
-          ? {}
-          : { 'content-type': request.contentType ?? 'application/json' }),
-      },
-      ...(dispatcher === undefined ? {} : { dispatcher }),
-      signal: AbortSignal.any(signals),
-      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    // Node's own client (as the Metal client): undici's held 5 MB more of memory, idle.
+    const open = url.protocol === 'https:' ? httpsRequest : nodeHttp.request;
+    return new Promise((resolve, reject) => {
+      const sent = open(
+        url,
+        {
+          method: request.method,
+          headers: {
+            ...headers,
+            accept: 'application/json',
+            ...(body === undefined
+              ? {}
+              : {
+                  'content-type': request.contentType ?? 'application/json',
+                  'content-length': String(Buffer.byteLength(body)),
+                }),
+          },
+          agent,
+          signal: AbortSignal.any(signals),
+        },
+        resolve,
+      );
+      sent.on('error', reject);
+      sent.end(body);
     });
   }
 
@@ -150,11 +181,11 @@ export class KubeRest {
    */
   async request<T>(request: RestRequest): Promise<T> {
     let deadline: AbortSignal | undefined;
-    let response: Dispatcher.ResponseData;
+    let response: IncomingMessage;
     let text: string;
     try {
       response = await this.#send(request, () => (deadline = AbortSignal.timeout(this.#timeoutMs)));
-      text = await response.body.text();
+      text = await readText(response);
     } catch (error) {
       if (deadline?.aborted !== true) throw error;
       const { method, path } = request;
@@ -163,7 +194,7 @@ export class KubeRest {
         { cause: error },
       );
     }
-    if (!ok(response)) throw apiError(request.method, request.path, response.statusCode, text);
+    if (!ok(response)) throw apiError(request.method, request.path, statusOf(response), text);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
@@ -183,20 +214,17 @@ export class KubeRest {
       query: { ...query, watch: true },
       signal,
     });
-    if (!ok(response)) throw apiError('GET', path, response.statusCode, await response.body.text());
-    const { body } = response;
-    // A stream error reaches the loop below through readline; once the caller stops the watch, the
-    // abort that follows is expected and must not surface as an uncaught error.
-    body.on('error', () => undefined);
-    const lines = createInterface({ input: body, crlfDelay: Infinity });
+    if (!ok(response)) throw apiError('GET', path, statusOf(response), await readText(response));
+    // A stream error reaches the loop below; once the caller stops the watch, the abort that follows
+    // is expected and must not surface as an uncaught error.
+    response.on('error', () => undefined);
     try {
-      for await (const line of lines) {
+      for await (const line of linesOf(response)) {
         if (line.trim() === '') continue;
         onEvent(JSON.parse(line) as WatchEvent);
       }
     } finally {
-      lines.close();
-      body.destroy();
+      response.destroy();
     }
   }
 }

@@ -1,6 +1,6 @@
-import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { nodeHttp } from '../node-http.ts';
+import { nodeHttp, readText } from '../node-http.ts';
 
 /** An answer as it came: its status, headers (lower-case names) and body as text. */
 export interface HttpAnswer {
@@ -54,19 +54,9 @@ function codeOf(error: unknown, signal: AbortSignal | undefined): string {
   return typeof code === 'string' ? code : 'ERR_NETWORK';
 }
 
-function readAll(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('end', () => {
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    response.on('error', reject);
-  });
-}
-
 /**
- * One HTTP request with node's own client (the Metal API and the host's metadata service): the
+ * One HTTP request with node's own client (the Metal API, the host's metadata service, the
+ * control-plane probes): the
  * whole answer read as text, any status an answer, `signal` ending it at any point. Through
  * `agents`, or those of the process's environment.
  */
@@ -93,7 +83,7 @@ export function send(request: HttpRequest, agents?: Agents): Promise<HttpAnswer>
         ...(signal === undefined ? {} : { signal }),
       },
       (response) => {
-        readAll(response).then((text) => {
+        readText(response).then((text) => {
           resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
         }, fail);
       },
