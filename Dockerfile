@@ -1,27 +1,22 @@
 # syntax=docker/dockerfile:1
-# The CCM's image: compiled JavaScript and production dependencies on Node.js 24, run as non-root
-# from a distroless base (no shell, no package manager at run time).
+# The CCM's image: the bundled build (the CCM and its dependencies in a few files, no node_modules)
+# on Node.js 24, run as non-root from a distroless base (no shell, no package manager at run time).
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json rolldown.config.ts ./
 COPY model model
 COPY engine engine
 COPY providers providers
 COPY planners planners
 RUN npm run build
 
-FROM node:24-bookworm-slim AS production-dependencies
-WORKDIR /app
-COPY package.json package-lock.json ./
-# The `node` devDependency (the pinned toolchain for the project's scripts) is not installed.
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
-
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 WORKDIR /app
-COPY --from=production-dependencies /app/node_modules node_modules
+# dist/ holds the licences of the dependencies bundled (THIRD-PARTY-LICENSES.txt); package.json
+# gives --version.
 COPY --from=build /src/dist dist
 COPY package.json ./
 # Upstream's manifests run `./cloud-provider-equinix-metal` here: a script run by the base's Node.js.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { favourSmallHeap } from './v8-flags.ts';
 
-// Before the CLI's modules load (the image, the chart and `node dist/engine/main.js` alike).
+// Before the CLI's modules load (the image, the chart and `node dist/main.js` alike).
 favourSmallHeap();
 const { runCli } = await import('./cli/cli.ts');
 

@@ -64,28 +64,38 @@ export function levelForVerbosity(v: number): Level {
   return 'info';
 }
 
-const here = import.meta.url;
-
-/** `file.ts:line` of the code that logged: the first frame outside pino and this file. */
-function caller(): string {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 20;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
+/** The frames of a stack as `file` and `line`. */
+function frames(stack: string): { file: string; line: string }[] {
+  const found: { file: string; line: string }[] = [];
   for (const frame of stack.split('\n').slice(1)) {
     const at = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?$/.exec(frame.trim());
-    if (at === null) continue;
-    const [, file = '', line = ''] = at;
-    if (
-      file.includes('node_modules') ||
-      file.startsWith('node:') ||
-      here.endsWith(file) ||
-      file === here
-    )
-      continue;
-    return `${basename(file)}:${line}`;
+    if (at !== null) found.push({ file: at[1] ?? '', line: at[2] ?? '' });
   }
-  return 'metal-ccm';
+  return found;
+}
+
+/**
+ * `file:line` of the code that logged. Above the mixin, pino's frames come first, then the code
+ * that logged: skipped are Node's own frames, node_modules and the file of pino's first frame (in
+ * the bundle the image runs, all of pino is in `vendor.js`; the CCM's code is in `cli.js`).
+ */
+function caller(): string {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 20;
+  Error.captureStackTrace(holder, mixin);
+  Error.stackTraceLimit = limit;
+  const all = frames(holder.stack ?? '');
+  const pinoFile = all[0]?.file;
+  const logged = all.find(
+    ({ file }) => !file.includes('node_modules') && !file.startsWith('node:') && file !== pinoFile,
+  );
+  return logged === undefined ? 'metal-ccm' : `${basename(logged.file)}:${logged.line}`;
+}
+
+/** Every line's `caller` (a named function: caller() starts the stack above it). */
+function mixin(): { caller: string } {
+  return { caller: caller() };
 }
 
 /** Writes pino's lines as klog text. */
@@ -112,7 +122,7 @@ export function createLogger(
       level: levelForVerbosity(verbosity),
       base: undefined,
       timestamp: () => `,"ts":${String(Date.now() / 1000)}`,
-      mixin: () => ({ caller: caller() }),
+      mixin,
       redact: { paths: redactedPaths, censor: '(sensitive)' },
       formatters: {
         level: (label) => ({ level: label }),

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package's package.json: beside the sources (`engine/`) or above the build (`dist/engine/`). */
+/** The package's package.json: above the sources (`engine/`) or the build (`dist/`). */
 async function packageJson(): Promise<{ name: string; version: string }> {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {

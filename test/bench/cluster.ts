@@ -113,7 +113,7 @@ function startDaemon(
     syncPeriod,
     args: [...args, ...(process.env['BENCH_DAEMON_ARGS']?.split(' ').filter(Boolean) ?? [])],
     ...(runtime === undefined ? {} : { nodeOptions: runtime.nodeOptions, env: runtime.env }),
-    // DAEMON_ENTRY=dist/engine/main.js measures the compiled build, as the image runs it.
+    // DAEMON_ENTRY=dist/main.js measures the bundled build, as the image runs it.
     ...(process.env['DAEMON_ENTRY'] === undefined ? {} : { entry: process.env['DAEMON_ENTRY'] }),
   });
 }

@@ -17,7 +17,7 @@ interface DaemonOptions {
   kubeconfig: string;
   /** Default 2s: tests want the resync soon. */
   syncPeriod?: string;
-  /** The program: the sources by default, or a build's `dist/engine/main.js`. */
+  /** The program: the sources by default, or a build's `dist/main.js`. */
   entry?: string;
   baseURL: string;
   config: Record<string, unknown>;
