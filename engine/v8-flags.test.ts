@@ -2,19 +2,21 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const set = vi.fn<(flags: string) => void>();
 vi.mock('node:v8', () => ({ setFlagsFromString: set }));
-const { favourSmallHeap, favouringSpeed } = await import('./v8-flags.ts');
+const { favourSmallHeap, favouringSpeed, fitCompilersTo, optimizingFrom } =
+  await import('./v8-flags.ts');
 
 describe('the small heap, given up while the CCM works', () => {
   beforeEach(() => set.mockClear());
 
   it('leaves the flags of a process that did not choose it (the tests) alone', async () => {
     await favouringSpeed(() => Promise.resolve());
+    fitCompilersTo(optimizingFrom * 10);
     expect(set).not.toHaveBeenCalled();
   });
 
   it('favours speed from the first work until the last one ends, even when one fails', async () => {
     favourSmallHeap();
-    expect(set.mock.calls).toEqual([['--optimize-for-size']]);
+    expect(set.mock.calls).toEqual([['--optimize-for-size --no-maglev --no-turbofan']]);
     set.mockClear();
     let endLoop = (): void => undefined;
     const loop = favouringSpeed(() => new Promise<void>((resolve) => (endLoop = resolve)));
@@ -24,5 +26,16 @@ describe('the small heap, given up while the CCM works', () => {
     endLoop();
     await loop;
     expect(set.mock.calls).toEqual([['--no-optimize-for-size'], ['--optimize-for-size']]);
+  });
+
+  it('turns the optimizing compilers on once the cluster is large, and only once', () => {
+    favourSmallHeap();
+    set.mockClear();
+    fitCompilersTo(optimizingFrom - 1);
+    expect(set).not.toHaveBeenCalled();
+    fitCompilersTo(optimizingFrom);
+    fitCompilersTo(optimizingFrom * 2);
+    fitCompilersTo(1);
+    expect(set.mock.calls).toEqual([['--maglev --turbofan']]);
   });
 });

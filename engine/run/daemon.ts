@@ -24,7 +24,7 @@ import { metalConnection, type MetalConnection } from './metal-connection.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Reconciler } from './reconciler.ts';
 import { LoopScheduler } from './scheduler.ts';
-import { favouringSpeed } from '../v8-flags.ts';
+import { favouringSpeed, fitCompilersTo } from '../v8-flags.ts';
 import { startServing, type Serving } from './serving/serve.ts';
 import type { ServingOptions } from './serving/options.ts';
 
@@ -63,9 +63,7 @@ export class Daemon {
   readonly #stop = new AbortController();
   #fail: (error: Error) => void = () => undefined;
   /** Resolves with the error that stops the daemon (a refused Metal token, a failed lookup). */
-  readonly fatal: Promise<Error> = new Promise((resolve) => {
-    this.#fail = resolve;
-  });
+  readonly fatal: Promise<Error> = new Promise((resolve) => (this.#fail = resolve));
   #serving: Serving | undefined;
   #kubernetes: KubernetesObserver | undefined;
   #kubeProblem: string | undefined = 'not connected to the Kubernetes API yet';
@@ -164,7 +162,10 @@ export class Daemon {
       metal,
       location: (state) => location.current(locationNeeded(state, settings)),
       probes: () => this.#prober?.results() ?? [],
-      observed: (snapshot) => this.#prober?.setTargets(probeTargets(snapshot)),
+      observed: (snapshot) => {
+        fitCompilersTo(snapshot.kubernetes.nodes.length + snapshot.kubernetes.services.length);
+        this.#prober?.setTargets(probeTargets(snapshot));
+      },
       executors: {
         ...kubernetesExecutors(rest),
         'metal.request': metalExecutor(this.#metal.client),
