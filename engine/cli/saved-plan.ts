@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { z } from '../../providers/zod.ts';
 import type { Plan } from '../../model/plan.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 import { fingerprintOf, type Fingerprint } from '../observe/fingerprint.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../zod.ts';
 import type { DeviceId, ProjectId } from '../../model/ids.ts';
 import type {
   BgpConfig,
@@ -86,7 +86,7 @@ export class MetalClient {
   async #get<T>(
     operation: string,
     path: string,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
     options: CallOptions,
   ): Promise<T> {
     const { data } = await this.#transport.send({

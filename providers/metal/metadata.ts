@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import type { DeviceId } from '../../model/ids.ts';
 import { NoAnswerError, send } from './http.ts';
 import { describeIssues } from './schemas.ts';
@@ -12,10 +12,10 @@ export interface HostMetadata {
 }
 
 const metadataSchema = z.object({
-  id: z.string().optional(),
-  hostname: z.string().optional(),
-  metro: z.string().optional(),
-  facility: z.string().optional(),
+  id: z.optional(z.string()),
+  hostname: z.optional(z.string()),
+  metro: z.optional(z.string()),
+  facility: z.optional(z.string()),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { transformed, z } from '../zod.ts';
 import type { AssignmentId, DeviceId, ProjectId, ReservationId } from '../../model/ids.ts';
 import type {
   BgpConfig,
@@ -20,18 +20,20 @@ import { Sensitive } from '../../model/sensitive.ts';
  * naming the field, not a crash inside a planner.
  */
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
-  message: 'expected a UUID',
-});
-const lower = (s: string): string => s.toLowerCase();
-
+const uuid = z.string().check(
+  z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+    message: 'expected a UUID',
+  }),
+);
+const lowerUuid = transformed(uuid, (s) => s.toLowerCase());
 /** API links: the id is the last path segment (`/metal/v1/devices/<id>` or `/devices/<id>`). */
-const href = z.object({ href: z.string() }).transform((h) => h.href.split('/').pop() ?? '');
+const href = transformed(z.object({ href: z.string() }), (h) => h.href.split('/').pop() ?? '');
 
-const location = z
-  .object({ code: z.string() })
-  .nullish()
-  .transform((l) => l?.code.toLowerCase());
+const location = transformed(z.nullish(z.object({ code: z.string() })), (l) =>
+  l?.code.toLowerCase(),
+);
+
+const int = () => z.number().check(z.int());
 
 const deviceStates = [
   'queued',
@@ -49,16 +51,16 @@ const deviceStates = [
 const addressFamily = z.union([z.literal(4), z.literal(6)], { message: 'expected 4 or 6' });
 
 /** An address of a device (an `IPAssignment`), as a device lists it. */
-export const deviceAddressSchema = z
-  .object({
+export const deviceAddressSchema = transformed(
+  z.object({
     address: z.string(),
     address_family: addressFamily,
     public: z.boolean(),
-    management: z.boolean().default(false),
-    cidr: z.number().int(),
-    parent_block: z.object({ network: z.string(), cidr: z.number().int() }).nullish(),
-  })
-  .transform((a): DeviceAddress => ({
+    management: z._default(z.boolean(), false),
+    cidr: int(),
+    parent_block: z.nullish(z.object({ network: z.string(), cidr: int() })),
+  }),
+  (a): DeviceAddress => ({
     address: a.address,
     family: a.address_family,
     public: a.public,
@@ -67,20 +69,21 @@ export const deviceAddressSchema = z
     ...(a.parent_block == null
       ? {}
       : { parentBlock: { network: a.parent_block.network, cidr: a.parent_block.cidr } }),
-  }));
+  }),
+);
 
-export const deviceSchema = z
-  .object({
-    id: uuid.transform(lower),
+export const deviceSchema = transformed(
+  z.object({
+    id: lowerUuid,
     hostname: z.string(),
     state: z.enum(deviceStates),
-    plan: z.object({ slug: z.string() }).nullish(),
+    plan: z.nullish(z.object({ slug: z.string() })),
     metro: location,
     facility: location,
-    ip_addresses: z.array(deviceAddressSchema).default([]),
-    tags: z.array(z.string()).default([]),
-  })
-  .transform((d): Device => ({
+    ip_addresses: z._default(z.array(deviceAddressSchema), []),
+    tags: z._default(z.array(z.string()), []),
+  }),
+  (d): Device => ({
     id: d.id as DeviceId,
     hostname: d.hostname,
     state: d.state,
@@ -89,20 +92,21 @@ export const deviceSchema = z
     ...(d.facility === undefined ? {} : { facility: d.facility }),
     addresses: d.ip_addresses,
     tags: d.tags,
-  }));
+  }),
+);
 
-export const bgpNeighborSchema = z
-  .object({
+export const bgpNeighborSchema = transformed(
+  z.object({
     address_family: addressFamily,
-    customer_as: z.number().int(),
+    customer_as: int(),
     customer_ip: z.string(),
-    peer_as: z.number().int(),
+    peer_as: int(),
     peer_ips: z.array(z.string()),
-    multihop: z.boolean().default(false),
-    md5_enabled: z.boolean().default(false),
-    md5_password: z.string().nullish(),
-  })
-  .transform((n): BgpNeighbor => ({
+    multihop: z._default(z.boolean(), false),
+    md5_enabled: z._default(z.boolean(), false),
+    md5_password: z.nullish(z.string()),
+  }),
+  (n): BgpNeighbor => ({
     addressFamily: n.address_family,
     customerAs: n.customer_as,
     customerIp: n.customer_ip,
@@ -112,28 +116,31 @@ export const bgpNeighborSchema = z
     ...(n.md5_enabled && n.md5_password != null && n.md5_password !== ''
       ? { md5Password: new Sensitive(n.md5_password) }
       : {}),
-  }));
+  }),
+);
 
-export const projectSchema = z
-  .object({ id: uuid.transform(lower), name: z.string().default('') })
-  .transform((p): Project => ({ id: p.id as ProjectId, name: p.name }));
+export const projectSchema = transformed(
+  z.object({ id: lowerUuid, name: z._default(z.string(), '') }),
+  (p): Project => ({ id: p.id as ProjectId, name: p.name }),
+);
 
 /** `GET /projects/{id}/bgp-config`: 200 with no `id` means BGP was never requested. */
-export const bgpConfigSchema = z
-  .object({
-    id: uuid.nullish(),
-    status: z.enum(['requested', 'enabled', 'disabled']).nullish(),
-    asn: z.number().int().nullish(),
-    deployment_type: z.enum(['local', 'global']).nullish(),
-    md5: z.string().nullish(),
-  })
-  .transform((c): BgpConfig => ({
+export const bgpConfigSchema = transformed(
+  z.object({
+    id: z.nullish(uuid),
+    status: z.nullish(z.enum(['requested', 'enabled', 'disabled'])),
+    asn: z.nullish(int()),
+    deployment_type: z.nullish(z.enum(['local', 'global'])),
+    md5: z.nullish(z.string()),
+  }),
+  (c): BgpConfig => ({
     ...(c.id == null ? {} : { id: c.id }),
     ...(c.status == null ? {} : { status: c.status }),
     ...(c.asn == null ? {} : { asn: c.asn }),
     ...(c.deployment_type == null ? {} : { deploymentType: c.deployment_type }),
     ...(c.md5 == null || c.md5 === '' ? {} : { md5: new Sensitive(c.md5) }),
-  }));
+  }),
+);
 
 /** Metal's per-switch session states ("up,down"); a value it does not document reads as unknown. */
 const sessionStates = (status: string): BgpSessionState[] =>
@@ -143,42 +150,53 @@ const sessionStates = (status: string): BgpSessionState[] =>
     .filter((s) => s !== '')
     .map((s) => (s === 'up' || s === 'down' ? s : 'unknown'));
 
-export const bgpSessionSchema = z
-  .object({
+export const bgpSessionSchema = transformed(
+  z.object({
     id: uuid,
     address_family: z.enum(['ipv4', 'ipv6']),
     device: href,
-    status: z.string().nullish(),
-  })
-  .transform((s): BgpSession => ({
+    status: z.nullish(z.string()),
+  }),
+  (s): BgpSession => ({
     id: s.id,
     deviceId: s.device.toLowerCase() as DeviceId,
     addressFamily: s.address_family,
     ...(s.status == null ? {} : { states: sessionStates(s.status) }),
-  }));
+  }),
+);
 
 /** An assignment of a reservation; href-only when not expanded, so the id may come from it. */
-export const assignment = z
-  .object({ id: uuid.optional(), href: z.string().optional(), assigned_to: href.nullish() })
-  .refine((a) => a.id !== undefined || a.href !== undefined, { message: 'expected an id or href' })
-  .transform((a) => ({
+export const assignment = transformed(
+  z
+    .object({
+      id: z.optional(uuid),
+      href: z.optional(z.string()),
+      assigned_to: z.nullish(href),
+    })
+    .check(
+      z.refine((a) => a.id !== undefined || a.href !== undefined, {
+        message: 'expected an id or href',
+      }),
+    ),
+  (a) => ({
     id: (a.id ?? a.href?.split('/').pop() ?? '').toLowerCase() as AssignmentId,
     ...(a.assigned_to == null ? {} : { deviceId: a.assigned_to.toLowerCase() as DeviceId }),
-  }));
+  }),
+);
 
-export const reservationSchema = z
-  .object({
-    id: uuid.transform(lower),
+export const reservationSchema = transformed(
+  z.object({
+    id: lowerUuid,
     type: z.string(),
-    address: z.string().nullish(),
-    cidr: z.number().int().nullish(),
-    state: z.enum(['created', 'pending', 'denied']).nullish(),
-    tags: z.array(z.string()).default([]),
-    assignments: z.array(assignment).default([]),
+    address: z.nullish(z.string()),
+    cidr: z.nullish(int()),
+    state: z.nullish(z.enum(['created', 'pending', 'denied'])),
+    tags: z._default(z.array(z.string()), []),
+    assignments: z._default(z.array(assignment), []),
     metro: location,
     facility: location,
-  })
-  .transform((r): Reservation => ({
+  }),
+  (r): Reservation => ({
     id: r.id as ReservationId,
     type: r.type,
     ...(r.address == null ? {} : { address: r.address }),
@@ -189,10 +207,11 @@ export const reservationSchema = z
     assignments: r.assignments,
     ...(r.metro === undefined ? {} : { metro: r.metro }),
     ...(r.facility === undefined ? {} : { facility: r.facility }),
-  }));
+  }),
+);
 
 /** `devices[2].ip_addresses[0].address_family: expected 4 or 6` */
-export function describeIssues(error: z.ZodError, prefix: string): string {
+export function describeIssues(error: z.core.$ZodError, prefix: string): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => {
@@ -207,7 +226,7 @@ export function describeIssues(error: z.ZodError, prefix: string): string {
 
 export type ParseOne<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export function parseOne<T>(schema: z.ZodType<T>, raw: unknown, field: string): ParseOne<T> {
+export function parseOne<T>(schema: z.ZodMiniType<T>, raw: unknown, field: string): ParseOne<T> {
   const result = schema.safeParse(raw);
   return result.success
     ? { ok: true, value: result.data }
@@ -219,7 +238,7 @@ export function parseOne<T>(schema: z.ZodType<T>, raw: unknown, field: string): 
  * and skipped, and the rest go on.
  */
 export function parseEach<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   items: readonly unknown[],
   what: string,
   /** Items not the CCM's business, passed over unread (they keep their index in messages). */
