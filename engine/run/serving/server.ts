@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import type { Registry } from '../prom-client.ts';
 import type { Decision } from './auth.ts';
 import type { CertificatePair } from './self-signed.ts';
 import type { TlsVersion } from './options.ts';
