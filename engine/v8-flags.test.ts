@@ -5,12 +5,18 @@ vi.mock('node:v8', () => ({ setFlagsFromString: set }));
 const { favourSmallHeap, favouringSpeed, fitCompilersTo, optimizingFrom } =
   await import('./v8-flags.ts');
 
+/** A cluster of `size` nodes and Services, a fifth of them nodes. */
+const cluster = (size: number) => ({
+  nodes: Array.from({ length: Math.floor(size / 5) }),
+  services: Array.from({ length: size - Math.floor(size / 5) }),
+});
+
 describe('the small heap, given up while the CCM works', () => {
   beforeEach(() => set.mockClear());
 
   it('leaves the flags of a process that did not choose it (the tests) alone', async () => {
     await favouringSpeed(() => Promise.resolve());
-    fitCompilersTo(optimizingFrom * 10);
+    fitCompilersTo(cluster(optimizingFrom * 10));
     expect(set).not.toHaveBeenCalled();
   });
 
@@ -31,11 +37,11 @@ describe('the small heap, given up while the CCM works', () => {
   it('turns the optimizing compilers on once the cluster is large, and only once', () => {
     favourSmallHeap();
     set.mockClear();
-    fitCompilersTo(optimizingFrom - 1);
+    fitCompilersTo(cluster(optimizingFrom - 1));
     expect(set).not.toHaveBeenCalled();
-    fitCompilersTo(optimizingFrom);
-    fitCompilersTo(optimizingFrom * 2);
-    fitCompilersTo(1);
+    fitCompilersTo(cluster(optimizingFrom));
+    fitCompilersTo(cluster(optimizingFrom * 2));
+    fitCompilersTo(cluster(1));
     expect(set.mock.calls).toEqual([['--maglev --turbofan']]);
   });
 });

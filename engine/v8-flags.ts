@@ -32,12 +32,15 @@ export function favourSmallHeap(): void {
 }
 
 /**
- * The optimizing compilers once the cluster has `optimizingFrom` nodes and Services, from the loop
- * that sees it on (V8 reads these flags as functions get hot). Not off again when it shrinks: their
- * code is resident by then.
+ * The optimizing compilers once the cluster has `optimizingFrom` nodes and Services: told when the
+ * caches have synced (before the first Metal list is parsed) and by each loop. V8 reads these flags
+ * as functions get hot. Not off again when the cluster shrinks: their code is resident by then.
  */
-export function fitCompilersTo(objects: number): void {
-  if (optimizing || objects < optimizingFrom) return;
+export function fitCompilersTo(cluster: {
+  readonly nodes: readonly unknown[];
+  readonly services: readonly unknown[];
+}): void {
+  if (optimizing || cluster.nodes.length + cluster.services.length < optimizingFrom) return;
   setFlagsFromString('--maglev --turbofan');
   optimizing = true;
 }

@@ -163,7 +163,7 @@ export class Daemon {
       location: (state) => location.current(locationNeeded(state, settings)),
       probes: () => this.#prober?.results() ?? [],
       observed: (snapshot) => {
-        fitCompilersTo(snapshot.kubernetes.nodes.length + snapshot.kubernetes.services.length);
+        fitCompilersTo(snapshot.kubernetes);
         this.#prober?.setTargets(probeTargets(snapshot));
       },
       executors: {
@@ -215,6 +215,7 @@ export class Daemon {
     ]);
     if (signal.aborted) return;
     this.#log.info({ server }, 'caches synced');
+    fitCompilersTo(kubernetes.state());
     this.#leadership = new Leadership({
       rest,
       election: this.#options.leaderElection,
