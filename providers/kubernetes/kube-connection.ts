@@ -127,6 +127,9 @@ export class KubeConnection {
       // 30 s keep-alive probes, as client-go (a cloud load balancer may drop idle connections at 60 s).
       keepAlive: true,
       keepAliveMsecs: 30_000,
+      // HTTP/1.1: one request per connection at a time. Requests beyond 64 at once (watches hold one
+      // each) wait for a connection instead of opening ever more against the API server.
+      maxSockets: 64,
       // The kubeconfig's proxy for every request; the TLS settings are the API server's.
       ...(proxy === undefined ? {} : { proxyEnv: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy } }),
     };
