@@ -132,6 +132,7 @@ export class ControlPlaneProber {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#round;
+    this.#agents.http.destroy();
     this.#agents.https.destroy();
   }
 }

@@ -133,3 +133,31 @@ describe('a Kubernetes list stays bounded and names what failed', () => {
     expect(listed.resourceVersion).toBe('42');
   });
 });
+
+describe('a watch', () => {
+  it('reads one event per line, whatever chunks the lines arrive in', async () => {
+    const events = [
+      { type: 'ADDED', object: { metadata: { name: 'café' } } },
+      { type: 'MODIFIED', object: { metadata: { name: 'b' } } },
+      { type: 'DELETED', object: { metadata: { name: 'c' } } },
+    ];
+    const bytes = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const { rest } = await apiServer((_page, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      // Cut inside the é (two bytes) and inside the second line; the last line has no newline.
+      const cut = bytes.indexOf(0xc3) + 1;
+      const parts = [bytes.subarray(0, cut), bytes.subarray(cut, cut + 40)];
+      const last = bytes.subarray(cut + 40, bytes.length - 1);
+      // Apart in time, so they reach the client as separate chunks.
+      const next = (): void => {
+        const part = parts.shift();
+        if (part === undefined) response.end(last);
+        else response.write(part, () => setTimeout(next, 20));
+      };
+      next();
+    });
+    const seen: unknown[] = [];
+    await rest.watch(path, {}, (event) => seen.push(event), new AbortController().signal);
+    expect(seen).toEqual(events);
+  });
+});
