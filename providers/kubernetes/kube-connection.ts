@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Agent as HttpAgent, OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
-import { createSecureContext } from 'node:tls';
 // client-node's kubeconfig vocabulary and its two credential plugins, each by its own module: the
 // package index (and its config.js) loads the whole generated API, ~85 MB of resident memory the
 // CCM never runs. The package declares no `exports`, so these files are its public surface too.
@@ -134,18 +133,9 @@ export class KubeConnection {
       // The kubeconfig's proxy for every request; the TLS settings are the API server's.
       ...(proxy === undefined ? {} : { proxyEnv: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy } }),
     };
-    const { ca, cert, key: privateKey, ...verification } = tls;
     const agent = this.server.startsWith('http:')
       ? new nodeHttp.Agent(options)
-      : new HttpsAgent({
-          ...options,
-          ...verification,
-          // One TLS context for every connection: given as ca, cert and key instead, Node parses
-          // them for each connection and turns them into text for each request (the pool's key).
-          ...(ca === undefined && cert === undefined && privateKey === undefined
-            ? {}
-            : { secureContext: createSecureContext({ ca, cert, key: privateKey }) }),
-        });
+      : new HttpsAgent({ ...options, ...tls });
     this.#pool = { key, agent };
     return agent;
   }
