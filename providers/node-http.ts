@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { Agent, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 /**
  * node:http, as the CommonJS module gives it. Not `import … from 'node:http'`: an ESM import
@@ -16,5 +17,40 @@ export function readText(response: IncomingMessage): Promise<string> {
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
     response.on('error', reject);
+  });
+}
+
+/**
+ * Sends one request with Node's own client (http or https by the URL) and resolves with the answer
+ * as it starts: the Metal client reads it whole, a Kubernetes watch line by line. `body` is sent
+ * with its Content-Length; `signal` ends the request, and the answer's body, at any point.
+ */
+export function openRequest(
+  url: URL,
+  options: {
+    readonly method: string;
+    readonly headers: OutgoingHttpHeaders;
+    readonly agent: Agent;
+    readonly signal?: AbortSignal;
+  },
+  body?: string,
+): Promise<IncomingMessage> {
+  const open = url.protocol === 'https:' ? httpsRequest : nodeHttp.request;
+  return new Promise((resolve, reject) => {
+    const sent = open(
+      url,
+      {
+        method: options.method,
+        headers: {
+          ...options.headers,
+          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+        },
+        agent: options.agent,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+      resolve,
+    );
+    sent.on('error', reject);
+    sent.end(body);
   });
 }

@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConnection } from './kube-connection.ts';
-import { nodeHttp, readText } from '../node-http.ts';
+import { nodeHttp, openRequest, readText } from '../node-http.ts';
 
 const { STATUS_CODES } = nodeHttp;
 
@@ -150,30 +149,22 @@ export class KubeRest {
     ];
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     // Node's own client (as the Metal client): undici's held about 4 MB more of memory, idle.
-    const open = url.protocol === 'https:' ? httpsRequest : nodeHttp.request;
-    return new Promise((resolve, reject) => {
-      const sent = open(
-        url,
-        {
-          method: request.method,
-          headers: {
-            ...headers,
-            accept: 'application/json',
-            ...(body === undefined
-              ? {}
-              : {
-                  'content-type': request.contentType ?? 'application/json',
-                  'content-length': String(Buffer.byteLength(body)),
-                }),
-          },
-          agent,
-          signal: AbortSignal.any(signals),
+    return openRequest(
+      url,
+      {
+        method: request.method,
+        headers: {
+          ...headers,
+          accept: 'application/json',
+          ...(body === undefined
+            ? {}
+            : { 'content-type': request.contentType ?? 'application/json' }),
         },
-        resolve,
-      );
-      sent.on('error', reject);
-      sent.end(body);
-    });
+        agent,
+        signal: AbortSignal.any(signals),
+      },
+      body,
+    );
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { nodeHttp, readText } from '../node-http.ts';
+import { Agent as HttpsAgent } from 'node:https';
+import { nodeHttp, openRequest, readText } from '../node-http.ts';
 
 /** An answer as it came: its status, headers (lower-case names) and body as text. */
 export interface HttpAnswer {
@@ -56,39 +56,26 @@ function codeOf(error: unknown, signal: AbortSignal | undefined): string {
 
 /**
  * One HTTP request with node's own client (the Metal API, the host's metadata service, the
- * control-plane probes): the
- * whole answer read as text, any status an answer, `signal` ending it at any point. Through
+ * control-plane probes): the whole answer read as text, any status an answer, `signal` ending it at any point. Through
  * `agents`, or those of the process's environment.
  */
-export function send(request: HttpRequest, agents?: Agents): Promise<HttpAnswer> {
+export async function send(request: HttpRequest, agents?: Agents): Promise<HttpAnswer> {
   const { url, signal } = request;
   const via = agents ?? (processAgents ??= agentsFor(process.env));
-  const secure = url.protocol === 'https:';
-  const open = secure ? httpsRequest : nodeHttp.request;
-  return new Promise<HttpAnswer>((resolve, reject) => {
-    const fail = (error: unknown): void => {
-      reject(new NoAnswerError(codeOf(error, signal)));
-    };
-    const sent = open(
+  try {
+    const response = await openRequest(
       url,
       {
         method: request.method,
-        headers: {
-          ...request.headers,
-          ...(request.body === undefined
-            ? {}
-            : { 'Content-Length': String(Buffer.byteLength(request.body)) }),
-        },
-        agent: secure ? via.https : via.http,
+        headers: request.headers ?? {},
+        agent: url.protocol === 'https:' ? via.https : via.http,
         ...(signal === undefined ? {} : { signal }),
       },
-      (response) => {
-        readText(response).then((text) => {
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
-        }, fail);
-      },
+      request.body,
     );
-    sent.on('error', fail);
-    sent.end(request.body);
-  });
+    const text = await readText(response);
+    return { status: response.statusCode ?? 0, headers: response.headers, text };
+  } catch (error) {
+    throw new NoAnswerError(codeOf(error, signal));
+  }
 }
