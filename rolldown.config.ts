@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { defineConfig, type Plugin } from 'rolldown';
 
 /** The folder of the package a bundled file comes from (the last `node_modules/<name>`). */
@@ -58,7 +58,7 @@ export default defineConfig({
   platform: 'node',
   plugins: [thirdPartyLicences()],
   output: {
-    dir: join(dirname(new URL(import.meta.url).pathname), 'dist'),
+    dir: 'dist',
     format: 'esm',
     cleanDir: true,
     keepNames: true,
