@@ -32,9 +32,10 @@ export function favourSmallHeap(): void {
 }
 
 /**
- * The optimizing compilers once the cluster has `optimizingFrom` nodes and Services: told when the
- * caches have synced (before the first Metal list is parsed) and by each loop. V8 reads these flags
- * as functions get hot. Not off again when the cluster shrinks: their code is resident by then.
+ * The optimizing compilers once the cluster has `optimizingFrom` nodes and Services: told by the
+ * daemon when its caches have synced (before the first Metal list is parsed) and by each loop, and
+ * by a one-shot plan, apply or export once it has read Kubernetes. V8 reads these flags as functions
+ * get hot. Not off again when the cluster shrinks: their code is resident by then.
  */
 export function fitCompilersTo(cluster: {
   readonly nodes: readonly unknown[];

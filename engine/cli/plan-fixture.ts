@@ -11,6 +11,7 @@ import { MetalTransport } from '../../providers/metal/transport.ts';
 import type { Settings } from '../../model/settings.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import { diff } from '../plan/differ.ts';
+import { fitCompilersTo } from '../v8-flags.ts';
 import { observe, type WorldSources } from '../observe/observe.ts';
 
 /** Where the Metal side is observed from: the fixture's `metal.json`, or the Metal API. */
@@ -84,6 +85,7 @@ export async function planFixture(
     },
     'observed',
   );
+  fitCompilersTo(snapshot.kubernetes);
   const plan = diff(snapshot, planAll(snapshot));
   request.logger.debug({ actions: plan.actions.length, warnings: plan.warnings.length }, 'planned');
   return { snapshot, plan };

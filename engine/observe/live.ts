@@ -6,6 +6,7 @@ import { ControlPlaneProber } from '../../providers/control-plane/prober.ts';
 import { loadKubeConfig } from '../../providers/kubernetes/kubeconfig.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
 import { KubeRest } from '../../providers/kubernetes/rest.ts';
+import { fitCompilersTo } from '../v8-flags.ts';
 import { MetalClient } from '../../providers/metal/client.ts';
 import { describeStartupFailure } from '../../providers/metal/errors.ts';
 import { readHostMetadata } from '../../providers/metal/metadata.ts';
@@ -134,6 +135,8 @@ export class LiveWorld {
   async observe(probes: boolean): Promise<LiveObservation> {
     const { settings } = this.#options;
     const kubernetes = await kubernetesOnce(this.rest, this.#options);
+    // A large cluster's Metal lists and plan run optimized (v8-flags.ts), as in the daemon.
+    fitCompilersTo(kubernetes);
     const metal = await this.#metal(kubernetes);
     // The host's metadata only when a Service needs a location none is configured for.
     const location = await new LocationSource(settings, (url) =>
