@@ -6,7 +6,7 @@ import { EventRecorder } from '../../providers/kubernetes/events.ts';
 import { kubernetesExecutors } from '../../providers/kubernetes/executor.ts';
 import { loadKubeConfig, serverOf } from '../../providers/kubernetes/kubeconfig.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
-import { TokenBucket } from '../../providers/kubernetes/rate-limit.ts';
+import { kubeClients, type KubeClients } from '../../providers/kubernetes/clients.ts';
 import { KubeRest } from '../../providers/kubernetes/rest.ts';
 import { Reviews } from '../../providers/kubernetes/reviews.ts';
 import { metalExecutor } from '../../providers/metal/executor.ts';
@@ -105,9 +105,8 @@ export class Daemon {
   async start(): Promise<void> {
     const options = this.#options;
     const config = loadKubeConfig({ ...options.kube, env: options.env });
-    const rest = new KubeRest(config, {
-      limiter: new TokenBucket(options.kube.qps, options.kube.burst),
-    });
+    const clients = kubeClients(config, options.kube);
+    const rest = clients.loops;
     const reviewsRest = (path: string | undefined): KubeRest =>
       path === undefined
         ? rest
@@ -128,10 +127,11 @@ export class Daemon {
       { secure: this.#serving.secureUrl ?? 'off', health: this.#serving.plainUrl ?? 'off' },
       'serving /healthz, /livez, /readyz and /metrics',
     );
-    const events = new EventReporter(new EventRecorder(rest, { instance: hostname() }), this.#log);
+    const recorder = new EventRecorder(clients.events, { instance: hostname() });
+    const events = new EventReporter(recorder, this.#log);
     this.#events = events;
     this.#wire(rest, events);
-    this.#running = this.#run(rest, events, serverOf(config)).catch((error: unknown) => {
+    this.#running = this.#run(clients, events, serverOf(config)).catch((error: unknown) => {
       this.#fail(error instanceof Error ? error : new Error(String(error)));
     });
   }
@@ -189,7 +189,7 @@ export class Daemon {
   }
 
   /** Connects to Kubernetes (retrying), syncs the caches, then elects; the leader loops. */
-  async #run(rest: KubeRest, events: EventReporter, server: string): Promise<void> {
+  async #run(clients: KubeClients, events: EventReporter, server: string): Promise<void> {
     const kubernetes = this.#kubernetes;
     const signal = this.#stop.signal;
     if (kubernetes === undefined) return;
@@ -204,7 +204,7 @@ export class Daemon {
     if (!connected) return;
     const { auth } = this.#options.serving;
     if (this.#serving?.secureUrl !== undefined && !auth.skipLookup) {
-      const ca = await clientCAFromCluster(rest, auth.tolerateLookupFailure, this.#log);
+      const ca = await clientCAFromCluster(clients.loops, auth.tolerateLookupFailure, this.#log);
       if (ca !== undefined) this.#serving.addClientCA(ca);
     }
     await Promise.race([
@@ -217,7 +217,7 @@ export class Daemon {
     this.#log.info({ server }, 'caches synced');
     fitCompilersTo(kubernetes.state());
     this.#leadership = new Leadership({
-      rest,
+      rest: clients.leaderElection,
       election: this.#options.leaderElection,
       log: this.#log,
       metrics: this.metrics,

@@ -114,7 +114,6 @@ export class EventRecorder {
       path: resourcePath(resources.Event, { namespace: previous.namespace, name: previous.name }),
       body: { series: { count: previous.count, lastObservedTime: microTime(now) } },
       contentType: 'application/merge-patch+json',
-      priority: 'low',
     });
   }
 
@@ -125,8 +124,6 @@ export class EventRecorder {
     const created = await this.#rest.request<{ metadata: { name: string } }>({
       method: 'POST',
       path: resourcePath(resources.Event, { namespace }),
-      // Events wait behind the loops' writes for the client's rate limit.
-      priority: 'low',
       body: {
         apiVersion: 'events.k8s.io/v1',
         kind: 'Event',

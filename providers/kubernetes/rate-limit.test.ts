@@ -25,22 +25,3 @@ describe('TokenBucket', () => {
     expect(done).toEqual([0, 0, 0, 0, 0]);
   });
 });
-
-describe('TokenBucket priorities', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('lets every waiting write go before a waiting Event', async () => {
-    const bucket = new TokenBucket(1, 1);
-    const order: string[] = [];
-    void bucket.take().then(() => order.push('first'));
-    void bucket.take('low').then(() => order.push('event'));
-    void bucket.take().then(() => order.push('write'));
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(order).toEqual(['first', 'write', 'event']);
-  });
-});

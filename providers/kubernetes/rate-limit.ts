@@ -1,15 +1,14 @@
 /**
- * The Kubernetes client's rate limit, as client-go's token bucket (`--kube-api-qps`,
+ * A Kubernetes client's rate limit, as client-go's token bucket (`--kube-api-qps`,
  * `--kube-api-burst`): up to `burst` requests at once, then `qps` per second; a qps of 0 or less
- * means no limit. Requests of low priority (Events) wait until no other request is waiting, so a
- * burst of Events never slows the writes of a loop.
+ * means no limit. Each client has its own (clients.ts), as in client-go.
  */
 export class TokenBucket {
   readonly #qps: number;
   readonly #burst: number;
   #tokens: number;
   #refilledAt: number;
-  readonly #waiting: { readonly low: boolean; readonly go: () => void }[] = [];
+  readonly #waiting: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
   readonly #now: () => number;
 
@@ -21,11 +20,11 @@ export class TokenBucket {
     this.#refilledAt = now();
   }
 
-  /** Resolves when the request may go. */
-  take(priority: 'normal' | 'low' = 'normal'): Promise<void> {
+  /** Resolves when the request may go, in the order asked. */
+  take(): Promise<void> {
     if (this.#qps <= 0) return Promise.resolve();
     return new Promise((resolve) => {
-      this.#waiting.push({ low: priority === 'low', go: resolve });
+      this.#waiting.push(resolve);
       this.#release();
     });
   }
@@ -38,10 +37,8 @@ export class TokenBucket {
     );
     this.#refilledAt = now;
     while (this.#tokens >= 1 && this.#waiting.length > 0) {
-      const next = this.#waiting.findIndex((w) => !w.low);
-      const [chosen] = this.#waiting.splice(next === -1 ? 0 : next, 1);
       this.#tokens -= 1;
-      chosen?.go();
+      this.#waiting.shift()?.();
     }
     if (this.#waiting.length > 0 && this.#timer === undefined) {
       const ms = Math.ceil(((1 - this.#tokens) / this.#qps) * 1000);

@@ -72,8 +72,6 @@ export interface RestRequest {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
-  /** `low`: waits for the rate limit behind every other request (Events). */
-  readonly priority?: 'low';
 }
 
 const statusOf = (response: IncomingMessage): number => response.statusCode ?? 0;
@@ -101,7 +99,7 @@ const ok = (response: IncomingMessage): boolean =>
 
 /** The client's rate limit (rate-limit.ts). */
 export interface RateLimiter {
-  take(priority?: 'normal' | 'low'): Promise<void>;
+  take(): Promise<void>;
 }
 
 /**
@@ -116,15 +114,18 @@ export class KubeRest {
   readonly #timeoutMs: number;
   /** The client's rate limit (`--kube-api-qps`, `--kube-api-burst`). */
   readonly #limiter: RateLimiter | undefined;
+  /** Names the client in the API server's audit log (client-go's `AddUserAgent`). */
+  readonly #userAgent: string;
 
   constructor(
     connection: KubeConnection,
-    options: { timeoutMs?: number; limiter?: RateLimiter } = {},
+    options: { timeoutMs?: number; limiter?: RateLimiter; userAgent?: string } = {},
   ) {
     this.#connection = connection;
     this.#server = connection.server;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#limiter = options.limiter;
+    this.#userAgent = options.userAgent ?? 'equinix-metal-ccm';
   }
 
   /** The API server's URL, for messages. */
@@ -137,7 +138,7 @@ export class KubeRest {
    * limiter's wait comes first, outside a request's deadline: time queued is not time answering.
    */
   async #send(request: RestRequest, deadline?: () => AbortSignal): Promise<IncomingMessage> {
-    await this.#limiter?.take(request.priority);
+    await this.#limiter?.take();
     const url = new URL(this.#server + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -156,6 +157,7 @@ export class KubeRest {
         headers: {
           ...headers,
           accept: 'application/json',
+          'user-agent': this.#userAgent,
           ...(body === undefined
             ? {}
             : { 'content-type': request.contentType ?? 'application/json' }),
