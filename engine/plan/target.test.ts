@@ -41,8 +41,7 @@ describe('--target', () => {
     for (const a of limited.actions) for (const d of a.dependsOn) expect(kept.has(d)).toBe(true);
     expect(limited.actions.map((a) => a.target)).toEqual([
       'Elastic IP for Service default/web',
-      'Service default/web', // its finalizer, beside the request
-      'Service default/web', // its address, known after apply of the request
+      'Service default/web', // its finalizer and address, known after apply of the request
       'Service default/web status',
     ]);
   });

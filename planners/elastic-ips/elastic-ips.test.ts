@@ -63,10 +63,16 @@ describe('planElasticIps', () => {
     expect(planElasticIps(configured).metal[0]?.request.body).not.toHaveProperty('facility');
   });
 
-  it('requests beside the finalizer write, and puts the finalizer on with the address if that write did not land', () => {
+  it('puts the finalizer on with the address, in one write that takes the request’s answer; again if that write did not land', () => {
     const requested = planElasticIps(world({ services: [service('web')] }));
     expect(requested.metal.map((m) => m.after)).toEqual([undefined]);
-    // The reservation was made; the finalizer write was lost (a conflict, a crash).
+    const [write, ...others] = addressWrites(requested);
+    expect(others).toEqual([]);
+    expect(desiredService(write)?.metadata?.finalizers).toEqual([
+      'service.kubernetes.io/load-balancer-cleanup',
+    ]);
+    expect(desiredService(write)?.spec?.loadBalancerIP).toMatch(/known after apply/);
+    // The reservation was made; the write was lost (a conflict, a crash).
     const tags = serviceTags('default', 'web', cluster);
     const next = planElasticIps(
       world({ services: [service('web')], reservations: [reservation(1, tags)] }),

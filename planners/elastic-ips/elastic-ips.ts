@@ -47,10 +47,12 @@ function planOwn(p: Planning, claim: ServiceClaim): void {
 }
 
 /**
- * A reservation for a Service that has none, within `--eip-limit`, requested beside its finalizer
- * write: whatever becomes of that write (a crash, a conflict, the Service deleted meanwhile), the
- * reservation is found again by its tags, and the next loop puts the finalizer on with the address
- * or, the Service gone, collects the reservation from a complete observation.
+ * A reservation for a Service that has none, within `--eip-limit`; its address goes on the Service
+ * with the cleanup finalizer, in one write, once Metal answers (known after apply). Nothing needs
+ * the finalizer sooner: whatever becomes of the request (a lost answer, a crash, the Service
+ * deleted meanwhile) the reservation is found again by its tags, and the next loop gives it to the
+ * Service or, the Service gone, collects it from a complete observation; a refused request leaves
+ * nothing to clean up.
  */
 function request(p: Planning, service: V1Service): void {
   const { settings } = p.snapshot;
@@ -65,20 +67,16 @@ function request(p: Planning, service: V1Service): void {
     warn(p, service, why, events.ElasticIPLimitReached);
     return;
   }
-  const marked = assign(service, undefined, p.annotation);
-  const why = 'mark the Service: its Elastic IP is released before it goes';
-  patchService(p, service, marked, why, events.ElasticIPFinalizerAdded);
   p.announced++;
   const reservation = requestReservation(service, where, settings.projectID, p.cluster);
   p.metal.push(reservation);
-  // The address is in the answer: the Service gets it in the same loop (known after apply).
   const address = placeholderOf({ key: reservation.key, field: 'address' });
   const id = placeholderOf({ key: reservation.key, field: 'id' });
-  const given = assign(marked, address, p.annotation);
+  const given = assign(service, address, p.annotation);
   const gives = 'give the Service the address of its new Elastic IP';
-  patchService(p, marked, given, gives, events.ElasticIPAssigned);
+  patchService(p, service, given, gives, events.ElasticIPAssigned);
   // The condition as the next loop will see it, in the same status write as the address.
-  p.conditions.set(marked, ready(address, `(reservation ${id})`));
+  p.conditions.set(service, ready(address, `(reservation ${id})`));
 }
 
 function planClaim(p: Planning, claim: ServiceClaim): void {

@@ -35,7 +35,7 @@ async function guardedPatch(
 
 /**
  * What the API server alone needs for a Service to get an address, with no CCM: the create, then
- * the three guarded writes the CCM makes (finalizer; address in spec and annotation; address and
+ * the two guarded writes the CCM makes (finalizer, address in spec and annotation; address and
  * condition in status), one after the other. The floor under "Service created → IP in status".
  */
 async function servedByHand(admin: KubeRest, name: string, address: string): Promise<number> {
@@ -50,15 +50,12 @@ async function servedByHand(admin: KubeRest, name: string, address: string): Pro
       spec: { type: 'LoadBalancer', ports: [{ port: 80 }], allocateLoadBalancerNodePorts: false },
     },
   });
-  let version = created.metadata.resourceVersion;
-  version = await guardedPatch(admin, name, version, [
+  const version = await guardedPatch(admin, name, created.metadata.resourceVersion, [
     {
       op: 'add',
       path: '/metadata/finalizers',
       value: ['service.kubernetes.io/load-balancer-cleanup'],
     },
-  ]);
-  version = await guardedPatch(admin, name, version, [
     { op: 'add', path: '/spec/loadBalancerIP', value: address },
     { op: 'add', path: '/metadata/annotations', value: { 'kube-vip.io/loadbalancerIPs': address } },
   ]);

@@ -89,8 +89,8 @@ export function elasticIpViolations(
     problems.push(...heldProblems(s, String(mine?.['address']), run));
   }
   for (const s of ours.filter((x) => !held.includes(x))) {
-    // The finalizer may stay: the CCM marks a Service before asking for its address (as the
-    // upstream service controller does), and a Service over the limit is still a LoadBalancer.
+    // The finalizer may stay (on a Service whose reservation is pending, or that held an address
+    // before), and a Service over the limit is still a LoadBalancer.
     const marks = marksOf(s).filter((m) => m !== 'its finalizer');
     if (marks.length > 0)
       problems.push(`Service ${s.metadata.name} has no Elastic IP but ${marks.join(', ')}`);
