@@ -141,6 +141,33 @@ describe('Elastic IPs over a Service’s life, by the running daemon', () => {
     expect(addresses()).not.toContain(ip);
   });
 
+  it('lets a Service deleted while its request is under way go at once, then collects the reservation', async () => {
+    await run({});
+    const name = unique('early');
+    emulator.inject('requestIPReservation', { kind: 'hold' });
+    await create(name);
+    await eventually(() => emulator.held() === 1, 20_000, 'the reservation request held');
+    // The finalizer comes with the address: nothing holds the Service before Metal answers.
+    expect((await service(name)).metadata.finalizers ?? []).toEqual([]);
+    await admin().request({ method: 'DELETE', path: path(name) });
+    await eventually(
+      () =>
+        service(name).then(
+          () => false,
+          () => true,
+        ),
+      5000,
+      'the Service gone',
+    );
+    emulator.releaseHeld(); // the reservation is made, for a Service that is gone
+    await eventually(
+      () => emulator.counters()['deleteIPAddress'] === 1 && reservations().length === 0,
+      30_000,
+      'the reservation collected',
+    );
+    expect(emulator.counters()['requestIPReservation']).toBe(1);
+  });
+
   it('waits for a reservation Equinix must approve, asks only once, and serves it when approved', async () => {
     await run({ quota: 0 }); // every request goes pending
     const name = unique('pending');
