@@ -7,7 +7,7 @@ import { kubernetesExecutors } from '../../providers/kubernetes/executor.ts';
 import { loadKubeConfig, serverOf } from '../../providers/kubernetes/kubeconfig.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
 import { kubeClients, type KubeClients } from '../../providers/kubernetes/clients.ts';
-import { KubeRest } from '../../providers/kubernetes/rest.ts';
+import type { KubeRest } from '../../providers/kubernetes/rest.ts';
 import { Reviews } from '../../providers/kubernetes/reviews.ts';
 import { metalExecutor } from '../../providers/metal/executor.ts';
 import { readHostMetadata } from '../../providers/metal/metadata.ts';
@@ -108,9 +108,9 @@ export class Daemon {
     const clients = kubeClients(config, options.kube);
     const rest = clients.loops;
     const reviewsRest = (path: string | undefined): KubeRest =>
-      path === undefined
-        ? rest
-        : new KubeRest(loadKubeConfig({ kubeconfig: path, env: options.env }));
+      clients.reviews(
+        path === undefined ? config : loadKubeConfig({ kubeconfig: path, env: options.env }),
+      );
     const reviews = new Reviews(reviewsRest(options.serving.auth.authenticationKubeconfig));
     const access = new Reviews(reviewsRest(options.serving.auth.authorizationKubeconfig));
     const state = (): HealthState => this.health();

@@ -29,7 +29,7 @@ async function countingApiServer() {
 }
 
 describe('the Kubernetes clients', () => {
-  it('each has its own rate limit and names itself: Events and the Lease do not wait behind the loops', async () => {
+  it('each has its own rate limit and names itself: Events, the Lease and reviews do not wait behind the loops', async () => {
     const { connection, seen } = await countingApiServer();
     // One request a second, no burst: the loops' second request waits a second.
     const clients = kubeClients(connection, { qps: 1, burst: 1 });
@@ -39,9 +39,11 @@ describe('the Kubernetes clients', () => {
     await Promise.all([
       clients.events.request({ method: 'GET', path }),
       clients.leaderElection.request({ method: 'GET', path }),
+      clients.reviews().request({ method: 'GET', path }),
     ]);
     expect(seen.sort()).toEqual([
       'equinix-metal-ccm',
+      'equinix-metal-ccm/delegated-auth',
       'equinix-metal-ccm/events',
       'equinix-metal-ccm/leader-election',
     ]);

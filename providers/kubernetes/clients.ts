@@ -14,6 +14,13 @@ export interface KubeClients {
   readonly loops: KubeRest;
   readonly events: KubeRest;
   readonly leaderElection: KubeRest;
+  /**
+   * The token and access reviews that guard /metrics (through `connection`, by default the same),
+   * with k8s.io/apiserver's fixed limit for its delegated authentication and authorization (200 a
+   * second after 400, as it "effectively limits" how fast the server answers): a scrape never
+   * waits behind the loops' writes.
+   */
+  reviews(connection?: KubeConnection): KubeRest;
 }
 
 /**
@@ -29,5 +36,10 @@ export function kubeClients(connection: KubeConnection, limit: ClientRateLimit):
     loops: client('equinix-metal-ccm'),
     events: client('equinix-metal-ccm/events'),
     leaderElection: client('equinix-metal-ccm/leader-election'),
+    reviews: (through = connection) =>
+      new KubeRest(through, {
+        limiter: new TokenBucket(200, 400),
+        userAgent: 'equinix-metal-ccm/delegated-auth',
+      }),
   };
 }
