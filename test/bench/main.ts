@@ -12,6 +12,7 @@ import { idle } from './idle.ts';
 import { planning } from './planning.ts';
 import { serviceLatency } from './service-latency.ts';
 import { burstMemory } from './burst.ts';
+import { sizing } from './sizing.ts';
 import { table, type Benchmark, type BenchmarkResult } from './report.ts';
 import { mergedTargets, type Measured, type TargetRow } from './targets.ts';
 
@@ -21,6 +22,7 @@ const benchmarks: readonly Benchmark[] = [
   serviceLatency,
   idle,
   burstMemory,
+  sizing,
   failover,
   backoff,
   eventsBench,
