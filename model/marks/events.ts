@@ -72,7 +72,7 @@ const specs = {
   ElasticIPFinalizerAdded: {
     type: 'Normal',
     meaning:
-      'the cleanup finalizer went on a Service whose reservation waits for approval (told on the Service by `EnsuringLoadBalancer`); a new Elastic IP’s address goes on with it, in one write',
+      'the cleanup finalizer went on a Service whose reservation waits for approval (told on the Service by `EnsuringLoadBalancer`); a Service served at once gets it in the write of its address (`ElasticIPAssigned`)',
   },
   ElasticIPRequested: {
     type: 'Normal',

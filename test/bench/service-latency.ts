@@ -70,7 +70,7 @@ async function withCcm(
  * Service created → its Elastic IP in `status.loadBalancer.ingress` (seen by a watch), on a
  * 10-node cluster (kube-vip): 50 Services one at a time (each on an idle daemon), then 200 in
  * bursts of 20 (a burst at once, the next when all of it has IPs), and the bursts again with the
- * client's rate limit off. Beside it, the floor: the same create and two guarded writes per
+ * clients' rate limits off. Beside it, the floor: the same create and two guarded writes per
  * Service sent by hand to the API server, with no CCM.
  */
 export const serviceLatency: Benchmark = {
