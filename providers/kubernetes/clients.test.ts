@@ -39,7 +39,7 @@ describe('the Kubernetes clients', () => {
     await Promise.all([
       clients.events.request({ method: 'GET', path }),
       clients.leaderElection.request({ method: 'GET', path }),
-      clients.reviews().request({ method: 'GET', path }),
+      clients.reviews(connection).request({ method: 'GET', path }),
     ]);
     expect(seen.sort()).toEqual([
       'equinix-metal-ccm',

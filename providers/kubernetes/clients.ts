@@ -15,12 +15,12 @@ export interface KubeClients {
   readonly events: KubeRest;
   readonly leaderElection: KubeRest;
   /**
-   * The token and access reviews that guard /metrics (through `connection`, by default the same),
+   * The token and access reviews that guard /metrics, through `connection` (the CCM's or their own),
    * with k8s.io/apiserver's fixed limit for its delegated authentication and authorization (200 a
    * second after 400, as it "effectively limits" how fast the server answers): a scrape never
    * waits behind the loops' writes.
    */
-  reviews(connection?: KubeConnection): KubeRest;
+  reviews(connection: KubeConnection): KubeRest;
 }
 
 /**
@@ -36,7 +36,7 @@ export function kubeClients(connection: KubeConnection, limit: ClientRateLimit):
     loops: client('equinix-metal-ccm'),
     events: client('equinix-metal-ccm/events'),
     leaderElection: client('equinix-metal-ccm/leader-election'),
-    reviews: (through = connection) =>
+    reviews: (through) =>
       new KubeRest(through, {
         limiter: new TokenBucket(200, 400),
         userAgent: 'equinix-metal-ccm/delegated-auth',
