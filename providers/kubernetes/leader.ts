@@ -104,7 +104,7 @@ export class LeaderElector {
       let held = false;
       let failure: unknown;
       try {
-        held = await this.#tryAcquireOrRenew();
+        held = await this.#tryAcquireOrRenew(this.#attemptSignal());
       } catch (error) {
         failure = error;
         this.#options.log?.warn({ err: String(error) }, 'lease not acquired or renewed');
@@ -129,6 +129,17 @@ export class LeaderElector {
     }
   }
 
+  /**
+   * What ends an attempt: stopping, and for the leader its renew deadline (client-go's context of
+   * RenewDeadline), so an API server that does not answer, or asks it to come back later, cannot
+   * keep it leading past the deadline.
+   */
+  #attemptSignal(): AbortSignal {
+    if (!this.#leader) return this.#stop.signal;
+    const left = this.#lastRenew + this.#options.renewDeadlineMs - Date.now();
+    return AbortSignal.any([this.#stop.signal, AbortSignal.timeout(Math.max(0, left))]);
+  }
+
   #setLeader(leader: boolean): void {
     this.#leader = leader;
     this.#options.log?.info(
@@ -139,16 +150,16 @@ export class LeaderElector {
     else this.#options.onStoppedLeading();
   }
 
-  async #tryAcquireOrRenew(): Promise<boolean> {
+  async #tryAcquireOrRenew(signal?: AbortSignal): Promise<boolean> {
     const now = Date.now();
     const me = this.#options.identity;
     const durationSeconds = Math.ceil(this.#options.leaseDurationMs / 1000);
     let lease: Lease;
     try {
-      lease = await this.#rest.request<Lease>({ method: 'GET', path: this.#path });
+      lease = await this.#rest.request<Lease>({ method: 'GET', path: this.#path, signal });
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      return this.#write('POST', {
+      return this.#write('POST', signal, {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: this.#options.name, namespace: this.#options.namespace },
@@ -171,7 +182,7 @@ export class LeaderElector {
       this.#observed.at + (spec.leaseDurationSeconds ?? durationSeconds) * 1000 <= now;
     if (holder !== '' && holder !== me && !expired) return false;
     const taking = holder !== me;
-    return this.#write('PUT', {
+    return this.#write('PUT', signal, {
       ...lease,
       spec: {
         holderIdentity: me,
@@ -183,13 +194,17 @@ export class LeaderElector {
     });
   }
 
-  async #write(method: 'POST' | 'PUT', lease: Lease): Promise<boolean> {
+  async #write(
+    method: 'POST' | 'PUT',
+    signal: AbortSignal | undefined,
+    lease: Lease,
+  ): Promise<boolean> {
     try {
       const path =
         method === 'POST'
           ? resourcePath(resources.Lease, { namespace: this.#options.namespace })
           : this.#path;
-      const written = await this.#rest.request<Lease>({ method, path, body: lease });
+      const written = await this.#rest.request<Lease>({ method, path, body: lease, signal });
       this.#observed = {
         holder: this.#options.identity,
         renewTime: written.spec?.renewTime ?? '',

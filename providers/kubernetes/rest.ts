@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConnection } from './kube-connection.ts';
 import { nodeHttp, openRequest, readText } from '../node-http.ts';
+import { maxAttempts, retryAfterMs } from './retry-after.ts';
 
 const { STATUS_CODES } = nodeHttp;
 
@@ -97,6 +99,24 @@ async function* linesOf(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
 const ok = (response: IncomingMessage): boolean =>
   statusOf(response) >= 200 && statusOf(response) < 300;
 
+/**
+ * Sends a request until the API server takes it in: an answer of "later" is discarded and waited
+ * out (each new attempt takes its turn at the client's rate limit again, as in client-go); `signal`
+ * ends the wait.
+ */
+async function untilTakenIn<A extends { readonly response: IncomingMessage }>(
+  attempt: () => Promise<A>,
+  signal: AbortSignal | undefined,
+): Promise<A> {
+  for (let tries = 1; ; tries++) {
+    const answer = await attempt();
+    const waitMs = tries < maxAttempts ? retryAfterMs(answer.response) : undefined;
+    if (waitMs === undefined) return answer;
+    answer.response.resume();
+    await sleep(waitMs, undefined, signal === undefined ? {} : { signal });
+  }
+}
+
 /** The client's rate limit (rate-limit.ts). */
 export interface RateLimiter {
   take(): Promise<void>;
@@ -170,24 +190,29 @@ export class KubeRest {
   }
 
   /**
-   * One request; a non-2xx answer throws KubeApiError. Its deadline covers the whole answer, body
-   * included, so an API server (or a proxy) trickling bytes cannot hold a caller past it.
+   * One request; a non-2xx answer throws KubeApiError. Its deadline covers each attempt's whole
+   * answer, body included, so an API server (or a proxy) trickling bytes cannot hold a caller past
+   * it. An answer of "later" (429, or 5xx with Retry-After) is waited out and sent again.
    */
   async request<T>(request: RestRequest): Promise<T> {
+    const { response, text } = await untilTakenIn(() => this.#attempt(request), request.signal);
+    if (!ok(response)) throw apiError(request.method, request.path, statusOf(response), text);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  async #attempt(request: RestRequest): Promise<{ response: IncomingMessage; text: string }> {
     // Not AbortSignal.timeout: its timer runs its 30 s out after every answer (28,000 timers, each
     // making a TimeoutError, while converging 1,000 nodes).
     const deadline = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    let response: IncomingMessage;
-    let text: string;
     try {
-      response = await this.#send(request, () => {
+      const response = await this.#send(request, () => {
         timer = setTimeout(() => {
           deadline.abort();
         }, this.#timeoutMs);
         return deadline.signal;
       });
-      text = await readText(response);
+      return { response, text: await readText(response) };
     } catch (error) {
       if (!deadline.signal.aborted) throw error;
       const { method, path } = request;
@@ -198,8 +223,6 @@ export class KubeRest {
     } finally {
       clearTimeout(timer);
     }
-    if (!ok(response)) throw apiError(request.method, request.path, statusOf(response), text);
-    return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
   /**
@@ -212,12 +235,15 @@ export class KubeRest {
     onEvent: (event: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const response = await this.#send({
-      method: 'GET',
-      path,
-      query: { ...query, watch: true },
-      signal,
-    });
+    const { response } = await untilTakenIn(async () => {
+      const answer = await this.#send({
+        method: 'GET',
+        path,
+        query: { ...query, watch: true },
+        signal,
+      });
+      return { response: answer };
+    }, signal);
     if (!ok(response)) throw apiError('GET', path, statusOf(response), await readText(response));
     // A stream error reaches the loop below; once the caller stops the watch, the abort that follows
     // is expected and must not surface as an uncaught error.
