@@ -113,7 +113,9 @@ async function untilTakenIn<A extends { readonly response: IncomingMessage }>(
     const waitMs = tries < maxAttempts ? retryAfterMs(answer.response) : undefined;
     if (waitMs === undefined) return answer;
     answer.response.resume();
-    await sleep(waitMs, undefined, signal === undefined ? {} : { signal });
+    // Up to half as long again, so that requests turned away together do not all come back together.
+    const spreadMs = waitMs * (1 + Math.random() / 2);
+    await sleep(spreadMs, undefined, signal === undefined ? {} : { signal });
   }
 }
 

@@ -108,6 +108,18 @@ describe('the command line of the Kubernetes cloud-controller-manager', () => {
     expect(options.kubeApi).toEqual({ qps: 20, burst: 30 });
   });
 
+  it('reads the client rate limit as client-go does: 0 its default, negative none', () => {
+    expect(optionsOf(['--kube-api-qps=0', '--kube-api-burst=0']).kubeApi).toEqual({
+      qps: 5,
+      burst: 10,
+    });
+    expect(optionsOf(['--kube-api-qps', '-1']).kubeApi).toEqual({ qps: -1, burst: 30 });
+    expect(optionsOf(['--kube-api-qps=2.5', '--kube-api-burst=4']).kubeApi).toEqual({
+      qps: 2.5,
+      burst: 4,
+    });
+  });
+
   it('names the flags given that have no effect here', () => {
     expect(
       optionsOf(['--concurrent-service-syncs=5', '--v=2', '--profiling', '--cluster-name=x'])

@@ -21,14 +21,16 @@ const generic = {
   'feature-gates': flag('string', 'alpha and experimental features (key=value pairs)'),
   'kube-api-burst': flag('int', 'burst of requests to the Kubernetes API', {
     default: '30',
-    effect: 'burst of each Kubernetes client’s rate limit (the loops’, the Events’, the Lease’s)',
+    effect:
+      'burst of each Kubernetes client’s rate limit (the loops’, the Events’, the Lease’s; 0: 10)',
   }),
   'kube-api-content-type': flag('string', 'content type of requests to the Kubernetes API', {
     default: 'application/vnd.kubernetes.protobuf',
   }),
   'kube-api-qps': flag('float', 'queries per second to the Kubernetes API', {
     default: '20',
-    effect: 'each Kubernetes client’s rate limit (requests per second; 0 or less: none)',
+    effect:
+      'each Kubernetes client’s rate limit (requests per second; 0: client-go’s 5; negative: none)',
   }),
   'min-resync-period': flag('duration', 'resync period of the informers', { default: '12h0m0s' }),
   'node-monitor-period': flag('duration', 'period of syncing NodeStatus', { default: '5s' }),

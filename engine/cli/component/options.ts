@@ -191,6 +191,15 @@ function logging(r: FlagReader): ComponentOptions['logging'] {
 }
 
 /**
+ * `--kube-api-qps` and `--kube-api-burst` as client-go reads them (rest.Config): 0 is its default
+ * (5 a second, a burst of 10), a negative rate no client-side limit at all (the API server's
+ * Priority and Fairness alone), so the same values mean the same with the upstream binary.
+ */
+function clientRateLimit(qps: number, burst: number): { qps: number; burst: number } {
+  return { qps: qps === 0 ? 5 : qps, burst: burst === 0 ? 10 : Math.max(1, burst) };
+}
+
+/**
  * The component flags, typed and checked as upstream checks them; every problem is reported at
  * once, each naming its flag. `given` are the component flags on the command line.
  */
@@ -202,7 +211,7 @@ export function componentOptions(args: Args, given: readonly string[]): Componen
   const options: ComponentOptions = {
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     ...(master === undefined ? {} : { master }),
-    kubeApi: { qps: r.number('kube-api-qps'), burst: Math.max(1, r.number('kube-api-burst')) },
+    kubeApi: clientRateLimit(r.number('kube-api-qps'), r.number('kube-api-burst')),
     leaderElection: leaderElection(r),
     serving: serving(r),
     logging: logging(r),
