@@ -91,6 +91,5 @@ export function apiserverArgs(dir: string, etcdPort: number, port: number): stri
     '--service-cluster-ip-range=10.96.0.0/16',
     // The test decides the endpoints of default/kubernetes (and loopback is refused by the others).
     '--endpoint-reconciler-type=none',
-    '--enable-priority-and-fairness=false',
   ];
 }
