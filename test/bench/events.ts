@@ -73,12 +73,13 @@ async function measure(kube: KubeEnvironment, label: string, args: readonly stri
 const runs: readonly [string, readonly string[]][] = [
   ['defaults (client 20/30)', []],
   ['client 100/200', ['--kube-api-qps=100', '--kube-api-burst=200']],
+  ['no client-side limit (the chart’s)', ['--kube-api-qps=-1']],
 ];
 
 /**
  * Events mark transitions, not loops: 100 nodes and 500 Services converged from nothing, the
  * Events the CCM created while converging and in the 30 s after; with upstream's client rate limit
- * (20/30) and a wider one.
+ * (20/30), a wider one, and none (the API server's Priority and Fairness alone).
  */
 export const eventsBench: Benchmark = {
   name: 'events',
