@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node/dist/config_types.js';
 import { parse } from 'yaml';
 import { KubeConnection } from './kube-connection.ts';
+import { proxyFromEnvironment } from './proxy-env.ts';
 
 /** Where the service account's credentials are mounted in a Pod. */
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -141,9 +142,28 @@ export function loadKubeConfig(options: KubeConnectionOptions): KubeConnection {
       'no kubeconfig: not running in a Pod (KUBERNETES_SERVICE_HOST is not set), and no --kubeconfig, $KUBECONFIG or ~/.kube/config; run the CCM in the cluster with its service account (deploy/), or pass --kubeconfig=<file> (or --master=<url>)',
     );
   }
-  return options.master === undefined
-    ? config
-    : new KubeConnection({ ...config.cluster, server: options.master }, config.user);
+  const cluster =
+    options.master === undefined ? config.cluster : { ...config.cluster, server: options.master };
+  return new KubeConnection(withEnvironmentProxy(cluster, env), config.user);
+}
+
+/**
+ * The kubeconfig's `proxy-url`, else the proxy HTTPS_PROXY / HTTP_PROXY name for this API server
+ * unless NO_PROXY (or loopback) exempts it, as client-go: a Pod given a proxy for the Metal API
+ * reaches an API server that NO_PROXY names (the service network, `.svc`) directly.
+ */
+function withEnvironmentProxy(
+  cluster: Cluster,
+  env: Readonly<Record<string, string | undefined>>,
+): Cluster {
+  if (cluster.proxyUrl !== undefined && cluster.proxyUrl !== '') return cluster;
+  const proxy = proxyFromEnvironment(cluster.server, env);
+  if (proxy === undefined) return cluster;
+  if (!/^https?:\/\//i.test(proxy))
+    throw new KubeConfigError(
+      `the environment's proxy ${proxy} for the Kubernetes API server ${cluster.server} is not supported; use an http or https proxy, or name the server in NO_PROXY`,
+    );
+  return { ...cluster, proxyUrl: proxy };
 }
 
 /** The API server's address, for messages. */

@@ -1,0 +1,155 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, request as nodeRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { answerJson, useKubeApiStub } from '../../test/support/kube-api-stub.ts';
+import { loadKubeConfig } from './kubeconfig.ts';
+import { proxyFromEnvironment } from './proxy-env.ts';
+import { KubeRest } from './rest.ts';
+
+const proxy = 'http://proxy.corp:3128';
+const via = (server: string, env: Record<string, string>) => proxyFromEnvironment(server, env);
+
+describe('the proxy of the environment, as client-go decides it', () => {
+  it('takes HTTPS_PROXY for an https server and HTTP_PROXY for http, upper case first', () => {
+    expect(via('https://10.96.0.1:443', {})).toBeUndefined();
+    expect(via('https://10.96.0.1:443', { HTTP_PROXY: proxy })).toBeUndefined();
+    expect(via('https://10.96.0.1:443', { https_proxy: proxy })).toBe(proxy);
+    expect(via('https://10.96.0.1', { HTTPS_PROXY: proxy, https_proxy: 'http://other:1' })).toBe(
+      proxy,
+    );
+    expect(via('http://api.example.com:8080', { HTTP_PROXY: 'proxy.corp:3128' })).toBe(proxy);
+  });
+
+  it('never for localhost or a loopback address', () => {
+    const env = { HTTPS_PROXY: proxy };
+    for (const server of ['https://localhost:6443', 'https://127.0.0.2:6443', 'https://[::1]:6443'])
+      expect(via(server, env)).toBeUndefined();
+  });
+
+  it('not for what NO_PROXY names: CIDRs, addresses, domains and their subdomains, ports', () => {
+    const env = {
+      HTTPS_PROXY: proxy,
+      NO_PROXY:
+        ' 10.96.0.0/12, 192.168.1.10 ,fd00::/8, .svc, Cluster.Local, 203.0.113.5:6443, *.corp.example, api.example.com:8443',
+    };
+    const direct = [
+      'https://10.96.0.1',
+      'https://10.111.255.254:443',
+      'https://192.168.1.10:6443',
+      'https://[fd00::1]:443',
+      'https://kubernetes.default.svc',
+      'https://cluster.local',
+      'https://kubernetes.default.svc.cluster.local',
+      'https://203.0.113.5:6443',
+      'https://a.corp.example',
+      'https://api.example.com:8443',
+    ];
+    const proxied = [
+      'https://10.112.0.1',
+      'https://192.168.1.11',
+      'https://[fe80::1]:443',
+      'https://svc',
+      'https://corp.example',
+      'https://203.0.113.5:443',
+      'https://api.example.com',
+      'https://notcluster.local',
+    ];
+    for (const server of direct) expect(via(server, env), server).toBeUndefined();
+    for (const server of proxied) expect(via(server, env), server).toBe(proxy);
+  });
+
+  it('not at all with NO_PROXY=*', () => {
+    expect(via('https://api.example.com', { HTTPS_PROXY: proxy, no_proxy: '*' })).toBeUndefined();
+  });
+});
+
+const apiServer = useKubeApiStub();
+let proxyServer: Server | undefined;
+afterEach(() => {
+  proxyServer?.closeAllConnections();
+  proxyServer?.close();
+  proxyServer = undefined;
+});
+
+/** A forward proxy that knows `api.cluster.test` as the stub at `port`, and says whom it carried. */
+async function forwardProxy(port: number) {
+  const carried: string[] = [];
+  proxyServer = createServer((request, response) => {
+    const target = new URL(request.url ?? '');
+    carried.push(target.host);
+    const forwarded = nodeRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: target.pathname,
+        method: request.method,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => proxyServer?.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${String((proxyServer.address() as AddressInfo).port)}`,
+    carried,
+  };
+}
+
+describe('a kubeconfig whose server is reached through the proxy of the environment', () => {
+  it('goes through HTTP_PROXY, and straight to the server when NO_PROXY names it', async () => {
+    const { connection } = await apiServer((_, response) => {
+      answerJson(response, 200, { kind: 'Namespace' });
+    });
+    const stubPort = new URL(connection.server).port;
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-env-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: 'http://api.cluster.test:${stubPort}' } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`,
+    );
+    const { url, carried } = await forwardProxy(Number(stubPort));
+    const path = '/api/v1/namespaces/kube-system';
+    const proxied = new KubeRest(loadKubeConfig({ kubeconfig, env: { HTTP_PROXY: url } }));
+    expect(await proxied.request({ method: 'GET', path })).toEqual({ kind: 'Namespace' });
+    expect(carried).toEqual([`api.cluster.test:${stubPort}`]);
+
+    const env = { HTTP_PROXY: url, NO_PROXY: '.cluster.test' };
+    const direct = new KubeRest(loadKubeConfig({ kubeconfig, env }));
+    // Nothing resolves api.cluster.test but the proxy.
+    await expect(direct.request({ method: 'GET', path })).rejects.toThrow(/ENOTFOUND|EAI_AGAIN/);
+    expect(carried).toHaveLength(1);
+  });
+
+  it('refuses a proxy it cannot speak, saying what to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-env-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: 'https://api.example.com' } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`,
+    );
+    expect(() =>
+      loadKubeConfig({ kubeconfig, env: { HTTPS_PROXY: 'socks5://proxy.corp:1080' } }),
+    ).toThrow(
+      /socks5:\/\/proxy.corp:1080 .* not supported; use an http or https proxy, or name the server in NO_PROXY/,
+    );
+  });
+});
