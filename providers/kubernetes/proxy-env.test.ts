@@ -102,24 +102,29 @@ async function forwardProxy(port: number) {
   };
 }
 
+/** A kubeconfig file for `server`, with a token. */
+function kubeconfigFile(server: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'proxy-env-')), 'kubeconfig');
+  writeFileSync(
+    file,
+    `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: '${server}' } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`,
+  );
+  return file;
+}
+
 describe('a kubeconfig whose server is reached through the proxy of the environment', () => {
   it('goes through HTTP_PROXY, and straight to the server when NO_PROXY names it', async () => {
     const { connection } = await apiServer((_, response) => {
       answerJson(response, 200, { kind: 'Namespace' });
     });
     const stubPort = new URL(connection.server).port;
-    const dir = mkdtempSync(join(tmpdir(), 'proxy-env-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{ name: c, cluster: { server: 'http://api.cluster.test:${stubPort}' } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: x, context: { cluster: c, user: u } }]
-current-context: x
-`,
-    );
+    const kubeconfig = kubeconfigFile(`http://api.cluster.test:${stubPort}`);
     const { url, carried } = await forwardProxy(Number(stubPort));
     const path = '/api/v1/namespaces/kube-system';
     const proxied = new KubeRest(loadKubeConfig({ kubeconfig, env: { HTTP_PROXY: url } }));
@@ -134,18 +139,7 @@ current-context: x
   });
 
   it('refuses a proxy it cannot speak, saying what to do', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'proxy-env-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{ name: c, cluster: { server: 'https://api.example.com' } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: x, context: { cluster: c, user: u } }]
-current-context: x
-`,
-    );
+    const kubeconfig = kubeconfigFile('https://api.example.com');
     expect(() =>
       loadKubeConfig({ kubeconfig, env: { HTTPS_PROXY: 'socks5://proxy.corp:1080' } }),
     ).toThrow(
