@@ -105,7 +105,7 @@ export class Daemon {
   async start(): Promise<void> {
     const options = this.#options;
     const config = loadKubeConfig({ ...options.kube, env: options.env });
-    const clients = kubeClients(config, options.kube);
+    const clients = kubeClients(config, options.kube, this.metrics.kubernetesRetried);
     const rest = clients.loops;
     const reviewsRest = (path: string | undefined): KubeRest =>
       clients.reviews(

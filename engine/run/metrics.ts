@@ -32,6 +32,21 @@ function metalMetrics(registers: Registers) {
   };
 }
 
+/** Kubernetes API requests the API server put off and the CCM sent again, by client and status. */
+function kubernetesMetrics(registers: Registers) {
+  const retries = new Counter({
+    name: 'metal_ccm_kubernetes_api_retries_total',
+    help: 'Kubernetes API requests sent again after the API server answered later (429, or 5xx with Retry-After), by client and status code',
+    labelNames: ['client', 'code'] as const,
+    registers,
+  });
+  return {
+    kubernetesRetried: (client: string, code: number): void => {
+      retries.inc({ client, code: String(code) });
+    },
+  };
+}
+
 /** Each loop and each planned action. */
 function loopMetrics(registers: Registers) {
   return {
@@ -143,6 +158,7 @@ export function createMetrics() {
   return {
     registry,
     ...metalMetrics(registers),
+    ...kubernetesMetrics(registers),
     ...loopMetrics(registers),
     ...ageMetrics(registers),
     ...stateMetrics(registers),

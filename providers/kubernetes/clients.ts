@@ -28,18 +28,27 @@ export interface KubeClients {
  * (kube-scheduler: a client, a leader-election client and an event client from one config; a
  * controller manager: one per controller). A flood of Events never delays a loop's writes, and
  * neither delays the Lease's renewal past its deadline, which would hand over leadership.
+ * `onRetry` hears of each request the API server put off and the client sent again (a metric).
  */
-export function kubeClients(connection: KubeConnection, limit: ClientRateLimit): KubeClients {
-  const client = (userAgent: string): KubeRest =>
-    new KubeRest(connection, { limiter: new TokenBucket(limit.qps, limit.burst), userAgent });
+export function kubeClients(
+  connection: KubeConnection,
+  limit: ClientRateLimit,
+  onRetry: (client: string, status: number) => void = () => undefined,
+): KubeClients {
+  const client = (name: string, through: KubeConnection, bucket: TokenBucket): KubeRest =>
+    new KubeRest(through, {
+      limiter: bucket,
+      userAgent: name === 'loops' ? 'equinix-metal-ccm' : `equinix-metal-ccm/${name}`,
+      onRetry: (status) => {
+        onRetry(name, status);
+      },
+    });
+  const limited = (name: string): KubeRest =>
+    client(name, connection, new TokenBucket(limit.qps, limit.burst));
   return {
-    loops: client('equinix-metal-ccm'),
-    events: client('equinix-metal-ccm/events'),
-    leaderElection: client('equinix-metal-ccm/leader-election'),
-    reviews: (through) =>
-      new KubeRest(through, {
-        limiter: new TokenBucket(200, 400),
-        userAgent: 'equinix-metal-ccm/delegated-auth',
-      }),
+    loops: limited('loops'),
+    events: limited('events'),
+    leaderElection: limited('leader-election'),
+    reviews: (through) => client('delegated-auth', through, new TokenBucket(200, 400)),
   };
 }

@@ -107,12 +107,14 @@ const ok = (response: IncomingMessage): boolean =>
 async function untilTakenIn<A extends { readonly response: IncomingMessage }>(
   attempt: () => Promise<A>,
   signal: AbortSignal | undefined,
+  onRetry: ((status: number) => void) | undefined,
 ): Promise<A> {
   for (let tries = 1; ; tries++) {
     const answer = await attempt();
     const waitMs = tries < maxAttempts ? retryAfterMs(answer.response) : undefined;
     if (waitMs === undefined) return answer;
     answer.response.resume();
+    onRetry?.(statusOf(answer.response));
     // Up to half as long again, so that requests turned away together do not all come back together.
     const spreadMs = waitMs * (1 + Math.random() / 2);
     await sleep(spreadMs, undefined, signal === undefined ? {} : { signal });
@@ -138,16 +140,24 @@ export class KubeRest {
   readonly #limiter: RateLimiter | undefined;
   /** Names the client in the API server's audit log (client-go's `AddUserAgent`). */
   readonly #userAgent: string;
+  /** Hears of each request sent again after the API server put it off. */
+  readonly #onRetry: ((status: number) => void) | undefined;
 
   constructor(
     connection: KubeConnection,
-    options: { timeoutMs?: number; limiter?: RateLimiter; userAgent?: string } = {},
+    options: {
+      timeoutMs?: number;
+      limiter?: RateLimiter;
+      userAgent?: string;
+      onRetry?: (status: number) => void;
+    } = {},
   ) {
     this.#connection = connection;
     this.#server = connection.server;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#limiter = options.limiter;
     this.#userAgent = options.userAgent ?? 'equinix-metal-ccm';
+    this.#onRetry = options.onRetry;
   }
 
   /** The API server's URL, for messages. */
@@ -197,7 +207,11 @@ export class KubeRest {
    * it. An answer of "later" (429, or 5xx with Retry-After) is waited out and sent again.
    */
   async request<T>(request: RestRequest): Promise<T> {
-    const { response, text } = await untilTakenIn(() => this.#attempt(request), request.signal);
+    const { response, text } = await untilTakenIn(
+      () => this.#attempt(request),
+      request.signal,
+      this.#onRetry,
+    );
     if (!ok(response)) throw apiError(request.method, request.path, statusOf(response), text);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
@@ -237,15 +251,19 @@ export class KubeRest {
     onEvent: (event: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const { response } = await untilTakenIn(async () => {
-      const answer = await this.#send({
-        method: 'GET',
-        path,
-        query: { ...query, watch: true },
-        signal,
-      });
-      return { response: answer };
-    }, signal);
+    const { response } = await untilTakenIn(
+      async () => {
+        const answer = await this.#send({
+          method: 'GET',
+          path,
+          query: { ...query, watch: true },
+          signal,
+        });
+        return { response: answer };
+      },
+      signal,
+      this.#onRetry,
+    );
     if (!ok(response)) throw apiError('GET', path, statusOf(response), await readText(response));
     // A stream error reaches the loop below; once the caller stops the watch, the abort that follows
     // is expected and must not surface as an uncaught error.

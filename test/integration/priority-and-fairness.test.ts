@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { kubeClients } from '../../providers/kubernetes/clients.ts';
 import { loadKubeConfig } from '../../providers/kubernetes/kubeconfig.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { openRequest, readText } from '../../providers/node-http.ts';
-import { admin, asCcm, eventually, kube } from '../support/integration.ts';
+import { admin, eventually, kube } from '../support/integration.ts';
 
 // A priority level of the API server's Priority and Fairness with a few seats, no queue and
 // nothing to borrow, for the CCM's identity alone: what it cannot run at once, it rejects (429).
@@ -73,7 +74,11 @@ async function installRejectingLevel(): Promise<void> {
 
 describe("the API server's Priority and Fairness", () => {
   it('rejects what the CCM sends at once beyond its seats; the client waits and every request is served', async () => {
-    const ccm = asCcm();
+    const heard: string[] = [];
+    const connection = loadKubeConfig({ kubeconfig: kube().ccmKubeconfig, env: {} });
+    const ccm = kubeClients(connection, { qps: -1, burst: 1 }, (client, status) => {
+      heard.push(`${client} ${String(status)}`);
+    }).loops;
     const path = resourcePath(resources.Node, {});
     const flood = () =>
       Promise.all(
@@ -86,6 +91,10 @@ describe("the API server's Priority and Fairness", () => {
     await installRejectingLevel();
     const lists = await flood();
     expect(lists.map((list) => list.kind)).toEqual(Array<string>(30).fill('NodeList'));
-    expect(await levelMetric('apiserver_flowcontrol_rejected_requests_total')).toBeGreaterThan(0);
+    const rejected = await levelMetric('apiserver_flowcontrol_rejected_requests_total');
+    expect(rejected).toBeGreaterThan(0);
+    // Each one the client heard of, for its metric (metal_ccm_kubernetes_api_retries_total).
+    expect(heard.length).toBe(rejected);
+    expect(new Set(heard)).toEqual(new Set(['loops 429']));
   });
 });
