@@ -12,8 +12,9 @@ const maxWaitMs = 60_000;
 
 /**
  * The wait before sending a request again, as client-go's `checkWait`: a 429 or a 5xx that carries
- * a Retry-After in whole seconds; otherwise undefined (the answer stands). Such an answer means the
- * server did not take the request in, so even a write may go again (and ours are guarded).
+ * a Retry-After in whole seconds; otherwise undefined (the answer stands). A write may go again:
+ * the server did not take it in (a 429), or, after a 5xx such as a timeout, it may have, and the
+ * CCM's writes are guarded (a second one conflicts instead of writing twice).
  */
 export function retryAfterMs(response: IncomingMessage): number | undefined {
   const status = response.statusCode ?? 0;
