@@ -1,7 +1,8 @@
 /**
  * A Kubernetes client's rate limit, as client-go's token bucket (`--kube-api-qps`,
  * `--kube-api-burst`): up to `burst` requests at once, then `qps` per second; a qps of 0 or less
- * means no limit (the flags' 0 is client-go's default, 5, by then: component/options.ts). Each client has its own (clients.ts), as in client-go.
+ * means no limit (the flags' 0 is client-go's default, 5, by then: component/options.ts). Each
+ * client has its own (clients.ts), as in client-go.
  */
 export class TokenBucket {
   readonly #qps: number;

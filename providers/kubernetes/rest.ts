@@ -7,7 +7,6 @@ import { maxAttempts, retryAfterMs } from './retry-after.ts';
 
 const { STATUS_CODES } = nodeHttp;
 
-/** A failed Kubernetes API call, from the Status object the API server answers with. */
 /**
  * The error for a non-2xx answer. Its body is usually a Status object, but not always: a group the
  * API server does not serve (a CRD not installed) answers a plain-text "404 page not found".
@@ -23,6 +22,7 @@ function apiError(method: string, path: string, status: number, text: string): K
   return new KubeApiError(method, path, status, reason, answer.message ?? '');
 }
 
+/** A failed Kubernetes API call, from the Status object the API server answers with. */
 export class KubeApiError extends Error {
   override readonly name = 'KubeApiError';
   readonly status: number;
@@ -115,7 +115,7 @@ async function untilTakenIn<A extends { readonly response: IncomingMessage }>(
     if (waitMs === undefined) return answer;
     answer.response.resume();
     onRetry?.(statusOf(answer.response));
-    // Up to half as long again, so that requests turned away together do not all come back together.
+    // Up to half as long again: requests turned away together do not all come back together.
     const spreadMs = waitMs * (1 + Math.random() / 2);
     await sleep(spreadMs, undefined, signal === undefined ? {} : { signal });
   }

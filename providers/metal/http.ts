@@ -56,8 +56,8 @@ function codeOf(error: unknown, signal: AbortSignal | undefined): string {
 
 /**
  * One HTTP request with node's own client (the Metal API, the host's metadata service, the
- * control-plane probes): the whole answer read as text, any status an answer, `signal` ending it at any point. Through
- * `agents`, or those of the process's environment.
+ * control-plane probes): the whole answer read as text, any status an answer, `signal` ending it
+ * at any point. Through `agents`, or those of the process's environment.
  */
 export async function send(request: HttpRequest, agents?: Agents): Promise<HttpAnswer> {
   const { url, signal } = request;
