@@ -45,6 +45,9 @@ interface ServiceList {
 
 const nodeName = (i: number): string => `node-${String(i)}`;
 
+/** Daemons whose logs were kept (BENCH_DAEMON_LOG): each has its own file. */
+let daemonsLogged = 0;
+
 function nodeBody(i: number): object {
   return {
     apiVersion: 'v1',
@@ -199,9 +202,11 @@ export async function benchCluster(
     metric: (name, labels) => scrape(daemon.healthUrl, name, labels),
     close: async () => {
       await daemon.kill();
-      // BENCH_DAEMON_LOG=<file> keeps what the daemon wrote (e.g. with --v=4 in BENCH_DAEMON_ARGS).
+      // BENCH_DAEMON_LOG=<file> keeps what each daemon wrote, numbered in the order they closed
+      // (<file>.1, <file>.2…; e.g. with --v=4 in BENCH_DAEMON_ARGS).
       const logFile = process.env['BENCH_DAEMON_LOG'];
-      if (logFile !== undefined) await writeFile(logFile, daemon.output());
+      if (logFile !== undefined)
+        await writeFile(`${logFile}.${String(++daemonsLogged)}`, daemon.output());
       await emulator.close();
       await removeAll(admin, limit);
     },
