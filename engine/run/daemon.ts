@@ -182,6 +182,9 @@ export class Daemon {
         return trigger === 'resync' || trigger === 'retry' ? loop() : favouringSpeed(loop);
       },
       resyncMs: settings.syncPeriodMs,
+      working: (busy) => {
+        events.working(busy);
+      },
       onError: (error) => {
         this.#log.error({ err: error }, 'loop failed');
       },

@@ -159,38 +159,72 @@ describe('EventReporter', () => {
   const quiet = { warn: () => undefined } as unknown as Logger;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  it('holds the Events of a loop until its apply ends, stamped with when they happened', async () => {
+  /** A sink whose records end when the test says, counting those under way. */
+  function slowSink() {
+    const started: string[] = [];
+    const finish: (() => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const sink = {
+      record: (e: EventInput) => {
+        started.push(e.note);
+        most = Math.max(most, ++running);
+        return new Promise<void>((resolve) =>
+          finish.push(() => {
+            running--;
+            resolve();
+          }),
+        );
+      },
+    };
+    const finishAll = async () => {
+      while (finish.length > 0) {
+        for (const f of finish.splice(0)) f();
+        await sleep(0);
+      }
+    };
+    return { sink, started, finishAll, most: () => most };
+  }
+
+  it('holds Events while loops run back to back, stamped with when they happened', async () => {
     const recorded: EventInput[] = [];
     const reporter = new EventReporter(
       { record: (e) => Promise.resolve(void recorded.push(e)) },
       quiet,
     );
-    let finish = (): void => undefined;
-    const apply = reporter.applying(() => new Promise<void>((resolve) => (finish = resolve)));
+    reporter.working(true);
     const before = Date.now();
     reporter.report([note('a'), note('b')]);
     await sleep(50);
     expect(recorded).toEqual([]);
-    finish();
-    await apply;
+    reporter.working(false);
     await reporter.drain();
     expect(recorded.map((e) => e.note)).toEqual(['a', 'b']);
     expect(recorded[0]?.at).toBeGreaterThanOrEqual(before);
     expect(recorded[0]?.at).toBeLessThan(before + 50);
   });
 
-  it('holds an Event no longer than its hold, however long the apply runs', async () => {
-    const recorded: EventInput[] = [];
-    const reporter = new EventReporter(
-      { record: (e) => Promise.resolve(void recorded.push(e)) },
-      quiet,
-      100,
-    );
-    void reporter.applying(() => new Promise<void>(() => undefined)); // never ends
-    reporter.report([note('a')]);
+  it('past its hold, records one Event at a time while loops run; eight when idle', async () => {
+    const busy = slowSink();
+    const reporter = new EventReporter(busy.sink, quiet, 20);
+    reporter.working(true); // never stops
+    reporter.report(['a', 'b', 'c'].map(note));
+    await sleep(10);
+    expect(busy.started).toEqual([]);
     await sleep(30);
-    expect(recorded).toEqual([]);
+    expect(busy.started).toEqual(['a']);
+    await busy.finishAll();
     await reporter.drain();
-    expect(recorded.map((e) => e.note)).toEqual(['a']);
+    expect(busy.started).toEqual(['a', 'b', 'c']);
+    expect(busy.most()).toBe(1);
+
+    const idle = slowSink();
+    const quietReporter = new EventReporter(idle.sink, quiet, 20);
+    quietReporter.report(Array.from({ length: 12 }, (_, i) => note(String(i))));
+    await sleep(0);
+    expect(idle.started).toHaveLength(8);
+    await idle.finishAll();
+    await quietReporter.drain();
+    expect(idle.started).toHaveLength(12);
   });
 });

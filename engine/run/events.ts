@@ -5,6 +5,10 @@ import { StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import type { Outcome } from '../apply/applier.ts';
 import type { Logger } from '../cli/logging.ts';
 
+/** Events recorded at once while the CCM is idle, and while its loops run back to back. */
+const idleConcurrency = 8;
+const busyConcurrency = 1;
+
 const verbs = { create: 'Create', update: 'Update', delete: 'Delete' } as const;
 
 /** An action and how it ended, as the applier reports it. */
@@ -116,19 +120,21 @@ export interface EventSink {
 }
 
 /**
- * Records Events in the background, a few at a time, so a loop never waits on them; a failure to
- * record is logged, not retried. While a loop applies, Events wait (at most `holdMs` after they
- * happened, stamped with that time), so a burst's writes do not queue behind its Events at the
- * API server. `drain()` waits for what is under way (at stop).
+ * Records Events in the background so a loop never waits on them; a failure to record is logged,
+ * not retried. Events yield to the loops' writes, so that a burst's writes do not queue behind its
+ * Events at the API server (a new Service is two writes and four Events): while loops run back to
+ * back (`working(true)`), an Event waits until they stop, at most `holdMs` after it happened, and is
+ * then recorded one at a time; when the CCM is idle, eight at a time. Each is stamped with when it
+ * happened. `drain()` waits for what is under way (at stop).
  */
 export class EventReporter {
   readonly #sink: EventSink;
   readonly #log: Logger;
   readonly #holdMs: number;
-  readonly #limit = pLimit(8);
+  readonly #limit = pLimit(idleConcurrency);
   readonly #background = new Set<Promise<void>>();
-  /** Resolves when the apply under way ends; undefined when none runs. */
-  #applying: Promise<unknown> | undefined;
+  /** While loops run back to back: resolves when they stop. */
+  #busy: PromiseWithResolvers<void> | undefined;
 
   constructor(sink: EventSink, log: Logger, holdMs = 1000) {
     this.#sink = sink;
@@ -138,23 +144,26 @@ export class EventReporter {
 
   /** `failed` hears of each Event that could not be recorded. */
   report(events: readonly (EventInput | undefined)[], failed?: (event: EventInput) => void): void {
+    const reported = events.filter((e): e is EventInput => e !== undefined);
+    if (reported.length === 0) return;
     const at = Date.now();
-    const tasks = events
-      .filter((e): e is EventInput => e !== undefined)
-      .map((event) => this.#limit(() => this.#record({ at, ...event }, failed)));
-    const running = Promise.all(tasks).then(() => undefined);
+    const held = this.#held(at);
+    const running = Promise.all(
+      reported.map((event) =>
+        held.then(() => this.#limit(() => this.#record({ at, ...event }, failed))),
+      ),
+    ).then(() => undefined);
     this.#background.add(running);
     void running.finally(() => this.#background.delete(running));
   }
 
-  /** Runs a loop's apply; Events reported meanwhile wait for its end (or their hold). */
-  async applying<T>(work: () => Promise<T>): Promise<T> {
-    const running = work();
-    this.#applying = running;
-    try {
-      return await running;
-    } finally {
-      if (this.#applying === running) this.#applying = undefined;
+  /** The loops run back to back (Events yield to their writes), or the CCM is idle. */
+  working(busy: boolean): void {
+    this.#limit.concurrency = busy ? busyConcurrency : idleConcurrency;
+    if (busy) this.#busy ??= Promise.withResolvers();
+    else {
+      this.#busy?.resolve();
+      this.#busy = undefined;
     }
   }
 
@@ -162,20 +171,19 @@ export class EventReporter {
     await Promise.all(this.#background);
   }
 
-  /** Until no apply runs, or the Event has waited its hold. */
-  async #quiet(at: number): Promise<void> {
+  /** Until the loops stop, or `holdMs` after `at`. */
+  async #held(at: number): Promise<void> {
+    const busy = this.#busy;
+    if (busy === undefined) return;
     let timer: NodeJS.Timeout | undefined;
-    while (this.#applying !== undefined && Date.now() - at < this.#holdMs) {
-      const held = new Promise(
-        (resolve) => (timer = setTimeout(resolve, at + this.#holdMs - Date.now())),
-      );
-      await Promise.race([this.#applying.catch(() => undefined), held]);
-      clearTimeout(timer);
-    }
+    const hold = new Promise(
+      (resolve) => (timer = setTimeout(resolve, at + this.#holdMs - Date.now())),
+    );
+    await Promise.race([busy.promise, hold]);
+    clearTimeout(timer);
   }
 
   async #record(event: EventInput, failed?: (event: EventInput) => void): Promise<void> {
-    await this.#quiet(event.at ?? Date.now());
     try {
       await this.#sink.record(event);
     } catch (error) {

@@ -261,16 +261,14 @@ export class Reconciler {
     const loadBalancers = this.#loadBalancers.plan(plan.actions, snapshot.kubernetes.services);
     this.#deps.events.report(loadBalancers.before);
     const started = Date.now();
-    const report = await this.#deps.events.applying(() =>
-      announcedWhileRunning(
-        () =>
-          apply(plan, executors, {
-            concurrency: this.#deps.concurrency,
-            logger: this.#deps.log,
-            shouldContinue: this.#continuing,
-          }),
-        announce,
-      ),
+    const report = await announcedWhileRunning(
+      () =>
+        apply(plan, executors, {
+          concurrency: this.#deps.concurrency,
+          logger: this.#deps.log,
+          shouldContinue: this.#continuing,
+        }),
+      announce,
     );
     const recorded = recordOutcomes(plan, report.outcomes, this.#sinks);
     const durationMs = Date.now() - started;

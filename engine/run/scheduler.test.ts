@@ -5,8 +5,10 @@ import { LoopScheduler, type LoopEnd, type Trigger } from './scheduler.ts';
 function scheduler(options: { loopMs?: number; ends?: (n: number) => LoopEnd } = {}) {
   const started: Trigger[] = [];
   const errors: unknown[] = [];
+  const working: boolean[] = [];
   const s = new LoopScheduler({
     resyncMs: 30_000,
+    working: (busy) => working.push(busy),
     run: async (trigger) => {
       started.push(trigger);
       await new Promise((resolve) => setTimeout(resolve, options.loopMs ?? 0));
@@ -14,7 +16,7 @@ function scheduler(options: { loopMs?: number; ends?: (n: number) => LoopEnd } =
     },
     onError: (error) => errors.push(error),
   });
-  return { s, started, errors };
+  return { s, started, errors, working };
 }
 
 describe('the loop scheduler', () => {
@@ -36,6 +38,26 @@ describe('the loop scheduler', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(started).toEqual(['change']);
     expect(s.loopsCompleted).toBe(1);
+  });
+
+  it('says when loops start running back to back and when none is due at once', async () => {
+    const { s, started, working } = scheduler({
+      loopMs: 10,
+      ends: (n) => (n < 3 ? { next: { trigger: 'applier', delayMs: 0 } } : {}),
+    });
+    s.request('change');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(working).toEqual([true]);
+    await vi.advanceTimersByTimeAsync(25); // the second loop: still working
+    expect(started).toEqual(['change', 'applier', 'applier']);
+    expect(working).toEqual([true]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(working).toEqual([true, false]);
+    s.request('retry', 500); // due later: idle until then
+    await vi.advanceTimersByTimeAsync(100);
+    expect(working).toEqual([true, false]);
+    await vi.advanceTimersByTimeAsync(450);
+    expect(working).toEqual([true, false, true, false]);
   });
 
   it('waits no fixed time for the first request of a quiet period', async () => {

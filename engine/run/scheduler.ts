@@ -13,22 +13,27 @@ export interface SchedulerOptions {
   readonly resyncMs: number;
   /** A loop that threw (a bug: loops report their failures): told, then retried after a second. */
   readonly onError: (error: unknown) => void;
+  /** Told when loops start running back to back (true), and when none is due at once (false). */
+  readonly working?: (busy: boolean) => void;
 }
 
 /**
  * When loops run: one at a time. A request on an idle scheduler starts a loop at once (after the
  * events of the same I/O turn, which it takes in); whatever is requested while a loop runs costs
  * one loop right after it. A request due later (a retry) waits for its time; one due sooner brings
- * the next loop forward, never back. A resync is requested every period.
+ * the next loop forward, never back. A resync is requested every period. It says when loops start
+ * running back to back and when they stop (`working`): Events wait for the writes.
  */
 export class LoopScheduler {
   readonly #options: SchedulerOptions;
   /** The soonest loop asked for: its trigger and when it is due. */
   #next: { readonly trigger: Trigger; readonly due: number } | undefined;
-  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** Cancels the armed loop (a timeout or an immediate); undefined when none is armed. */
+  #disarm: (() => void) | undefined;
   #resyncTimer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
+  #busy = false;
   /** Loops completed, for tests that wait for the CCM to act. */
   loopsCompleted = 0;
   /** When the last loop ended (liveness: a stuck loop shows as none ending). */
@@ -57,35 +62,39 @@ export class LoopScheduler {
   /** No new loop starts; resolves when the loop under way has ended. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#disarm();
+    this.#disarm?.();
     clearTimeout(this.#resyncTimer);
     await this.#running;
   }
 
   /** The next loop at its time: at once when it is due (after this I/O turn's events). */
   #arm(): void {
-    this.#disarm();
+    this.#disarm?.();
+    this.#disarm = undefined;
     if (this.#next === undefined || this.#stopped) return;
     const fire = (): void => {
-      this.#timer = undefined;
+      this.#disarm = undefined;
       this.#fire();
     };
     const delay = this.#next.due - Date.now();
-    this.#timer = delay <= 0 ? setImmediate(fire) : setTimeout(fire, delay);
-  }
-
-  #disarm(): void {
-    const timer = this.#timer;
-    this.#timer = undefined;
-    if (timer === undefined) return;
-    if ('refresh' in timer) clearTimeout(timer);
-    else clearImmediate(timer);
+    if (delay <= 0) {
+      const immediate = setImmediate(fire);
+      this.#disarm = () => {
+        clearImmediate(immediate);
+      };
+    } else {
+      const timer = setTimeout(fire, delay);
+      this.#disarm = () => {
+        clearTimeout(timer);
+      };
+    }
   }
 
   #fire(): void {
     const next = this.#next;
     if (this.#running !== undefined || this.#stopped || next === undefined) return;
     this.#next = undefined;
+    this.#setBusy(true);
     this.#running = this.#options
       .run(next.trigger)
       .catch((error: unknown): LoopEnd => {
@@ -98,7 +107,14 @@ export class LoopScheduler {
         this.lastLoopEndedAt = Date.now();
         if (end.next !== undefined) this.request(end.next.trigger, end.next.delayMs);
         this.#arm();
+        this.#setBusy(this.#next !== undefined && this.#next.due <= Date.now() && !this.#stopped);
       });
+  }
+
+  #setBusy(busy: boolean): void {
+    if (busy === this.#busy) return;
+    this.#busy = busy;
+    this.#options.working?.(busy);
   }
 
   #scheduleResync(): void {
