@@ -60,6 +60,24 @@ describe('the loop scheduler', () => {
     expect(working).toEqual([true, false, true, false]);
   });
 
+  it('is idle once stopped, even with a loop due at once', async () => {
+    vi.useRealTimers();
+    let stopped: Promise<void> | undefined;
+    const { s, working } = scheduler({
+      // Stops after the loop has ended and the next is armed, before it starts.
+      ends: () => {
+        setImmediate(() => {
+          stopped = s.stop();
+        });
+        return { next: { trigger: 'applier', delayMs: 0 } };
+      },
+    });
+    s.request('change');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await stopped;
+    expect(working).toEqual([true, false]);
+  });
+
   it('waits no fixed time for the first request of a quiet period', async () => {
     const { s, started } = scheduler();
     s.request('change');

@@ -65,6 +65,7 @@ export class LoopScheduler {
     this.#disarm?.();
     clearTimeout(this.#resyncTimer);
     await this.#running;
+    this.#setBusy(false); // a loop that was due will not run
   }
 
   /** The next loop at its time: at once when it is due (after this I/O turn's events). */
