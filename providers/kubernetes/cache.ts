@@ -3,7 +3,8 @@ import { freeze } from 'immer';
 import { resourcePath, type Resource } from './resources.ts';
 import { keyOf, listAll } from './list.ts';
 import { trimmed } from './trim.ts';
-import { KubeApiError, type KubeObjectLike, type KubeRest, type WatchEvent } from './rest.ts';
+import { KubeApiError } from './api-error.ts';
+import type { KubeObjectLike, KubeRest, WatchEvent } from './rest.ts';
 
 /** What a cache went through, for logs, metrics and tests. */
 export type CacheEvent =

@@ -8,7 +8,8 @@ import {
 } from '../../model/plan.ts';
 import { revealDeep } from '../../model/sensitive.ts';
 import { resourceOf, resourcePath } from './resources.ts';
-import { KubeApiError, isNotFound, type KubeRest, type RestRequest } from './rest.ts';
+import { KubeApiError, isNotFound } from './api-error.ts';
+import type { KubeRest, RestRequest } from './rest.ts';
 
 /** The field manager of every write of the CCM. */
 const fieldManager = 'metal-ccm';

@@ -1,5 +1,6 @@
 import { resourcePath, resources } from './resources.ts';
-import { isConflict, isNotFound, type KubeRest } from './rest.ts';
+import { isConflict, isNotFound } from './api-error.ts';
+import type { KubeRest } from './rest.ts';
 
 interface LeaseSpec {
   holderIdentity?: string;

@@ -1,5 +1,6 @@
 import type { V1Lease } from '@kubernetes/client-node';
-import { isNotFound, type KubeRest } from './rest.ts';
+import { isNotFound } from './api-error.ts';
+import type { KubeRest } from './rest.ts';
 import { resourcePath, resources } from './resources.ts';
 
 /** What a SelfSubjectAccessReview asks: may I do `verb` on this resource (here, to this name)? */

@@ -2,54 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConnection } from './kube-connection.ts';
-import { nodeHttp, openRequest, readText } from '../node-http.ts';
+import { openRequest, readText } from '../node-http.ts';
+import { apiError } from './api-error.ts';
 import { maxAttempts, retryAfterMs } from './retry-after.ts';
-
-const { STATUS_CODES } = nodeHttp;
-
-/**
- * The error for a non-2xx answer. Its body is usually a Status object, but not always: a group the
- * API server does not serve (a CRD not installed) answers a plain-text "404 page not found".
- */
-function apiError(method: string, path: string, status: number, text: string): KubeApiError {
-  let answer: { reason?: string; message?: string } = {};
-  try {
-    answer = JSON.parse(text) as typeof answer;
-  } catch {
-    // not a Status object: the HTTP status text says enough
-  }
-  const reason = answer.reason ?? STATUS_CODES[status] ?? '';
-  return new KubeApiError(method, path, status, reason, answer.message ?? '');
-}
-
-/** A failed Kubernetes API call, from the Status object the API server answers with. */
-export class KubeApiError extends Error {
-  override readonly name = 'KubeApiError';
-  readonly status: number;
-  /** The Status reason: `Conflict`, `NotFound`, `Forbidden`, `Invalid`, `AlreadyExists`, `Gone`, … */
-  readonly reason: string;
-
-  constructor(method: string, path: string, status: number, reason: string, message: string) {
-    super(
-      `Kubernetes ${method} ${path} failed: ${status} ${reason}${message === '' ? '' : `: ${message}`}`,
-    );
-    this.status = status;
-    this.reason = reason;
-  }
-}
-
-export function isConflict(error: unknown): boolean {
-  return error instanceof KubeApiError && error.status === 409;
-}
-
-/** 401 or 403: the identity may not do it; retrying the same way will not help. */
-export function isForbidden(error: unknown): boolean {
-  return error instanceof KubeApiError && (error.status === 401 || error.status === 403);
-}
-
-export function isNotFound(error: unknown): boolean {
-  return error instanceof KubeApiError && error.status === 404;
-}
 
 export type WatchEvent =
   | {
@@ -108,11 +63,11 @@ async function untilTakenIn<A extends { readonly response: IncomingMessage }>(
   attempt: () => Promise<A>,
   signal: AbortSignal | undefined,
   onRetry: ((status: number) => void) | undefined,
-): Promise<A> {
+): Promise<A & { readonly retries: number }> {
   for (let tries = 1; ; tries++) {
     const answer = await attempt();
     const waitMs = tries < maxAttempts ? retryAfterMs(answer.response) : undefined;
-    if (waitMs === undefined) return answer;
+    if (waitMs === undefined) return { ...answer, retries: tries - 1 };
     answer.response.resume();
     onRetry?.(statusOf(answer.response));
     // Up to half as long again: requests turned away together do not all come back together.
@@ -207,12 +162,13 @@ export class KubeRest {
    * it. An answer of "later" (429, or 5xx with Retry-After) is waited out and sent again.
    */
   async request<T>(request: RestRequest): Promise<T> {
-    const { response, text } = await untilTakenIn(
+    const { response, text, retries } = await untilTakenIn(
       () => this.#attempt(request),
       request.signal,
       this.#onRetry,
     );
-    if (!ok(response)) throw apiError(request.method, request.path, statusOf(response), text);
+    if (!ok(response))
+      throw apiError(request.method, request.path, statusOf(response), text, retries);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
@@ -251,7 +207,7 @@ export class KubeRest {
     onEvent: (event: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const { response } = await untilTakenIn(
+    const { response, retries } = await untilTakenIn(
       async () => {
         const answer = await this.#send({
           method: 'GET',
@@ -264,7 +220,8 @@ export class KubeRest {
       signal,
       this.#onRetry,
     );
-    if (!ok(response)) throw apiError('GET', path, statusOf(response), await readText(response));
+    if (!ok(response))
+      throw apiError('GET', path, statusOf(response), await readText(response), retries);
     // A stream error reaches the loop below; once the caller stops the watch, the abort that follows
     // is expected and must not surface as an uncaught error.
     response.on('error', () => undefined);

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { answerJson, type StubAnswer, useKubeApiStub } from '../../test/support/kube-api-stub.ts';
-import { KubeApiError, KubeRest } from './rest.ts';
+import { KubeApiError } from './api-error.ts';
+import { KubeRest } from './rest.ts';
 import { maxAttempts, retryAfterMs } from './retry-after.ts';
 
 const stub = useKubeApiStub();
@@ -42,6 +43,9 @@ describe('answers of "later" from the API server (client-go\'s retries)', () => 
     const failure = await rest.request({ method: 'GET', path }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(KubeApiError);
     expect((failure as KubeApiError).status).toBe(429);
+    expect((failure as KubeApiError).message).toBe(
+      `Kubernetes GET ${path} failed: 429 TooManyRequests: try again later (after 10 retries the API server asked for)`,
+    );
     expect(seen.length).toBe(maxAttempts);
   });
 
@@ -52,6 +56,7 @@ describe('answers of "later" from the API server (client-go\'s retries)', () => 
     for (const status of [429, 500, 409]) {
       const failure = await rest.request({ method: 'GET', path }).catch((error: unknown) => error);
       expect((failure as KubeApiError).status).toBe(status);
+      expect((failure as KubeApiError).message).not.toMatch(/retr/);
     }
     expect(seen.length).toBe(3);
   });

@@ -5,7 +5,7 @@ import { Sensitive } from '../../model/sensitive.ts';
 import { EventRecorder } from '../../providers/kubernetes/events.ts';
 import { kubernetesExecutors, StaleWriteError } from '../../providers/kubernetes/executor.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
-import { KubeApiError } from '../../providers/kubernetes/rest.ts';
+import { KubeApiError } from '../../providers/kubernetes/api-error.ts';
 import { admin, asCcm, deleteNodes, unique } from '../support/integration.ts';
 
 interface NodeBody {
