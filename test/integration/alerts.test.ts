@@ -137,6 +137,7 @@ describe('the chart’s dashboard', () => {
       'Plan sizes',
       'Services pending',
       'BGP sessions by state',
+      'Kubernetes API requests sent again',
     ])
       expect(titles).toContain(shown);
   });
