@@ -21,7 +21,11 @@ let watching: NodeJS.Timeout | undefined;
 const nameOf = (deviceId: string | undefined): string | undefined =>
   world.standIns.find((s) => s.deviceId === deviceId)?.name;
 
-async function mirror(): Promise<{ service?: V1Service; slice?: V1EndpointSlice }> {
+async function mirror(): Promise<{
+  service?: V1Service;
+  slice?: V1EndpointSlice;
+  kubernetes?: V1EndpointSlice;
+}> {
   const get = <T>(path: string): Promise<T | undefined> =>
     admin()
       .request<T>({ method: 'GET', path })
@@ -42,11 +46,10 @@ async function mirror(): Promise<{ service?: V1Service; slice?: V1EndpointSlice 
 
 /** The mirror as it must be: on the EIP, MetalLB off, the endpoints of default/kubernetes. */
 async function mirrorMismatch(): Promise<string | undefined> {
-  const { service, slice } = await mirror();
-  const kubernetes = await admin().request<V1EndpointSlice>({
-    method: 'GET',
-    path: resourcePath(resources.EndpointSlice, { namespace: 'default', name: 'kubernetes' }),
-  });
+  const { service, slice, kubernetes } = await mirror();
+  // The API server's own endpoint reconciler may replace it while the test rewrites it (a 404 once
+  // in a CI run): a look at that moment is a mismatch of the slice, not an error of the test.
+  if (kubernetes === undefined) return 'EndpointSlice default/kubernetes not there';
   const addresses = (s: V1EndpointSlice | undefined) =>
     JSON.stringify((s?.endpoints ?? []).map((e) => e.addresses));
   if (service?.spec?.loadBalancerIP !== eipAddress) return 'Service spec.loadBalancerIP';
