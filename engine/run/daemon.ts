@@ -61,9 +61,13 @@ export class Daemon {
   readonly #log: Logger;
   readonly metrics: Metrics = createMetrics();
   readonly #stop = new AbortController();
-  #fail: (error: Error) => void = () => undefined;
+  #fail: (error: unknown) => void = () => undefined;
   /** Resolves with the error that stops the daemon (a refused Metal token, a failed lookup). */
-  readonly fatal: Promise<Error> = new Promise((resolve) => (this.#fail = resolve));
+  readonly fatal: Promise<Error> = new Promise((resolve) => {
+    this.#fail = (e) => {
+      resolve(e instanceof Error ? e : new Error(String(e)));
+    };
+  });
   #serving: Serving | undefined;
   #kubernetes: KubernetesObserver | undefined;
   #kubeProblem: string | undefined = 'not connected to the Kubernetes API yet';
@@ -131,9 +135,7 @@ export class Daemon {
     const events = new EventReporter(recorder, this.#log);
     this.#events = events;
     this.#wire(rest, events);
-    this.#running = this.#run(clients, events, serverOf(config)).catch((error: unknown) => {
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
-    });
+    this.#running = this.#run(clients, events, serverOf(config)).catch(this.#fail);
   }
 
   #wire(rest: KubeRest, events: EventReporter): void {
@@ -182,9 +184,7 @@ export class Daemon {
         return trigger === 'resync' || trigger === 'retry' ? loop() : favouringSpeed(loop);
       },
       resyncMs: settings.syncPeriodMs,
-      working: (busy) => {
-        events.working(busy);
-      },
+      working: events.working,
       onError: (error) => {
         this.#log.error({ err: error }, 'loop failed');
       },
@@ -256,12 +256,7 @@ export class Daemon {
     if (this.#stop.signal.aborted) return;
     this.#loopingSince = Date.now();
     this.#prober = this.#startProber();
-    void this.#metal?.verified().then(
-      () => this.#scheduler?.request('start'),
-      (error: unknown) => {
-        this.#fail(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
+    void this.#metal?.verified().then(() => this.#scheduler?.request('start'), this.#fail);
   }
 
   #standby(): void {

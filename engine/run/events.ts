@@ -158,14 +158,14 @@ export class EventReporter {
   }
 
   /** The loops run back to back (Events yield to their writes), or the CCM is idle. */
-  working(busy: boolean): void {
+  readonly working = (busy: boolean): void => {
     this.#limit.concurrency = busy ? busyConcurrency : idleConcurrency;
     if (busy) this.#busy ??= Promise.withResolvers();
     else {
       this.#busy?.resolve();
       this.#busy = undefined;
     }
-  }
+  };
 
   async drain(): Promise<void> {
     await Promise.all(this.#background);
