@@ -26,25 +26,45 @@ const fileFreshMs = 10_000;
 
 /**
  * A kubeconfig's file or inline data: files are read again at most every `fileFreshMs`, so a
- * rotated certificate is picked up without a read from disk on every request.
+ * rotated certificate is picked up without a read from disk on every request. Inline data is
+ * decoded once, looked up by the kubeconfig's own string (whose hash V8 keeps: a key built per
+ * request from kilobytes of base64 cost more than the request's own client code).
  */
 class TlsMaterial {
-  readonly #read = new Map<string, { readonly at: number; readonly content: Buffer }>();
+  readonly #files = new Map<string, { readonly at: number; readonly content: Buffer }>();
+  readonly #inline = new Map<string, Buffer>();
 
   get(file: string | undefined, data: string | undefined, now = Date.now()): Buffer | undefined {
-    if (file === undefined || file === '')
-      return data === undefined || data === ''
-        ? undefined
-        : this.#cached(`data:${data}`, now, () => Buffer.from(data, 'base64'));
-    return this.#cached(`file:${file}`, now, () => readFileSync(file), fileFreshMs);
+    if (file !== undefined && file !== '') return this.#file(file, now);
+    if (data === undefined || data === '') return undefined;
+    let content = this.#inline.get(data);
+    if (content === undefined) this.#inline.set(data, (content = Buffer.from(data, 'base64')));
+    return content;
   }
 
-  #cached(key: string, now: number, load: () => Buffer, freshMs = Infinity): Buffer {
-    const seen = this.#read.get(key);
-    if (seen !== undefined && now - seen.at < freshMs) return seen.content;
-    const content = load();
-    this.#read.set(key, { at: now, content });
+  #file(file: string, now: number): Buffer {
+    const seen = this.#files.get(file);
+    if (seen !== undefined && now - seen.at < fileFreshMs) return seen.content;
+    const content = readFileSync(file);
+    this.#files.set(file, { at: now, content });
     return content;
+  }
+}
+
+/** The same certificate or key: the same object, or (read again from its file) the same bytes. */
+const sameMaterial = (a: Buffer | string | undefined, b: Buffer | string | undefined): boolean =>
+  a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
+
+/**
+ * The connections to one API server as one identity. Node names an https pool by its TLS options,
+ * the CA, certificate and key turned to text, as each request is queued and again as its
+ * connection is freed; here every request has the same ones, so the name is made once.
+ */
+class OneServerAgent extends HttpsAgent {
+  #name: string | undefined;
+
+  override getName(options?: RequestOptions): string {
+    return (this.#name ??= super.getName(options));
   }
 }
 
@@ -60,7 +80,7 @@ export class KubeConnection {
   #plugin: Promise<ExecAuth | FileAuth | undefined> | undefined;
   readonly #material = new TlsMaterial();
   /** One connection pool for every request, made again when an exec plugin rotates the certificate. */
-  #pool: { readonly key: string; readonly agent: HttpAgent } | undefined;
+  #pool: { readonly tls: TlsOptions; readonly agent: HttpAgent } | undefined;
 
   constructor(cluster: Cluster, user: User) {
     this.cluster = cluster;
@@ -114,8 +134,13 @@ export class KubeConnection {
   }
 
   #agent(tls: TlsOptions): HttpAgent {
-    const key = `${String(tls.cert)}\n${String(tls.key)}`;
-    if (this.#pool?.key === key) return this.#pool.agent;
+    const pool = this.#pool;
+    if (
+      pool !== undefined &&
+      sameMaterial(pool.tls.cert, tls.cert) &&
+      sameMaterial(pool.tls.key, tls.key)
+    )
+      return pool.agent;
     const replaced = this.#pool?.agent;
     // Requests under way on the pool replaced may finish (30 s at most); watches then start again.
     if (replaced !== undefined)
@@ -135,8 +160,8 @@ export class KubeConnection {
     };
     const agent = this.server.startsWith('http:')
       ? new nodeHttp.Agent(options)
-      : new HttpsAgent({ ...options, ...tls });
-    this.#pool = { key, agent };
+      : new OneServerAgent({ ...options, ...tls });
+    this.#pool = { tls, agent };
     return agent;
   }
 }

@@ -134,4 +134,41 @@ describe('loadKubeConfig', () => {
       vi.useRealTimers();
     }
   });
+
+  it('keeps its connections when a certificate file is read again unchanged', async () => {
+    const cert = kubeconfig('same.crt', 'a certificate');
+    const key = kubeconfig('same.key', 'a key');
+    const path = kubeconfig(
+      'same-certs',
+      config(`      client-certificate: ${cert}\n      client-key: ${key}`),
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const connection = loadKubeConfig({ kubeconfig: path, env: {} });
+      const first = (await connection.credentials()).agent;
+      vi.setSystemTime(Date.now() + 11_000);
+      expect((await connection.credentials()).agent).toBe(first);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("names its pool as Node would, once: not by reading every request's TLS options again", async () => {
+    const connection = loadKubeConfig({
+      kubeconfig: kubeconfig('named', config('      token: s3cret')),
+      env: {},
+    });
+    const agent = (await connection.credentials()).agent as HttpsAgent;
+    // What Agent#addRequest asks with: the request's options and the agent's own (the CA).
+    const request = { host: 'api.example', port: 6443, ...agent.options };
+    const name = agent.getName(request);
+    expect(name).toBe(HttpsAgent.prototype.getName.call(new HttpsAgent(), request));
+    expect(name).toContain('not really a CA');
+    const unread = {
+      get ca(): never {
+        throw new Error('read again');
+      },
+    };
+    expect(agent.getName(unread)).toBe(name);
+  });
 });
