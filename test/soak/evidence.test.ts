@@ -30,4 +30,13 @@ describe('soak evidence', () => {
     expect(picked).toHaveLength(2);
     expect(picked[0]).toHaveLength(241);
   });
+
+  it("dates a line by the year nearest the soak's windows (klog writes no year)", () => {
+    const newYear = [
+      'I1231 23:59:58.000000    1 reconciler.ts:203] "applying plan" trigger="probe"',
+      'I0101 00:00:03.000000    1 reconciler.ts:203] "applying plan" trigger="probe"',
+    ];
+    expect(evidence(newYear, [Date.parse('2026-12-31T23:59:55Z')], 10_000)).toEqual(newYear);
+    expect(evidence(newYear, [Date.parse('2027-01-01T00:00:00Z')], 10_000)).toEqual([newYear[1]]);
+  });
 });

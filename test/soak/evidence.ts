@@ -5,11 +5,21 @@ const header = /^[IWE](\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})/;
 const telling =
   /control-plane|applying plan|plan applied|observation failed|rate limit|every change waits|caches synced/;
 
-function timeOf(line: string, year: number): number | undefined {
+const halfYearMs = 183 * 24 * 3600_000;
+
+/**
+ * When a line was written. klog's header has no year: it is the year that puts the line nearest
+ * `near` (a soak that runs over New Year's night writes `I1231 …` and then `I0101 …`).
+ */
+function timeOf(line: string, near: number): number | undefined {
   const m = header.exec(line);
   if (m === null) return undefined;
   const [, month, day, h, min, sec, ms] = m.map(Number);
-  return Date.UTC(year, (month ?? 1) - 1, day, h, min, sec, ms);
+  const year = new Date(near).getUTCFullYear();
+  const at = Date.UTC(year, (month ?? 1) - 1, day, h, min, sec, ms);
+  if (at - near > halfYearMs) return Date.UTC(year - 1, (month ?? 1) - 1, day, h, min, sec, ms);
+  if (near - at > halfYearMs) return Date.UTC(year + 1, (month ?? 1) - 1, day, h, min, sec, ms);
+  return at;
 }
 
 /**
@@ -23,11 +33,11 @@ export function evidence(
   spanMs: number,
   max = 80,
 ): string[] {
-  const year = new Date().getUTCFullYear();
+  const near = windows[0] ?? Date.now();
   const picked: string[] = [];
   let at: number | undefined;
   for (const line of lines) {
-    at = timeOf(line, year) ?? at;
+    at = timeOf(line, near) ?? at;
     if (at === undefined || !windows.some((w) => at !== undefined && at >= w && at <= w + spanMs))
       continue;
     if (line.startsWith('---') || !telling.test(line)) continue;
