@@ -174,6 +174,7 @@ export class Daemon {
       },
       events,
       leading: () => this.#loopingSince !== undefined,
+      metalVerified: this.#metal.isVerified,
       stopped: () => this.#stop.signal.aborted,
     });
     this.#scheduler = new LoopScheduler({

@@ -69,6 +69,7 @@ function hangingWorld() {
       quiet as unknown as Logger,
     ),
     leading: () => true,
+    metalVerified: () => true,
     stopped: () => false,
     backoff: new ActionBackoff(),
   });

@@ -18,6 +18,8 @@ export interface MetalConnection {
    * lead (a standby makes no Metal call), and only once.
    */
   verified(): Promise<void>;
+  /** verified() has resolved: until then no loop observes Metal (a refused key would be used). */
+  readonly isVerified: () => boolean;
 }
 
 /**
@@ -77,17 +79,22 @@ export function metalConnection(deps: {
   });
   const client = new MetalClient(transport);
   let verification: Promise<void> | undefined;
+  let verified = false;
   return {
     client,
+    isVerified: () => verified,
     verified: () =>
       (verification ??= client.getProject(settings.projectID).then(
-        () => undefined,
+        () => {
+          verified = true;
+        },
         (error: unknown) => {
           if (isUnauthorized(error) || isNotFound(error))
             throw new Error(describeStartupFailure(error, settings.apiKey.source()), {
               cause: error,
             });
           // Anything else (the API unreachable) is for the loops to retry, and /readyz to show.
+          verified = true;
           deps.log.warn(
             { err: describeStartupFailure(error, settings.apiKey.source()) },
             'the Metal project could not be read yet',

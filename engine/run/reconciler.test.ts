@@ -66,7 +66,7 @@ const quiet = {
 /** A daemon's Reconciler over the given Kubernetes, Metal and executors (no load balancer: Elastic IPs). */
 function reconcilerOf(
   deps: Pick<ReconcilerDeps, 'kubernetes' | 'metal' | 'executors' | 'events'> &
-    Partial<Pick<ReconcilerDeps, 'metrics'>>,
+    Partial<Pick<ReconcilerDeps, 'metrics' | 'metalVerified'>>,
 ): Reconciler {
   return new Reconciler({
     settings: settings({ loadBalancer: { kind: 'empty' }, eipLimit: 0 }),
@@ -77,6 +77,7 @@ function reconcilerOf(
     location: () => Promise.resolve({ metro: 'da', from: 'configuration' as const }),
     probes: () => [],
     leading: () => true,
+    metalVerified: () => true,
     stopped: () => false,
     backoff: new ActionBackoff(),
     ...deps,
@@ -168,6 +169,30 @@ describe('Reconciler: failing actions back off', () => {
       expect(list.length, key).toBe(posts.get(key.split('\n')[0] ?? ''));
     const total = counts.reduce((a, b) => a + b, 0);
     expect(loops).toBeLessThan(total);
+  });
+
+  it('observes nothing, and writes nothing, before the Metal credentials were checked', async () => {
+    let observed = 0;
+    const count = () => {
+      observed++;
+      return Promise.resolve(metal);
+    };
+    const unexpected = (): Promise<object> => Promise.reject(new Error('unexpected write'));
+    const reconciler = reconcilerOf({
+      metalVerified: () => false,
+      kubernetes: { synced: true, state: () => state(3), find: () => undefined, changed: never },
+      metal: new WriteThroughMetal({ observe: count, refresh: count }, { maxAgeMs: 30_000 }),
+      executors: {
+        'kubernetes.patch': unexpected,
+        'kubernetes.create': unexpected,
+        'kubernetes.delete': unexpected,
+        'kubernetes.apply': unexpected,
+        'metal.request': unexpected,
+      },
+      events: new EventReporter({ record: () => Promise.resolve() }, quiet as unknown as Logger),
+    });
+    expect(await reconciler.loop('change')).toEqual({});
+    expect(observed).toBe(0);
   });
 
   it('runs no apply pass when every action waits for its retry or for one that does', async () => {

@@ -50,6 +50,8 @@ export interface ReconcilerDeps {
   readonly executors: Executors;
   readonly events: EventReporter;
   readonly leading: () => boolean;
+  /** The Metal credentials were checked (metal-connection.ts): no loop observes before. */
+  readonly metalVerified: () => boolean;
   readonly stopped: () => boolean;
   /** Failed actions' backoff (tests pass one with a pinned jitter). */
   readonly backoff?: ActionBackoff;
@@ -97,7 +99,8 @@ export class Reconciler {
 
   async loop(trigger: Trigger): Promise<LoopEnd> {
     const { kubernetes, metrics } = this.#deps;
-    if (!kubernetes.synced) return {};
+    // Nothing to plan on yet; and a key the Metal API refuses stops the daemon, never used by a loop.
+    if (!kubernetes.synced || !this.#deps.metalVerified()) return {};
     // A standby makes no Metal calls: only the leader (or a dry run) observes and plans.
     if (!this.#deps.leading() && !this.#deps.dryRun) {
       metrics.loops.inc({ trigger, result: 'not-leader' });

@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metalWorldSchema } from '../../providers/fixture/metal.ts';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import { startEmulator, type Emulator } from '../../emulator/emulator.ts';
+import { daemonUntilExit } from '../support/daemon-process.ts';
 import {
   admin,
   eventually,
+  kube,
   metric,
   startDaemon,
   type RunningDaemon,
@@ -97,6 +99,26 @@ async function run(args: string[] = []): Promise<RunningDaemon> {
 }
 
 describe('the daemon on a real API server and the Metal emulator', () => {
+  it('stops when the Metal API refuses its key, saying what to check, never the key; calls nothing else', async () => {
+    const wrongKey = 'not-the-key-5f0e9c2a';
+    const before = emulator.counters();
+    const { code, output } = await daemonUntilExit({
+      kubeconfig: kube().ccmKubeconfig,
+      baseURL: emulator.url,
+      config: { ...config, apiKey: wrongKey },
+    });
+    expect(code).toBe(1);
+    expect(output).toMatch(
+      /metal-ccm: the Metal API refused the credentials \(401\): check .+ and that it may use the project/,
+    );
+    expect(output).not.toContain(wrongKey);
+    // Asked once whether the key may read the project; no list, no write, no retries.
+    const after = emulator.counters();
+    const called = Object.keys(after).filter((op) => after[op] !== before[op]);
+    expect(called).toEqual(['findProjectById']);
+    expect((after['findProjectById'] ?? 0) - (before['findProjectById'] ?? 0)).toBe(1);
+  });
+
   it('in dry-run mode logs its plan and changes nothing', async () => {
     await createNode('worker-2');
     const daemon = await run(['--dry-run']);

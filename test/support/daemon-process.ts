@@ -47,8 +47,14 @@ function daemonArgs(options: DaemonOptions, configPath: string): string[] {
   ];
 }
 
-/** Runs `metal-ccm run` as its own process (Node 24, from the repository) until stopped. */
-export async function spawnDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+interface Launched {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `metal-ccm run` as its own process (Node 24, from the repository), gathering its output. */
+async function launch(options: DaemonOptions): Promise<Launched> {
   const dir = await mkdtemp(join(tmpdir(), 'metal-ccm-daemon-'));
   const configPath = join(dir, 'cloud-sa.json');
   await writeFile(configPath, JSON.stringify(options.config));
@@ -66,12 +72,36 @@ export async function spawnDaemon(options: DaemonOptions): Promise<RunningDaemon
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, output: () => output, exited };
+}
+
+/**
+ * Runs the daemon until it stops by itself (a failure it cannot run past): its exit code and all
+ * it wrote. Killed, and rejected, when it is still running after `timeoutMs`.
+ */
+export async function daemonUntilExit(
+  options: DaemonOptions,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
+  const { child, output, exited } = await launch(options);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await exited.finally(() => {
+    clearTimeout(timer);
+  });
+  if (child.signalCode === 'SIGKILL')
+    throw new Error(`the daemon still ran after ${String(timeoutMs)} ms: ${output()}`);
+  return { code, output: output() };
+}
+
+/** Runs `metal-ccm run` as its own process until stopped; resolves once its caches synced. */
+export async function spawnDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const { child, output, exited } = await launch(options);
   const healthUrl = await eventually(
     () => {
-      if (child.exitCode !== null) throw new Error(`the daemon exited: ${output}`);
+      if (child.exitCode !== null) throw new Error(`the daemon exited: ${output()}`);
       // The plain health address, from the line in klog text (health="…") or JSON ("health":"…").
-      const url = /"?health"?[=:]"(http:[^"]+)"/.exec(output)?.[1];
-      return Promise.resolve(output.includes('caches synced') ? url : undefined);
+      const url = /"?health"?[=:]"(http:[^"]+)"/.exec(output())?.[1];
+      return Promise.resolve(output().includes('caches synced') ? url : undefined);
     },
     30_000,
     'the daemon to sync its caches',
@@ -79,7 +109,7 @@ export async function spawnDaemon(options: DaemonOptions): Promise<RunningDaemon
   return {
     process: child,
     healthUrl,
-    output: () => output,
+    output,
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
