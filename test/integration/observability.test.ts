@@ -140,7 +140,8 @@ describe('what an operator sees: Events and metrics, on a real API server', () =
         (v) => v >= 1,
       ],
       ['metal_ccm_metal_api_rate_limit_pauses_total', '', (v) => v === 1],
-      ['metal_ccm_reconcile_loops_total', 'result="applied"', (v) => v >= 2],
+      // The Service's loop and its deletion's (the start loop may apply too: its own sample).
+      ['metal_ccm_reconcile_loops_total', 'trigger="change",result="applied"', (v) => v >= 2],
       ['metal_ccm_reconcile_loop_duration_seconds_count', '', (v) => v >= 2],
       [
         'metal_ccm_plan_actions_total',
