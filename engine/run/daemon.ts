@@ -186,6 +186,7 @@ export class Daemon {
       },
       resyncMs: settings.syncPeriodMs,
       working: events.working,
+      started: this.metrics.loopStarted,
       onError: (error) => {
         this.#log.error({ err: error }, 'loop failed');
       },

@@ -49,6 +49,13 @@ function kubernetesMetrics(registers: Registers) {
 
 /** Each loop and each planned action. */
 function loopMetrics(registers: Registers) {
+  const wait = new Histogram({
+    name: 'metal_ccm_reconcile_loop_wait_seconds',
+    help: 'How long a loop waited to start once due: a change that comes while a loop runs waits for it',
+    labelNames: ['trigger'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
   return {
     loops: new Counter({
       name: 'metal_ccm_reconcile_loops_total',
@@ -62,6 +69,10 @@ function loopMetrics(registers: Registers) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    /** A loop started `waitedMs` after it was due. */
+    loopStarted: (trigger: string, waitedMs: number): void => {
+      wait.observe({ trigger }, waitedMs / 1000);
+    },
     actions: new Counter({
       name: 'metal_ccm_plan_actions_total',
       help: 'Applied plan actions by area, kind and result',

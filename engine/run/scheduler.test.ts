@@ -6,9 +6,11 @@ function scheduler(options: { loopMs?: number; ends?: (n: number) => LoopEnd } =
   const started: Trigger[] = [];
   const errors: unknown[] = [];
   const working: boolean[] = [];
+  const waited: [Trigger, number][] = [];
   const s = new LoopScheduler({
     resyncMs: 30_000,
     working: (busy) => working.push(busy),
+    started: (trigger, ms) => waited.push([trigger, ms]),
     run: async (trigger) => {
       started.push(trigger);
       await new Promise((resolve) => setTimeout(resolve, options.loopMs ?? 0));
@@ -16,7 +18,7 @@ function scheduler(options: { loopMs?: number; ends?: (n: number) => LoopEnd } =
     },
     onError: (error) => errors.push(error),
   });
-  return { s, started, errors, working };
+  return { s, started, errors, working, waited };
 }
 
 describe('the loop scheduler', () => {
@@ -58,6 +60,23 @@ describe('the loop scheduler', () => {
     expect(working).toEqual([true, false]);
     await vi.advanceTimersByTimeAsync(450);
     expect(working).toEqual([true, false, true, false]);
+  });
+
+  it('tells how long each loop waited once due: a change that comes while a loop runs waits for it', async () => {
+    const { s, waited } = scheduler({ loopMs: 50 });
+    s.request('change');
+    await vi.advanceTimersByTimeAsync(20);
+    s.request('change'); // 30 ms before the loop under way ends
+    s.request('retry', 10); // due later than that change: the same loop takes it in
+    await vi.advanceTimersByTimeAsync(40);
+    s.request('retry', 200);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(waited.map(([trigger]) => trigger)).toEqual(['change', 'change', 'retry']);
+    const [first, second, retry] = waited.map(([, ms]) => ms);
+    expect(first).toBeLessThanOrEqual(1);
+    expect(second).toBeGreaterThanOrEqual(30);
+    expect(second).toBeLessThanOrEqual(32);
+    expect(retry).toBeLessThanOrEqual(1);
   });
 
   it('is idle once stopped, even with a loop due at once', async () => {

@@ -15,6 +15,8 @@ export interface SchedulerOptions {
   readonly onError: (error: unknown) => void;
   /** Told when loops start running back to back (true), and when none is due at once (false). */
   readonly working?: (busy: boolean) => void;
+  /** Told as a loop starts: how long after it was due (it waited for the loop before it). */
+  readonly started?: (trigger: Trigger, waitedMs: number) => void;
 }
 
 /**
@@ -96,6 +98,7 @@ export class LoopScheduler {
     if (this.#running !== undefined || this.#stopped || next === undefined) return;
     this.#next = undefined;
     this.#setBusy(true);
+    this.#options.started?.(next.trigger, Math.max(0, Date.now() - next.due));
     this.#running = this.#options
       .run(next.trigger)
       .catch((error: unknown): LoopEnd => {

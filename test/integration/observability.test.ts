@@ -143,6 +143,7 @@ describe('what an operator sees: Events and metrics, on a real API server', () =
       // The Service's loop and its deletion's (the start loop may apply too: its own sample).
       ['metal_ccm_reconcile_loops_total', 'trigger="change",result="applied"', (v) => v >= 2],
       ['metal_ccm_reconcile_loop_duration_seconds_count', '', (v) => v >= 2],
+      ['metal_ccm_reconcile_loop_wait_seconds_count', 'trigger="start"', (v) => v >= 1],
       [
         'metal_ccm_plan_actions_total',
         'area="elastic-ips",kind="metal.request",result="applied"',
