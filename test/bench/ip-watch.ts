@@ -13,6 +13,8 @@ interface ServiceLike {
  */
 export class IpWatch {
   readonly #seen = new Map<string, number>();
+  /** When each Service was first seen at all (the API server's create, through its watch). */
+  readonly #added = new Map<string, number>();
   readonly #stop = new AbortController();
   readonly #waiters = new Set<() => void>();
   #running: Promise<void> | undefined;
@@ -40,6 +42,7 @@ export class IpWatch {
 
   #observe(service: ServiceLike): void {
     const name = service.metadata?.name;
+    if (name !== undefined && !this.#added.has(name)) this.#added.set(name, performance.now());
     if (name === undefined || this.#seen.has(name)) return;
     if (service.status?.loadBalancer?.ingress?.[0]?.ip === undefined) return;
     this.#seen.set(name, performance.now());
@@ -64,6 +67,11 @@ export class IpWatch {
         this.#waiters.add(wake);
       });
     }
+  }
+
+  /** When each of `names` was first seen (performance.now()); NaN for one not seen. */
+  added(names: readonly string[]): number[] {
+    return names.map((n) => this.#added.get(n) ?? NaN);
   }
 
   async stop(): Promise<void> {
