@@ -38,9 +38,16 @@ function failuresPerService(output: string): number[] {
   const counts = new Map<string, number>();
   for (const line of output.split('\n')) {
     if (!line.includes('"action failed"') || !line.includes('Elastic IP for Service')) continue;
-    const target = /"target":"([^"]+)"/.exec(line)?.[1] ?? '';
+    // klog text (target="…", the default) or JSON ("target":"…").
+    const target = /"?target"?[=:]"([^"]+)"/.exec(line)?.[1];
+    if (target === undefined) throw new Error(`a failed action with no target in the log: ${line}`);
     counts.set(target, (counts.get(target) ?? 0) + 1);
   }
+  // Counted by the wrong key (all under one, say) the figures would look plausible: refuse them.
+  if (counts.size !== services)
+    throw new Error(
+      `failed requests of ${String(counts.size)} Services in the log, not ${String(services)}`,
+    );
   return [...counts.values()];
 }
 
