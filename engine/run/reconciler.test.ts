@@ -66,7 +66,7 @@ const quiet = {
 /** A daemon's Reconciler over the given Kubernetes, Metal and executors (no load balancer: Elastic IPs). */
 function reconcilerOf(
   deps: Pick<ReconcilerDeps, 'kubernetes' | 'metal' | 'executors' | 'events'> &
-    Partial<Pick<ReconcilerDeps, 'metrics' | 'metalVerified'>>,
+    Partial<Pick<ReconcilerDeps, 'metrics' | 'metalVerified' | 'leading'>>,
 ): Reconciler {
   return new Reconciler({
     settings: settings({ loadBalancer: { kind: 'empty' }, eipLimit: 0 }),
@@ -171,27 +171,39 @@ describe('Reconciler: failing actions back off', () => {
     expect(loops).toBeLessThan(total);
   });
 
-  it('observes nothing, and writes nothing, before the Metal credentials were checked', async () => {
+  it("observes nothing, and writes nothing, before the Metal credentials were checked; a standby's loop still counts", async () => {
     let observed = 0;
     const count = () => {
       observed++;
       return Promise.resolve(metal);
     };
     const unexpected = (): Promise<object> => Promise.reject(new Error('unexpected write'));
-    const reconciler = reconcilerOf({
-      metalVerified: () => false,
-      kubernetes: { synced: true, state: () => state(3), find: () => undefined, changed: never },
-      metal: new WriteThroughMetal({ observe: count, refresh: count }, { maxAgeMs: 30_000 }),
-      executors: {
-        'kubernetes.patch': unexpected,
-        'kubernetes.create': unexpected,
-        'kubernetes.delete': unexpected,
-        'kubernetes.apply': unexpected,
-        'metal.request': unexpected,
-      },
-      events: new EventReporter({ record: () => Promise.resolve() }, quiet as unknown as Logger),
-    });
-    expect(await reconciler.loop('change')).toEqual({});
+    const unchecked = (leading: boolean) => {
+      const metrics = createMetrics();
+      const reconciler = reconcilerOf({
+        metrics,
+        leading: () => leading,
+        metalVerified: () => false,
+        kubernetes: { synced: true, state: () => state(3), find: () => undefined, changed: never },
+        metal: new WriteThroughMetal({ observe: count, refresh: count }, { maxAgeMs: 30_000 }),
+        executors: {
+          'kubernetes.patch': unexpected,
+          'kubernetes.create': unexpected,
+          'kubernetes.delete': unexpected,
+          'kubernetes.apply': unexpected,
+          'metal.request': unexpected,
+        },
+        events: new EventReporter({ record: () => Promise.resolve() }, quiet as unknown as Logger),
+      });
+      return { reconciler, metrics };
+    };
+    const leader = unchecked(true);
+    expect(await leader.reconciler.loop('change')).toEqual({});
+    expect((await leader.metrics.loops.get()).values).toEqual([]);
+    const standby = unchecked(false);
+    expect(await standby.reconciler.loop('change')).toEqual({});
+    const results = (await standby.metrics.loops.get()).values.map((v) => v.labels['result']);
+    expect(results).toEqual(['not-leader']);
     expect(observed).toBe(0);
   });
 

@@ -99,13 +99,14 @@ export class Reconciler {
 
   async loop(trigger: Trigger): Promise<LoopEnd> {
     const { kubernetes, metrics } = this.#deps;
-    // Nothing to plan on yet; and a key the Metal API refuses stops the daemon, never used by a loop.
-    if (!kubernetes.synced || !this.#deps.metalVerified()) return {};
+    if (!kubernetes.synced) return {};
     // A standby makes no Metal calls: only the leader (or a dry run) observes and plans.
     if (!this.#deps.leading() && !this.#deps.dryRun) {
       metrics.loops.inc({ trigger, result: 'not-leader' });
       return {};
     }
+    // A key the Metal API refuses stops the daemon, never used by a loop: the check asks for one.
+    if (!this.#deps.metalVerified()) return {};
     await this.#failover;
     const end = metrics.loopDuration.startTimer();
     try {
