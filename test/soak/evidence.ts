@@ -17,9 +17,8 @@ function timeOf(line: string, near: number): number | undefined {
   const [, month, day, h, min, sec, ms] = m.map(Number);
   const year = new Date(near).getUTCFullYear();
   const at = Date.UTC(year, (month ?? 1) - 1, day, h, min, sec, ms);
-  if (at - near > halfYearMs) return Date.UTC(year - 1, (month ?? 1) - 1, day, h, min, sec, ms);
-  if (near - at > halfYearMs) return Date.UTC(year + 1, (month ?? 1) - 1, day, h, min, sec, ms);
-  return at;
+  if (Math.abs(at - near) <= halfYearMs) return at;
+  return Date.UTC(at > near ? year - 1 : year + 1, (month ?? 1) - 1, day, h, min, sec, ms);
 }
 
 /**

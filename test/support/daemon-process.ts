@@ -84,11 +84,15 @@ export async function daemonUntilExit(
   timeoutMs = 30_000,
 ): Promise<{ code: number | null; output: string }> {
   const { child, output, exited } = await launch(options);
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const deadline = { passed: false };
+  const timer = setTimeout(() => {
+    deadline.passed = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
   const code = await exited.finally(() => {
     clearTimeout(timer);
   });
-  if (child.signalCode === 'SIGKILL')
+  if (deadline.passed)
     throw new Error(`the daemon still ran after ${String(timeoutMs)} ms: ${output()}`);
   return { code, output: output() };
 }
