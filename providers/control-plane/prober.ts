@@ -1,7 +1,5 @@
-import { Agent as HttpsAgent } from 'node:https';
 import type { ProbeResult } from '../../model/snapshot.ts';
-import { nodeHttp } from '../node-http.ts';
-import { NoAnswerError, send, type Agents } from '../metal/http.ts';
+import { directAgents, NoAnswerError, send, type Agents } from '../metal/http.ts';
 
 export interface ProbeTarget {
   readonly address: string;
@@ -37,11 +35,9 @@ export class ControlPlaneProber {
 
   constructor(options: ProberOptions) {
     this.#options = options;
-    // A new connection per probe: a kept one would not show that connecting fails.
-    this.#agents = {
-      http: new nodeHttp.Agent(),
-      https: new HttpsAgent({ rejectUnauthorized: false }),
-    };
+    // Straight to each node (as upstream's probe), a new connection per probe: a kept one would not
+    // show that connecting fails.
+    this.#agents = directAgents({ rejectUnauthorized: false });
   }
 
   get #timeoutMs(): number {
@@ -132,7 +128,6 @@ export class ControlPlaneProber {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#round;
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    this.#agents.destroy();
   }
 }

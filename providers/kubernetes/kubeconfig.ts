@@ -11,7 +11,7 @@ import {
 } from '@kubernetes/client-node/dist/config_types.js';
 import { parse } from 'yaml';
 import { KubeConnection } from './kube-connection.ts';
-import { proxyFromEnvironment } from './proxy-env.ts';
+import { proxyFromEnvironment, withoutCredentials } from '../proxy-env.ts';
 
 /** Where the service account's credentials are mounted in a Pod. */
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -66,7 +66,7 @@ function supported(found: { cluster: Cluster; user: User }, what: string, path: 
     );
   if (found.cluster.proxyUrl?.startsWith('socks') === true)
     throw new KubeConfigError(
-      `${what} ${path}: clusters[${found.cluster.name}].proxy-url ${found.cluster.proxyUrl} is not supported; use an http or https proxy`,
+      `${what} ${path}: clusters[${found.cluster.name}].proxy-url ${withoutCredentials(found.cluster.proxyUrl)} is not supported; use an http or https proxy`,
     );
   return found;
 }
@@ -161,7 +161,7 @@ function withEnvironmentProxy(
   if (proxy === undefined) return cluster;
   if (!/^https?:\/\//i.test(proxy))
     throw new KubeConfigError(
-      `the environment's proxy ${proxy} for the Kubernetes API server ${cluster.server} is not supported; use an http or https proxy, or name the server in NO_PROXY`,
+      `the environment's proxy ${withoutCredentials(proxy)} for the Kubernetes API server ${cluster.server} is not supported; use an http or https proxy, or name the server in NO_PROXY`,
     );
   return { ...cluster, proxyUrl: proxy };
 }

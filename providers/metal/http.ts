@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
+import { proxyFromEnvironment, withoutCredentials } from '../proxy-env.ts';
 import { nodeHttp, openRequest, readText } from '../node-http.ts';
 
 /** An answer as it came: its status, headers (lower-case names) and body as text. */
@@ -28,22 +29,75 @@ export interface HttpRequest {
   readonly signal?: AbortSignal;
 }
 
-/** How requests reach a server: connections kept alive, through a proxy or not. */
+/** A proxy Node cannot speak (SOCKS): refused, never gone around. */
+export class UnsupportedProxyError extends Error {}
+
+/** How requests reach their servers: an agent for each request's URL. */
 export interface Agents {
-  readonly http: HttpAgent;
-  readonly https: HttpsAgent;
+  agentFor(url: URL): HttpAgent;
+  destroy(): void;
+}
+
+/** Agents for one purpose: `options` for every connection, `env` for the proxy (none without). */
+class ProxiedAgents implements Agents {
+  readonly #env: NodeJS.ProcessEnv | undefined;
+  readonly #options: HttpsAgentOptions;
+  /** By `protocol proxy` ('' for straight to the server). */
+  readonly #agents = new Map<string, HttpAgent>();
+  /** The proxy each server is reached through (a server's is decided once). */
+  readonly #proxies = new Map<string, string | undefined>();
+
+  constructor(options: HttpsAgentOptions, env?: NodeJS.ProcessEnv) {
+    this.#options = options;
+    this.#env = env;
+  }
+
+  agentFor(url: URL): HttpAgent {
+    const proxy = this.#proxyFor(url);
+    const key = `${url.protocol} ${proxy ?? ''}`;
+    let agent = this.#agents.get(key);
+    if (agent === undefined) {
+      // Node's own proxying, told only the proxy decided here: its NO_PROXY is not Go's.
+      const options = {
+        ...this.#options,
+        ...(proxy === undefined ? {} : { proxyEnv: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy } }),
+      };
+      agent = url.protocol === 'https:' ? new HttpsAgent(options) : new nodeHttp.Agent(options);
+      this.#agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  #proxyFor(url: URL): string | undefined {
+    if (this.#env === undefined) return undefined;
+    if (!this.#proxies.has(url.origin))
+      this.#proxies.set(url.origin, proxyFromEnvironment(url.origin, this.#env));
+    const proxy = this.#proxies.get(url.origin);
+    if (proxy !== undefined && !/^https?:\/\//i.test(proxy))
+      throw new UnsupportedProxyError(
+        `the environment's proxy ${withoutCredentials(proxy)} for ${url.origin} is not supported; use an http or https proxy, or name the server in NO_PROXY`,
+      );
+    return proxy;
+  }
+
+  destroy(): void {
+    for (const agent of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
+  }
 }
 
 /**
- * Agents that keep connections alive between calls and go through the proxy `env` names
- * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms), as the HTTP client the CCM used
- * before did.
+ * Agents that keep connections alive between calls and go through the proxy `env` names as Go's
+ * http.ProxyFromEnvironment decides it (the upstream CCM's client): HTTPS_PROXY or HTTP_PROXY by
+ * the server's scheme, none for loopback or what NO_PROXY names, CIDRs and parent domains included.
  */
 export function agentsFor(env: NodeJS.ProcessEnv): Agents {
-  return {
-    http: new nodeHttp.Agent({ keepAlive: true, proxyEnv: env }),
-    https: new HttpsAgent({ keepAlive: true, proxyEnv: env }),
-  };
+  return new ProxiedAgents({ keepAlive: true }, env);
+}
+
+/** Agents that go straight to each server, never through a proxy. */
+export function directAgents(options: HttpsAgentOptions): Agents {
+  return new ProxiedAgents(options);
 }
 
 let processAgents: Agents | undefined;
@@ -62,13 +116,14 @@ function codeOf(error: unknown, signal: AbortSignal | undefined): string {
 export async function send(request: HttpRequest, agents?: Agents): Promise<HttpAnswer> {
   const { url, signal } = request;
   const via = agents ?? (processAgents ??= agentsFor(process.env));
+  const agent = via.agentFor(url); // an unsupported proxy is said as it is, not as no answer
   try {
     const response = await openRequest(
       url,
       {
         method: request.method,
         headers: request.headers ?? {},
-        agent: url.protocol === 'https:' ? via.https : via.http,
+        agent,
         ...(signal === undefined ? {} : { signal }),
       },
       request.body,

@@ -1,6 +1,6 @@
 import { DeadlineError, seconds } from './deadline.ts';
 import { MetalApiError, MetalResponseError } from './errors.ts';
-import { NoAnswerError, type HttpAnswer } from './http.ts';
+import { NoAnswerError, UnsupportedProxyError, type HttpAnswer } from './http.ts';
 
 /** What a request needs to be named in an error. */
 export interface Named {
@@ -64,5 +64,6 @@ export function noAnswer(
     return failure('EDEADLINE', outer instanceof DeadlineError ? outer.message : 'stopped');
   if (deadlines.request?.aborted === true)
     return failure('ETIMEDOUT', `no complete answer within ${seconds(deadlines.requestMs ?? 0)}`);
+  if (error instanceof UnsupportedProxyError) return failure('EPROXY', error.message);
   return failure(error instanceof NoAnswerError ? error.code : 'ERR_UNKNOWN');
 }

@@ -201,7 +201,7 @@ export class MetalTransport {
       const last = attempt >= this.#options.retries;
       if (result instanceof MetalApiError) {
         const safe = spec.idempotent || notSentCodes.has(result.code ?? '');
-        if (!safe || last || result.code === 'EDEADLINE') throw result;
+        if (!safe || last || result.code === 'EDEADLINE' || result.code === 'EPROXY') throw result;
         await this.#wait(spec, this.#backoff(attempt));
         continue;
       }

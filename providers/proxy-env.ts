@@ -98,3 +98,8 @@ export function proxyFromEnvironment(server: string, env: Env): string | undefin
     return undefined;
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }
+
+/** A proxy's URL for messages: its user and password left out. */
+export function withoutCredentials(proxy: string): string {
+  return proxy.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+}
