@@ -51,15 +51,19 @@ export function unique(prefix: string): string {
   return `${prefix}-${String(process.pid)}-${String(counter)}`;
 }
 
-/** A metric's value from a /metrics page (the first sample whose labels contain `labels`). */
+/**
+ * A metric's value from a /metrics page: the sum of the samples of exactly `name` (not its
+ * `_bucket`s) whose labels contain `labels`, as PromQL's sum() would; undefined when there are none.
+ */
 export async function metric(
   healthUrl: string,
   name: string,
   labels = '',
 ): Promise<number | undefined> {
   const text = await (await fetch(`${healthUrl}/metrics`)).text();
-  const line = text
+  const samples = text
     .split('\n')
-    .find((l) => l.startsWith(name) && l.includes(labels) && !l.startsWith('#'));
-  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    .filter((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels))
+    .map((l) => Number(l.split(' ').at(-1)));
+  return samples.length === 0 ? undefined : samples.reduce((a, b) => a + b, 0);
 }
