@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { resourcePath, resources } from '../../providers/kubernetes/resources.ts';
 import type { KubeRest } from '../../providers/kubernetes/rest.ts';
 import { forceDeleteWith } from '../support/kube-rest.ts';
+import { coresBusyFromNow } from './machine-cpu.ts';
 
 interface Written {
   metadata: { resourceVersion: string };
@@ -72,11 +73,14 @@ async function servedByHand(admin: KubeRest, name: string, address: string): Pro
   return performance.now() - started;
 }
 
-/** The floor, one Service at a time and in bursts; the Services are removed after. */
+/**
+ * The floor, one Service at a time and in bursts, and the cores busy while the bursts ran; the
+ * Services are removed after.
+ */
 export async function apiServerFloor(
   admin: KubeRest,
   options: { single: number; bursts: number; burst: number },
-): Promise<{ alone: number[]; bursts: number[] }> {
+): Promise<{ alone: number[]; bursts: number[]; cores: number }> {
   const names: string[] = [];
   const served = (i: number): Promise<number> => {
     const name = `floor-${String(i)}`;
@@ -85,16 +89,19 @@ export async function apiServerFloor(
   };
   const alone: number[] = [];
   const bursts: number[] = [];
+  let cores: number;
   try {
     for (let i = 0; i < options.single; i++) alone.push(await served(i));
+    const machine = coresBusyFromNow();
     for (let b = 0; b < options.bursts; b++) {
       const first = options.single + b * options.burst;
       const burst = Array.from({ length: options.burst }, (_, i) => served(first + i));
       bursts.push(...(await Promise.all(burst)));
     }
+    cores = machine();
   } finally {
     for (const name of names)
       await forceDeleteWith(admin, resourcePath(resources.Service, { namespace: 'default', name }));
   }
-  return { alone, bursts };
+  return { alone, bursts, cores };
 }

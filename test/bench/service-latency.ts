@@ -5,6 +5,7 @@ import { benchCluster, type BenchCluster } from './cluster.ts';
 import { deploymentSettings, deploymentText } from './deployment.ts';
 import { apiServerFloor } from './api-floor.ts';
 import { IpWatch } from './ip-watch.ts';
+import { coreCount, coresBusyFromNow } from './machine-cpu.ts';
 import { summary, type Benchmark } from './report.ts';
 
 const single = Number(process.env['BENCH_LATENCY_SINGLE'] ?? 50);
@@ -39,6 +40,12 @@ async function timed(c: BenchCluster, watch: IpWatch, names: readonly string[]):
   return { ip: since(await watch.times(names)), seen: since(watch.added(names)) };
 }
 
+/** How many cores were busy on average while the bursts ran: the whole machine's, the CCM's. */
+interface BurstCpu {
+  readonly machine: number;
+  readonly ccm: number;
+}
+
 /** The daemon's loops that took in a change: how many, and their mean wait for the loop before. */
 async function changeWaits(c: BenchCluster): Promise<{ count: number; sumMs: number }> {
   const labels = 'trigger="change"';
@@ -56,7 +63,7 @@ async function withCcm(
   kube: KubeEnvironment,
   deployment: ReturnType<typeof deploymentSettings>,
   singles = single,
-): Promise<{ alone: number[]; bursts: Timed; waitedMs: number }> {
+): Promise<{ alone: number[]; bursts: Timed; waitedMs: number; cpu: BurstCpu }> {
   const c = await benchCluster(
     kube,
     { nodes: 10, servicesPerNode: 0, syncPeriod: '30s' },
@@ -72,15 +79,22 @@ async function withCcm(
       alone.push(...(await timed(c, watch, [`one-${String(i)}`])).ip);
     }
     const before = await changeWaits(c);
+    const ccmCpu = () => c.metric('process_cpu_seconds_total');
+    const ccmBefore = { at: performance.now(), seconds: await ccmCpu() };
+    const machine = coresBusyFromNow();
     for (let b = 0; b < total / burst; b++) {
       const names = Array.from({ length: burst }, (_, i) => `lat-${String(b * burst + i)}`);
       const got = await timed(c, watch, names);
       bursts.ip.push(...got.ip);
       bursts.seen.push(...got.seen);
     }
+    const cpu = {
+      machine: machine(),
+      ccm: ((await ccmCpu()) - ccmBefore.seconds) / ((performance.now() - ccmBefore.at) / 1000),
+    };
     const after = await changeWaits(c);
     const waitedMs = (after.sumMs - before.sumMs) / Math.max(1, after.count - before.count);
-    return { alone, bursts, waitedMs };
+    return { alone, bursts, waitedMs, cpu };
   } finally {
     await watch.stop();
     await c.close();
@@ -93,7 +107,8 @@ async function withCcm(
  * bursts of 20 (a burst at once, the next when all of it has IPs), and the bursts again under the
  * binary's own default rate limit (upstream's 20/30, without the chart). Beside it, the floor: the same create and two guarded writes per
  * Service sent by hand to the API server, with no CCM. The bursts' time is split into what the CCM
- * cannot shorten, the create until a watch sees it, and its own wait for the loop under way.
+ * cannot shorten, the create until a watch sees it, and its own wait for the loop under way; the
+ * cores busy while the bursts ran say whether the machine had any to spare.
  */
 export const serviceLatency: Benchmark = {
   name: 'service-latency',
@@ -107,7 +122,7 @@ export const serviceLatency: Benchmark = {
       burst,
     });
     const deployment = deploymentSettings();
-    const { alone, bursts, waitedMs } = await withCcm(kube, deployment);
+    const { alone, bursts, waitedMs, cpu } = await withCcm(kube, deployment);
     // The same bursts as the binary runs without the chart: 200 Services in a few seconds are 400
     // writes and 800 Events against a burst of 30, then 20 a second, for each client.
     const limited = await withCcm(
@@ -115,6 +130,15 @@ export const serviceLatency: Benchmark = {
       { ...deployment, args: ['--kube-api-qps=20', '--kube-api-burst=30'] },
       0,
     );
+    const figure = (measure: string, unit: string, value: number) => ({
+      measure,
+      unit,
+      n: '',
+      median: value,
+      p95: '',
+      max: '',
+      p99: '',
+    });
     const row = (measure: string, samples: number[]) => ({
       measure,
       unit: 'ms',
@@ -134,18 +158,26 @@ export const serviceLatency: Benchmark = {
         row('Service created → IP in status, one at a time', alone),
         row('Service created → IP in status, bursts of 20', bursts.ip),
         row('… of which the create, until a watch saw it (the API server’s share)', bursts.seen),
-        {
-          measure: `… of which a change waited for the loop under way (mean, the daemon's metric)`,
-          unit: 'ms',
-          n: '',
-          median: Math.round(waitedMs),
-          p95: '',
-          max: '',
-          p99: '',
-        },
+        figure(
+          `… of which a change waited for the loop under way (mean, the daemon's metric)`,
+          'ms',
+          Math.round(waitedMs),
+        ),
+        // The bursts' time is the machine's: with every core busy, CPU the CCM saves is the API server's.
+        figure(
+          `… cores busy while the bursts ran: the machine (of ${String(coreCount())})`,
+          'cores',
+          Number(cpu.machine.toFixed(2)),
+        ),
+        figure('… cores busy while the bursts ran: the CCM', 'cores', Number(cpu.ccm.toFixed(2))),
         row('… bursts of 20, the binary’s default rate limit (20/30)', limited.bursts.ip),
         row('API server alone (no CCM): create + the 2 writes, one at a time', floor.alone),
         row('API server alone (no CCM): create + the 2 writes, bursts of 20', floor.bursts),
+        figure(
+          '… cores busy while its bursts ran: the machine',
+          'cores',
+          Number(floor.cores.toFixed(2)),
+        ),
       ],
       targets: [
         { measure: 'Service → IP, one at a time, p50', value: percentile(alone, 0.5) },
