@@ -4,6 +4,7 @@ import type { Snapshot } from '../../model/snapshot.ts';
 import { planAll } from '../../planners/index.ts';
 import { LiveWorld, type LiveObservation } from '../observe/live.ts';
 import { diff } from '../plan/differ.ts';
+import { withRecordedFailures } from '../plan/recorded-failures.ts';
 import { parseTarget, targetPlan, type Target } from '../plan/target.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import { configure } from './configure.ts';
@@ -67,14 +68,24 @@ export async function observeOnce(
   }
 }
 
+/** The plan with what the CCM's Warning Events say of its actions (none to ask about: no read). */
+async function withFailuresOf(world: LiveWorld, plan: Plan): Promise<Plan> {
+  if (plan.actions.length === 0) return plan;
+  const recorded = await world.failures();
+  return 'warning' in recorded
+    ? { ...plan, warnings: [...plan.warnings, recorded.warning] }
+    : withRecordedFailures(plan, recorded.failures);
+}
+
 /** `plan` of the live world: read-only; with `out`, the plan is saved for `apply`. */
 export async function planLive(
   request: LiveRequest,
   scope: PlanScope,
   out: string | undefined,
 ): Promise<Plan> {
-  const { observation } = await observeOnce(request, scope.probes);
-  const plan = planOf(observation.snapshot, parseTargets(scope.targets));
+  const { world, observation } = await observeOnce(request, scope.probes);
+  const planned = planOf(observation.snapshot, parseTargets(scope.targets));
+  const plan = await withFailuresOf(world, planned);
   if (out !== undefined)
     await writeFile(out, savedPlanJson(plan, observation.snapshot, scope, new Date()));
   return plan;

@@ -5,7 +5,10 @@ import { probeTargets } from '../../planners/control-plane/control-plane.ts';
 import { ControlPlaneProber } from '../../providers/control-plane/prober.ts';
 import { loadKubeConfig } from '../../providers/kubernetes/kubeconfig.ts';
 import { KubernetesObserver } from '../../providers/kubernetes/observe.ts';
+import { recordedFailures } from '../../providers/kubernetes/recorded-failures.ts';
 import { KubeRest } from '../../providers/kubernetes/rest.ts';
+import type { Warning } from '../../model/plan.ts';
+import type { RecordedFailure } from '../../model/recorded-failures.ts';
 import { fitCompilersTo } from '../v8-flags.ts';
 import { MetalClient } from '../../providers/metal/client.ts';
 import { describeStartupFailure } from '../../providers/metal/errors.ts';
@@ -163,6 +166,16 @@ export class LiveWorld {
     const snapshot =
       controlPlane && probes ? await snapshotWith(await probeOnce(unprobed, settings)) : unprobed;
     return { snapshot, kubernetes, metal, location };
+  }
+
+  /** The failures the CCM recorded as Events; a warning for the plan when they cannot be read. */
+  async failures(): Promise<{ failures: RecordedFailure[] } | { warning: Warning }> {
+    try {
+      return { failures: await recordedFailures(this.rest) };
+    } catch (error) {
+      const message = `not read (${error instanceof Error ? error.message : String(error)}): the plan cannot say which of its changes the CCM already tried and failed`;
+      return { warning: { area: 'observation', subject: "the CCM's Warning Events", message } };
+    }
   }
 
   async #metal(state: KubernetesState): Promise<MetalObservation> {

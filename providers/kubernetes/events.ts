@@ -12,6 +12,9 @@ const randomSuffix = (): string =>
     .toString(16)
     .padStart(6, '0');
 
+/** Who records the CCM's Events (`reportingController`): how its own are told from others'. */
+export const reportingController = 'metal-ccm';
+
 export interface EventInput {
   readonly regarding: ObjectRef & { readonly uid?: string };
   readonly type: 'Normal' | 'Warning';
@@ -133,7 +136,7 @@ export class EventRecorder {
           namespace,
         },
         eventTime: microTime(now),
-        reportingController: 'metal-ccm',
+        reportingController,
         reportingInstance: this.#instance,
         action: event.action,
         reason: event.reason,

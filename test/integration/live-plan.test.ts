@@ -27,7 +27,7 @@ const config = {
   bgpPass: 'LivePlan42Secret',
 };
 const nodes = ['cp-1', 'worker-1', 'worker-2'];
-const services = ['web', 'api', 'cache'];
+const services = ['web', 'api', 'cache', 'failing'];
 let emulator: Emulator;
 let dir: string;
 let configPath: string;
@@ -211,5 +211,33 @@ describe('plan, apply and export against the live cluster and project', () => {
     const probed = await asPlanner('plan');
     expect(probed.err).toBe('');
     expect(probed.out).not.toContain('not probed');
+  });
+
+  it('says which of its changes the CCM already tried and failed, from its Warning Events', async () => {
+    emulator.inject('requestIPReservation', { kind: 'status', status: 500, times: 1000 });
+    await createLoadBalancerService(admin(), 'failing');
+    daemon = await startDaemon({ baseURL: emulator.url, config });
+    const failed = () =>
+      admin().request<{ items: { reason: string; regarding: { name: string } }[] }>({
+        method: 'GET',
+        path: resourcePath(resources.Event, { namespace: 'default' }),
+        query: { fieldSelector: 'type=Warning' },
+      });
+    await eventually(
+      async () => (await failed()).items.some((e) => e.regarding.name === 'failing'),
+      30_000,
+      'the CCM to record that its request failed',
+    );
+    expect(await daemon.stop()).toBe(0);
+    daemon = undefined;
+    const plan = await asPlanner('plan');
+    expect(plan.err).toBe('');
+    expect(plan.out).toMatch(
+      /! Elastic IP for Service default\/failing: the CCM tried this and failed (once|\d+ times), last at \S+: a LoadBalancer Service has no Elastic IP: .*500/,
+    );
+    // The read-only identity may list Events, as deploy/template/planner.yaml grants.
+    expect(plan.out).not.toContain("the CCM's Warning Events: not read");
+    emulator.clearFaults();
+    await forceDelete(resourcePath(resources.Service, { namespace: 'default', name: 'failing' }));
   });
 });
