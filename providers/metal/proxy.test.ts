@@ -54,7 +54,7 @@ describe('the Metal API behind a proxy', () => {
   it('decides as Go does, as the upstream CCM: a parent domain and a CIDR in NO_PROXY go direct', async () => {
     const at = `http://127.0.0.1:${String((proxy.address() as AddressInfo).port)}`;
     asked.length = 0;
-    // Node's own NO_PROXY takes neither: `example.test` is that host alone, and it has no CIDRs.
+    // Node's own NO_PROXY reads `example.test` as that host alone, and takes no CIDRs.
     for (const noProxy of ['example.test', '.example.test']) {
       const direct = transport({ HTTP_PROXY: at, NO_PROXY: noProxy }).send(get);
       await expect(direct, noProxy).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
