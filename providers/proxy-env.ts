@@ -99,6 +99,15 @@ export function proxyFromEnvironment(server: string, env: Env): string | undefin
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }
 
+/**
+ * Why the environment's proxy for `server` cannot be used (Node speaks http and https proxies, not
+ * SOCKS); undefined when it can. Never gone around: the operator named it.
+ */
+export function proxyRefusal(proxy: string, server: string): string | undefined {
+  if (/^https?:\/\//i.test(proxy)) return undefined;
+  return `the environment's proxy ${withoutCredentials(proxy)} for ${server} is not supported; use an http or https proxy, or name the server in NO_PROXY`;
+}
+
 /** A proxy's URL for messages: its user and password left out. */
 export function withoutCredentials(proxy: string): string {
   return proxy.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');

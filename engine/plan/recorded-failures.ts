@@ -2,8 +2,9 @@ import type { ObjectRef } from '../../model/kubernetes.ts';
 import type { Action, Plan, Warning } from '../../model/plan.ts';
 import type { RecordedFailure } from '../../model/recorded-failures.ts';
 
-const sameObject = (a: ObjectRef, b: ObjectRef): boolean =>
-  a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+/** Where a failure is looked up: its object and its Event reason. */
+const keyOf = (regarding: ObjectRef, reason: string): string =>
+  [regarding.kind, regarding.namespace ?? '', regarding.name, reason].join('\n');
 
 /**
  * The last failure recorded for an action: a Warning `<its Event reason>Failed` on its object whose
@@ -11,18 +12,12 @@ const sameObject = (a: ObjectRef, b: ObjectRef): boolean =>
  */
 function lastFailure(
   action: Action,
-  failures: readonly RecordedFailure[],
+  byKey: ReadonlyMap<string, readonly RecordedFailure[]>,
 ): RecordedFailure | undefined {
-  const { regarding } = action;
-  if (regarding === undefined) return undefined;
+  if (action.regarding === undefined) return undefined;
   let last: RecordedFailure | undefined;
-  for (const f of failures)
-    if (
-      f.reason === `${action.event}Failed` &&
-      sameObject(f.regarding, regarding) &&
-      f.note.includes(`${action.reason}: `) &&
-      (last === undefined || f.lastAt > last.lastAt)
-    )
+  for (const f of byKey.get(keyOf(action.regarding, `${action.event}Failed`)) ?? [])
+    if (f.note.includes(`${action.reason}: `) && (last === undefined || f.lastAt > last.lastAt))
       last = f;
   return last;
 }
@@ -33,8 +28,9 @@ function lastFailure(
  * plan of a fixture knows only what the world is.
  */
 export function withRecordedFailures(plan: Plan, failures: readonly RecordedFailure[]): Plan {
+  const byKey = Map.groupBy(failures, (f) => keyOf(f.regarding, f.reason));
   const warnings: Warning[] = plan.actions.flatMap((action) => {
-    const failure = lastFailure(action, failures);
+    const failure = lastFailure(action, byKey);
     if (failure === undefined) return [];
     const times = failure.count === 1 ? 'once' : `${String(failure.count)} times`;
     return [

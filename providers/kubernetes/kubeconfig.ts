@@ -11,7 +11,7 @@ import {
 } from '@kubernetes/client-node/dist/config_types.js';
 import { parse } from 'yaml';
 import { KubeConnection } from './kube-connection.ts';
-import { proxyFromEnvironment, withoutCredentials } from '../proxy-env.ts';
+import { proxyFromEnvironment, proxyRefusal, withoutCredentials } from '../proxy-env.ts';
 
 /** Where the service account's credentials are mounted in a Pod. */
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -159,10 +159,8 @@ function withEnvironmentProxy(
   if (cluster.proxyUrl !== undefined && cluster.proxyUrl !== '') return cluster;
   const proxy = proxyFromEnvironment(cluster.server, env);
   if (proxy === undefined) return cluster;
-  if (!/^https?:\/\//i.test(proxy))
-    throw new KubeConfigError(
-      `the environment's proxy ${withoutCredentials(proxy)} for the Kubernetes API server ${cluster.server} is not supported; use an http or https proxy, or name the server in NO_PROXY`,
-    );
+  const refusal = proxyRefusal(proxy, `the Kubernetes API server ${cluster.server}`);
+  if (refusal !== undefined) throw new KubeConfigError(refusal);
   return { ...cluster, proxyUrl: proxy };
 }
 

@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
-import { proxyFromEnvironment, withoutCredentials } from '../proxy-env.ts';
+import { proxyFromEnvironment, proxyRefusal } from '../proxy-env.ts';
 import { nodeHttp, openRequest, readText } from '../node-http.ts';
 
 /** An answer as it came: its status, headers (lower-case names) and body as text. */
@@ -73,10 +73,8 @@ class ProxiedAgents implements Agents {
     if (!this.#proxies.has(url.origin))
       this.#proxies.set(url.origin, proxyFromEnvironment(url.origin, this.#env));
     const proxy = this.#proxies.get(url.origin);
-    if (proxy !== undefined && !/^https?:\/\//i.test(proxy))
-      throw new UnsupportedProxyError(
-        `the environment's proxy ${withoutCredentials(proxy)} for ${url.origin} is not supported; use an http or https proxy, or name the server in NO_PROXY`,
-      );
+    const refusal = proxy === undefined ? undefined : proxyRefusal(proxy, url.origin);
+    if (refusal !== undefined) throw new UnsupportedProxyError(refusal);
     return proxy;
   }
 

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readHostMetadata } from './metadata.ts';
 
 const url = 'https://metadata.example.test/metadata';
@@ -7,6 +7,7 @@ const url = 'https://metadata.example.test/metadata';
 describe('readHostMetadata', () => {
   afterEach(() => {
     nock.cleanAll();
+    vi.unstubAllEnvs();
   });
 
   it('reads the device, metro and facility of the host', async () => {
@@ -48,5 +49,16 @@ describe('readHostMetadata', () => {
     await expect(readHostMetadata(url)).rejects.toThrow(
       `the metadata service at ${url} did not answer`,
     );
+  });
+
+  it('says it was not asked through a proxy it cannot use, not that nothing answered', async () => {
+    vi.stubEnv('HTTPS_PROXY', 'socks5://user:secret@proxy.corp:1080');
+    vi.resetModules(); // the process's agents read the environment once
+    const fresh = await import('./metadata.ts');
+    const refused = fresh.readHostMetadata(url);
+    await expect(refused).rejects.toThrow(
+      `the metadata service at ${url} was not asked: the environment's proxy socks5://proxy.corp:1080 for https://metadata.example.test is not supported`,
+    );
+    await expect(refused).rejects.not.toThrow('secret');
   });
 });

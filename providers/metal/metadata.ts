@@ -1,6 +1,6 @@
 import { z } from '../zod.ts';
 import type { DeviceId } from '../../model/ids.ts';
-import { NoAnswerError, send } from './http.ts';
+import { NoAnswerError, send, UnsupportedProxyError } from './http.ts';
 import { describeIssues } from './schemas.ts';
 
 /** What the CCM takes from the on-host metadata document: where it runs. */
@@ -28,6 +28,10 @@ export async function readHostMetadata(url: string, timeoutMs = 5_000): Promise<
     const timeout = AbortSignal.timeout(timeoutMs);
     answer = await send({ method: 'GET', url: new URL(url), signal: timeout });
   } catch (error) {
+    if (error instanceof UnsupportedProxyError)
+      throw new Error(`the metadata service at ${url} was not asked: ${error.message}`, {
+        cause: error,
+      });
     const code = error instanceof NoAnswerError ? error.code : 'ERR_UNKNOWN';
     throw new Error(`the metadata service at ${url} did not answer (${code})`, { cause: error });
   }
